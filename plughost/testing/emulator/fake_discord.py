@@ -1,0 +1,489 @@
+"""FakeDiscord: a demo guild and its members, acting on the emulator the way people do."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+from plughost.testing.emulator.invocations import Invoker
+from plughost.testing.emulator.messages import Attachment, Message, Reaction
+from plughost.testing.emulator.models import Channel, ChannelType, Guild, Member, Role, User
+from plughost.testing.emulator.records import InteractionRecord, RecordedRequest
+from plughost.testing.emulator.replies import (
+    InteractionResponse,
+    NoReply,
+    content_intent_hint,
+    describe_activity,
+)
+from plughost.testing.emulator.server import DiscordEmulator
+from plughost.testing.emulator.snowflake import iso_timestamp
+
+__all__ = ["FakeDiscord", "Settle"]
+
+Settle = Callable[[int], Awaitable[None]]
+Author = Member | User | str | None
+T = TypeVar("T")
+
+_KINDS = {
+    "text": ChannelType.TEXT,
+    "voice": ChannelType.VOICE,
+    "category": ChannelType.CATEGORY,
+    "news": ChannelType.NEWS,
+    "forum": ChannelType.FORUM,
+}
+
+
+class FakeDiscord:
+    """The test-facing Discord: people, places, and actions that wait for the bot's reply.
+
+    ``settle``, when set, is awaited with a message or interaction id and returns once
+    the bot has finished handling it; replies are then collected without guessing.
+    """
+
+    def __init__(
+        self,
+        emulator: DiscordEmulator | None = None,
+        *,
+        shard_count: int = 1,
+        bot_name: str = "plughost",
+    ) -> None:
+        self.emulator = emulator or DiscordEmulator(shard_count=shard_count, bot_name=bot_name)
+        self.state = self.emulator.state
+        self.settle: Settle | None = None
+        state = self.state
+        self.owner_user = self.user("owner")
+        state.application.owner_id = self.owner_user.id
+        self.guild = self._new_guild("Demo Guild", self.owner_user, shard=0)
+        text = self.add_channel("Text", kind="category")
+        self.channel = self.add_channel("general", category=text)
+        self.add_channel("random", category=text)
+        self.add_channel("mod-log")
+        self.owner = state.member(self.guild.id, self.owner_user.id)
+        self.member("alice")
+        self.member("bob")
+
+    # -- lifecycle ------------------------------------------------------------------
+
+    async def start(self) -> None:
+        await self.emulator.start()
+
+    async def stop(self) -> None:
+        await self.emulator.stop()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    @property
+    def api_base(self) -> str:
+        return self.emulator.api_base
+
+    @property
+    def token(self) -> str:
+        return self.emulator.token
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        return self.emulator.requests
+
+    @property
+    def bot(self) -> User:
+        return self.state.bot
+
+    # -- people and places ----------------------------------------------------------
+
+    def user(self, name: str) -> User:
+        """The user called ``name``, created on first use."""
+        return self.state.user_named(name) or self.state.create_user(name)
+
+    def member(
+        self,
+        name: str,
+        roles: Iterable[str | Role] = (),
+        permissions: int | None = None,
+        *,
+        guild: Guild | None = None,
+    ) -> Member:
+        """Get or create a member; named roles are created as needed, and ``permissions``
+        (an int or ``interactions.Permissions``) come from a role granting them."""
+        guild = guild or self.guild
+        user = self.user(name)
+        member = self.state.members.get((guild.id, user.id))
+        created = member is None
+        if member is None:
+            member = self.state.add_member(guild, user)
+        wanted = [r if isinstance(r, Role) else self._role(r, guild) for r in roles]
+        if permissions is not None:
+            value = int(permissions)
+            wanted.append(self._role(f"perms {value:#x}", guild, value))
+        added = [r.id for r in wanted if r.id not in member.role_ids]
+        member.role_ids.extend(added)
+        if created:
+            self.emulator.events.member_add(member)
+        elif added:
+            self.emulator.events.member_update(member)
+        self.state.changes.notify()
+        return member
+
+    def remove_member(self, member: Member) -> None:
+        """The member leaves the guild (GUILD_MEMBER_REMOVE)."""
+        self.state.remove_member(self.state.guild(member.guild_id), member.id)
+        self.emulator.events.member_remove(member.guild_id, member.user)
+        self.state.changes.notify()
+
+    def set_team(self, *members: Member | User) -> None:
+        """Make the application team-owned: the owner leads a team with ``members``."""
+        app = self.state.application
+        app.team_id = app.team_id or self.state.snowflakes.next()
+        users = [self.owner_user, *(m.user if isinstance(m, Member) else m for m in members)]
+        app.team_member_ids = list(dict.fromkeys(u.id for u in users))
+
+    def _role(self, name: str, guild: Guild, permissions: int = 0) -> Role:
+        return self.state.role_named(guild, name) or self.add_role(name, permissions, guild)
+
+    def add_role(self, name: str, permissions: int = 0, guild: Guild | None = None) -> Role:
+        role = self.state.create_role(guild or self.guild, name, int(permissions))
+        self.emulator.events.role(role, created=True)
+        self.state.changes.notify()
+        return role
+
+    def _new_guild(self, name: str, owner: User, shard: int | None) -> Guild:
+        count = self.emulator.shard_count
+        if shard is None:
+            shard = len(self.state.guilds) % count
+        return self.state.create_guild(name, owner, shard=shard, shard_count=count)
+
+    def add_guild(
+        self,
+        name: str,
+        *,
+        owner: User | None = None,
+        shard: int | None = None,
+        channels: Sequence[str] = ("general",),
+    ) -> Guild:
+        """A new guild with the bot in it (GUILD_CREATE to the owning shard).
+
+        Guilds go round-robin over shards unless ``shard`` picks one.
+        """
+        guild = self._new_guild(name, owner or self.owner_user, shard)
+        for channel in channels:
+            self.state.create_channel(guild, channel)
+        self.emulator.events.guild_create(guild)
+        self.state.changes.notify()
+        return guild
+
+    def add_channel(
+        self,
+        name: str,
+        guild: Guild | None = None,
+        category: Channel | str | None = None,
+        kind: str = "text",
+    ) -> Channel:
+        guild = guild or self.guild
+        parent = self.channel_named(category, guild) if isinstance(category, str) else category
+        if kind not in _KINDS:
+            raise ValueError(f"unknown channel kind {kind!r}; one of: {', '.join(_KINDS)}")
+        channel = self.state.create_channel(guild, name, _KINDS[kind], parent)
+        self.emulator.events.channel_create(channel)
+        self.state.changes.notify()
+        return channel
+
+    def channel_named(self, name: str, guild: Guild | None = None) -> Channel:
+        channel = self.state.channel_named(guild or self.guild, name)
+        if channel is None:
+            raise LookupError(
+                f"no channel #{name.removeprefix('#')} in {(guild or self.guild).name}"
+            )
+        return channel
+
+    def role_named(self, name: str, guild: Guild | None = None) -> Role:
+        role = self.state.role_named(guild or self.guild, name)
+        if role is None:
+            raise LookupError(f"no role {name!r} in {(guild or self.guild).name}")
+        return role
+
+    def messages(self, channel: Channel | str | None = None) -> list[Message]:
+        """A channel's visible messages, oldest first."""
+        return self.state.history(self._channel(channel).id)
+
+    def dm_channel(self, user: Member | User | str) -> Channel:
+        return self.state.dm_channel(self._author_user(user))
+
+    # -- acting as users ------------------------------------------------------------
+
+    def _channel(self, channel: Channel | str | None) -> Channel:
+        if isinstance(channel, Channel):
+            return channel
+        return self.channel if channel is None else self.channel_named(channel)
+
+    def _author_user(self, author: Author) -> User:
+        if isinstance(author, Member):
+            return author.user
+        if isinstance(author, User):
+            return author
+        return self.user(author or "alice")
+
+    def _author(self, author: Author, channel: Channel) -> Member | User:
+        if channel.guild_id is None:
+            return self._author_user(author)
+        if isinstance(author, Member) and author.guild_id == channel.guild_id:
+            return author
+        user = self._author_user(author)
+        found = self.state.members.get((channel.guild_id, user.id))
+        if found is not None:
+            return found
+        if isinstance(author, User | Member):
+            guild = self.state.guild(channel.guild_id)
+            raise LookupError(f"{user.username} is not a member of {guild.name}")
+        return self.member(user.username, guild=self.state.guild(channel.guild_id))
+
+    def _post(
+        self,
+        text: str,
+        author: User,
+        channel: Channel,
+        *,
+        reply_to: Message | None = None,
+        files: Sequence[tuple[str, bytes]] = (),
+    ) -> Message:
+        state = self.state
+        attachments = [
+            Attachment(state.snowflakes.next(), name, bytes(data)) for name, data in files
+        ]
+        message = Message(
+            id=state.snowflakes.next(),
+            channel_id=channel.id,
+            guild_id=channel.guild_id,
+            author_id=author.id,
+            content=text,
+            attachments=attachments,
+            reference_id=reply_to.id if reply_to else None,
+            type=19 if reply_to else 0,
+        )
+        state.add_message(message)
+        self.emulator.events.message_create(message)
+        state.changes.notify()
+        return message
+
+    async def send(
+        self,
+        text: str,
+        author: Author = None,
+        channel: Channel | str | None = None,
+        *,
+        expect: int | None = None,
+        timeout: float = 5.0,  # noqa: ASYNC109 - tests pass timeout=, per the contract
+        reply_to: Message | None = None,
+        files: Sequence[tuple[str, bytes]] = (),
+    ) -> list[Message]:
+        """Post ``text`` as ``author`` (default alice) in ``channel`` (default #general)
+        and return the bot's messages sent since, there or in a DM with the author."""
+        where = self._channel(channel)
+        user = self._author_user(self._author(author, where))
+        return await self._say(
+            text, user, where, expect=expect, seconds=timeout, reply_to=reply_to, files=files
+        )
+
+    async def dm(
+        self,
+        text: str,
+        author: Member | User | str,
+        *,
+        expect: int | None = None,
+        timeout: float = 5.0,  # noqa: ASYNC109 - tests pass timeout=, per the contract
+    ) -> list[Message]:
+        """A direct message from ``author`` to the bot; returns the bot's replies."""
+        user = self._author_user(author)
+        dm = self.state.dm_channel(user)
+        return await self._say(text, user, dm, expect=expect, seconds=timeout)
+
+    async def _say(
+        self,
+        text: str,
+        user: User,
+        channel: Channel,
+        *,
+        expect: int | None,
+        seconds: float,
+        reply_to: Message | None = None,
+        files: Sequence[tuple[str, bytes]] = (),
+    ) -> list[Message]:
+        mark = len(self.emulator.requests)
+        message = self._post(text, user, channel, reply_to=reply_to, files=files)
+        dm = self.state.dm_channel(user)
+
+        def replies() -> list[Message]:
+            found = [
+                self.state.messages[i]
+                for cid in {channel.id, dm.id}
+                for i in self.state.channel_messages.get(cid, [])
+                if i > message.id
+            ]
+            return sorted(
+                (
+                    m
+                    for m in found
+                    if m.author_id == self.bot.id and not m.deleted and not m.ephemeral
+                ),
+                key=lambda m: m.id,
+            )
+
+        what = f"{text!r} in {channel.label}"
+        if self.settle is not None:
+            await self._settled(message.id, what, seconds=seconds, since=message.id, mark=mark)
+            found = replies()
+            if expect is not None and len(found) < expect:
+                raise NoReply(
+                    f"the bot finished handling {what} with {len(found)} of {expect} replies; "
+                    + describe_activity(self.emulator, message.id, mark)
+                )
+            return found
+        wanted = 1 if expect is None else expect
+        if wanted == 0:
+            return replies()
+
+        def enough() -> list[Message] | None:
+            found = replies()
+            return found if len(found) >= wanted else None
+
+        try:
+            return await self.state.changes.wait_for(enough, seconds)
+        except TimeoutError:
+            hint = content_intent_hint(self.emulator, channel.guild_id)
+            noun = "reply" if wanted == 1 else f"{wanted} replies"
+            raise NoReply(
+                f"no {noun} to {what} within {seconds}s; "
+                + describe_activity(self.emulator, message.id, mark)
+                + hint
+            ) from None
+
+    async def _settled(
+        self, target: int, what: str, *, seconds: float, since: int, mark: int
+    ) -> None:
+        assert self.settle is not None
+        try:
+            async with asyncio.timeout(seconds):
+                await self.settle(target)
+        except TimeoutError:
+            raise NoReply(
+                f"the bot did not finish handling {what} within {seconds}s; "
+                + describe_activity(self.emulator, since, mark)
+            ) from None
+
+    async def slash(
+        self,
+        name: str,
+        author: Author = None,
+        channel: Channel | str | None = None,
+        *,
+        timeout: float = 5.0,  # noqa: ASYNC109 - tests pass timeout=, per the contract
+        **options: Any,
+    ) -> InteractionResponse:
+        """Run ``/name`` (``"group sub"`` for subcommands) with typed ``options``."""
+        where = self._channel(channel)
+        who = self._author(author, where)
+        invoker = Invoker(self.state, self.emulator.url)
+        record = invoker.slash(name, who, where, options)
+        return await self._interact(record, f"/{name} in {where.label}", seconds=timeout)
+
+    async def click(
+        self,
+        message: Message,
+        custom_id: str,
+        author: Author = None,
+        *,
+        values: list[str] | None = None,
+        timeout: float = 5.0,  # noqa: ASYNC109 - tests pass timeout=, per the contract
+    ) -> InteractionResponse:
+        """Press a button (or pick ``values`` in a select) on one of the bot's messages."""
+        where = self.state.channel(message.channel_id)
+        who = self._author(author, where)
+        record = Invoker(self.state, self.emulator.url).click(message, custom_id, who, values)
+        what = f"click on {custom_id!r} in {where.label}"
+        return await self._interact(record, what, seconds=timeout)
+
+    async def _interact(
+        self, record: InteractionRecord, what: str, *, seconds: float
+    ) -> InteractionResponse:
+        mark = len(self.emulator.requests)
+        since = record.id
+        self.emulator.events.interaction_create(record.payload, record.guild_id)
+        self.state.changes.notify()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+
+        async def until(condition: Callable[[], bool], awaited: str) -> None:
+            try:
+                await self.state.changes.wait_for(condition, max(0.0, deadline - loop.time()))
+            except TimeoutError:
+                raise NoReply(
+                    f"{awaited} within {seconds}s; " + describe_activity(self.emulator, since, mark)
+                ) from None
+
+        await until(lambda: record.callback_type is not None, f"no response to {what}")
+        if record.callback_type in (5, 6) and self.settle is None:
+            await until(
+                lambda: record.original_edited or bool(record.followup_ids),
+                f"{what} was deferred but never answered (no edit of @original, no followup)",
+            )
+        if self.settle is not None:
+            await self._settled(record.id, what, seconds=seconds, since=since, mark=mark)
+        return InteractionResponse(self.state, record)
+
+    async def react(self, message: Message, emoji: str, author: Author = None) -> Reaction:
+        """Add ``emoji`` to ``message`` as ``author`` (MESSAGE_REACTION_ADD)."""
+        user = self._author_user(self._author(author, self.state.channel(message.channel_id)))
+        reaction = message.reaction(emoji)
+        if reaction is None:
+            reaction = Reaction(emoji)
+            message.reactions.append(reaction)
+        if user.id not in reaction.user_ids:
+            reaction.user_ids.append(user.id)
+            self.emulator.events.reaction(message, emoji, user.id, added=True)
+        self.state.changes.notify()
+        return reaction
+
+    async def unreact(self, message: Message, emoji: str, author: Author = None) -> None:
+        user = self._author_user(author)
+        reaction = message.reaction(emoji)
+        if reaction is not None and user.id in reaction.user_ids:
+            reaction.user_ids.remove(user.id)
+            self.emulator.events.reaction(message, emoji, user.id, added=False)
+        self.state.changes.notify()
+
+    async def edit(self, message: Message, content: str) -> Message:
+        """The author edits their message (MESSAGE_UPDATE)."""
+        message.content = content
+        message.edited_timestamp = iso_timestamp()
+        self.emulator.events.message_update(message)
+        self.state.changes.notify()
+        return message
+
+    async def delete(self, message: Message) -> None:
+        """The message disappears (MESSAGE_DELETE)."""
+        message.deleted = True
+        self.emulator.events.message_delete(message)
+        self.state.changes.notify()
+
+    async def wait_for(
+        self,
+        condition: Callable[[], T | None],
+        *,
+        what: str,
+        timeout: float = 5.0,  # noqa: ASYNC109 - tests pass timeout=, per the contract
+    ) -> T:
+        """Wait, event-driven, until ``condition()`` is truthy; fail saying ``what``."""
+        try:
+            return await self.state.changes.wait_for(condition, timeout)
+        except TimeoutError:
+            raise NoReply(f"{what} did not happen within {timeout}s") from None

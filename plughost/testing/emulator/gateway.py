@@ -1,0 +1,347 @@
+"""The emulated gateway: sessions per shard, sequenced dispatch, resume with replay."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import secrets
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from plughost.testing.emulator.changes import ChangeFeed
+from plughost.testing.emulator.payloads import guild_create_json, member_json, user_json
+from plughost.testing.emulator.snowflake import shard_for
+from plughost.testing.emulator.state import DiscordState
+
+__all__ = ["Gateway", "GatewaySession", "ShardStatus"]
+
+log = logging.getLogger(__name__)
+
+Payload = dict[str, Any] | Callable[["GatewaySession"], dict[str, Any] | None]
+
+# Closing with these codes ends the session for good; any other code keeps it resumable.
+_SESSION_ENDING_CLOSE_CODES = (1000, 1001)
+_REPLAY_LIMIT = 50_000
+
+
+@dataclass
+class ShardStatus:
+    """Counters for one shard id, for tests to await ("READY sent twice", "resumed once")."""
+
+    shard_id: int
+    connected: bool = False
+    connections: int = 0
+    identifies: int = 0
+    readies: int = 0
+    resumes: int = 0
+    invalid_sessions: int = 0
+    heartbeats: int = 0
+
+
+class _Connection:
+    """One websocket; a writer task keeps sends in dispatch order."""
+
+    __slots__ = ("dropped", "queue", "request", "session", "writer", "ws")
+
+    def __init__(self, request: web.Request, ws: web.WebSocketResponse) -> None:
+        self.request = request
+        self.ws = ws
+        self.queue: asyncio.Queue[str] = asyncio.Queue()
+        self.session: GatewaySession | None = None
+        self.dropped = False
+        self.writer = asyncio.create_task(self._write(), name="emulator-gateway-writer")
+
+    async def _write(self) -> None:
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            while True:
+                await self.ws.send_str(await self.queue.get())
+
+    def send(self, op: int, data: Any) -> None:
+        self.queue.put_nowait(json.dumps({"op": op, "d": data, "s": None, "t": None}))
+
+
+class GatewaySession:
+    """A gateway session: survives disconnects, replays what the client missed on RESUME."""
+
+    def __init__(self, shard_id: int, shard_count: int, intents: int) -> None:
+        self.session_id = secrets.token_hex(16)
+        self.shard_id = shard_id
+        self.shard_count = shard_count
+        self.intents = intents
+        self.seq = 0
+        self.log: deque[tuple[int, str]] = deque(maxlen=_REPLAY_LIMIT)
+        self.connection: _Connection | None = None
+
+    def owns(self, guild_id: int | None) -> bool:
+        """Discord sends DMs to shard 0 and a guild's events to ``shard_for`` its id."""
+        if guild_id is None:
+            return self.shard_id == 0
+        return shard_for(guild_id, self.shard_count) == self.shard_id
+
+    def emit(self, event: str, data: dict[str, Any]) -> None:
+        self.seq += 1
+        frame = json.dumps({"op": 0, "d": data, "s": self.seq, "t": event}, separators=(",", ":"))
+        self.log.append((self.seq, frame))
+        if self.connection is not None:
+            self.connection.queue.put_nowait(frame)
+
+
+class Gateway:
+    """Accepts bot websockets and routes every dispatched event to the shard owning it."""
+
+    def __init__(
+        self,
+        state: DiscordState,
+        *,
+        resume_url: Callable[[], str],
+        heartbeat_interval_ms: int,
+        changes: ChangeFeed,
+    ) -> None:
+        self.state = state
+        self.resume_url = resume_url
+        self.heartbeat_interval_ms = heartbeat_interval_ms
+        self.changes = changes
+        self.sessions: dict[str, GatewaySession] = {}
+        self.shards: dict[int, GatewaySession] = {}
+        self.status: dict[int, ShardStatus] = {}
+        self._connections: set[_Connection] = set()
+
+    def shard_status(self, shard_id: int) -> ShardStatus:
+        return self.status.setdefault(shard_id, ShardStatus(shard_id))
+
+    # -- dispatch -------------------------------------------------------------------
+
+    def dispatch(
+        self, event: str, data: Payload, *, guild_id: int | None = None, intent: int = 0
+    ) -> int:
+        """Send ``event`` to the session owning ``guild_id`` (shard 0 for DMs).
+
+        A disconnected but resumable session buffers it for replay. ``data`` may be a
+        function of the session, for payloads that depend on its intents. Returns the
+        number of sessions that took the event.
+        """
+        if guild_id is not None and (guild_id, self.state.bot.id) not in self.state.members:
+            return 0  # the bot is not in that guild
+        taken = 0
+        for session in list(self.shards.values()):
+            if not session.owns(guild_id) or (intent and not session.intents & intent):
+                continue
+            payload = data(session) if callable(data) else data
+            if payload is not None:
+                session.emit(event, payload)
+                taken += 1
+        return taken
+
+    # -- websocket handler ----------------------------------------------------------
+
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(max_msg_size=0)
+        await ws.prepare(request)
+        conn = _Connection(request, ws)
+        self._connections.add(conn)
+        conn.send(10, {"heartbeat_interval": self.heartbeat_interval_ms, "_trace": ["emulator"]})
+        try:
+            async for message in ws:
+                if message.type != WSMsgType.TEXT:
+                    continue
+                try:
+                    frame = json.loads(message.data)
+                except ValueError:
+                    await ws.close(code=4002, message=b"Decode error")
+                    break
+                await self._on_frame(conn, frame)
+        finally:
+            await self._detach(conn)
+        return ws
+
+    async def _on_frame(self, conn: _Connection, frame: dict[str, Any]) -> None:
+        op = frame.get("op")
+        raw = frame.get("d")
+        data: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        match op:
+            case 1:
+                conn.send(11, None)
+                if conn.session is not None:
+                    self.shard_status(conn.session.shard_id).heartbeats += 1
+                    self.changes.notify()
+            case 2:
+                await self._identify(conn, data)
+            case 6:
+                await self._resume(conn, data)
+            case 8:
+                self._request_members(conn, data)
+            case 3 | 4:
+                pass  # presence and voice state updates change nothing the emulator models
+            case _:
+                log.warning("emulator gateway: unknown opcode %r", op)
+                await conn.ws.close(code=4001, message=b"Unknown opcode")
+
+    async def _identify(self, conn: _Connection, data: dict[str, Any]) -> None:
+        if data.get("token") != self.state.token:
+            await conn.ws.close(code=4004, message=b"Authentication failed")
+            return
+        shard_id, shard_count = data.get("shard") or [0, 1]
+        if not 0 <= shard_id < shard_count:
+            await conn.ws.close(code=4010, message=b"Invalid shard")
+            return
+        if old := self.shards.get(shard_id):
+            self._end_session(old)
+        session = GatewaySession(shard_id, shard_count, int(data.get("intents", 0)))
+        self.sessions[session.session_id] = session
+        self.shards[shard_id] = session
+        self._attach(conn, session)
+        bot = self.state.bot.id
+        guilds = [
+            g for g in self.state.guilds.values() if session.owns(g.id) and bot in g.member_ids
+        ]
+        session.emit(
+            "READY",
+            {
+                "v": 10,
+                "user": user_json(self.state.bot),
+                "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
+                "session_id": session.session_id,
+                "session_type": "normal",
+                "resume_gateway_url": self.resume_url(),
+                "shard": [shard_id, shard_count],
+                "application": {"id": str(self.state.application.id), "flags": 0},
+                "private_channels": [],
+                "relationships": [],
+                "presences": [],
+                "guild_join_requests": [],
+                "geo_ordered_rtc_regions": [],
+                "user_settings": {},
+                "_trace": ["emulator"],
+            },
+        )
+        for guild in guilds:
+            session.emit("GUILD_CREATE", guild_create_json(self.state, guild))
+        status = self.shard_status(shard_id)
+        status.identifies += 1
+        status.readies += 1
+        self.changes.notify()
+
+    async def _resume(self, conn: _Connection, data: dict[str, Any]) -> None:
+        session = self.sessions.get(str(data.get("session_id")))
+        seq = int(data.get("seq") or 0)
+        stale = session is None or (session.log and session.log[0][0] > seq + 1)
+        if data.get("token") != self.state.token or stale or session is None:
+            if session is not None:
+                self.shard_status(session.shard_id).invalid_sessions += 1
+            conn.send(9, False)
+            self.changes.notify()
+            return
+        if session.connection is not None and session.connection is not conn:
+            old = session.connection
+            session.connection = None
+            await old.ws.close(code=4000, message=b"Session resumed elsewhere")
+        missed = [frame for frame_seq, frame in session.log if frame_seq > seq]
+        self._attach(conn, session)
+        for frame in missed:
+            conn.queue.put_nowait(frame)
+        session.emit("RESUMED", {"_trace": ["emulator"]})
+        self.shard_status(session.shard_id).resumes += 1
+        self.changes.notify()
+
+    def _request_members(self, conn: _Connection, data: dict[str, Any]) -> None:
+        if conn.session is None:
+            return
+        guild = self.state.guilds.get(int(data.get("guild_id", 0)))
+        if guild is None:
+            return
+        wanted = {int(u) for u in data.get("user_ids") or []}
+        query = str(data.get("query") or "").lower()
+        members = [
+            self.state.members[(guild.id, uid)]
+            for uid in guild.member_ids
+            if (not wanted or uid in wanted)
+            and self.state.users[uid].username.lower().startswith(query)
+        ]
+        chunk: dict[str, Any] = {
+            "guild_id": str(guild.id),
+            "members": [member_json(self.state, m) for m in members],
+            "chunk_index": 0,
+            "chunk_count": 1,
+            "not_found": [],
+        }
+        if nonce := data.get("nonce"):
+            chunk["nonce"] = nonce
+        conn.session.emit("GUILD_MEMBERS_CHUNK", chunk)
+
+    def _attach(self, conn: _Connection, session: GatewaySession) -> None:
+        conn.session = session
+        session.connection = conn
+        status = self.shard_status(session.shard_id)
+        status.connected = True
+        status.connections += 1
+
+    async def _detach(self, conn: _Connection) -> None:
+        self._connections.discard(conn)
+        conn.writer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await conn.writer
+        session = conn.session
+        if session is None:
+            return
+        if session.connection is conn:
+            session.connection = None
+            self.shard_status(session.shard_id).connected = False
+        if not conn.dropped and conn.ws.close_code in _SESSION_ENDING_CLOSE_CODES:
+            self._end_session(session)
+        self.changes.notify()
+
+    def _end_session(self, session: GatewaySession) -> None:
+        self.sessions.pop(session.session_id, None)
+        if self.shards.get(session.shard_id) is session:
+            del self.shards[session.shard_id]
+
+    # -- controls for recovery tests ------------------------------------------------
+
+    def _live(self, shard_id: int) -> _Connection:
+        session = self.shards.get(shard_id)
+        if session is None or session.connection is None:
+            raise RuntimeError(f"shard {shard_id} has no live gateway connection")
+        return session.connection
+
+    async def drop_connection(self, shard_id: int = 0, *, code: int | None = None) -> None:
+        """Cut shard ``shard_id``'s socket; the session stays resumable.
+
+        With ``code`` None the TCP connection is aborted with no closing handshake;
+        otherwise the server closes with that code (4000 for "unknown error").
+        """
+        conn = self._live(shard_id)
+        conn.dropped = True
+        # Detach now, so that events from here on are buffered, not queued to a dead socket.
+        if conn.session is not None:
+            conn.session.connection = None
+            self.shard_status(shard_id).connected = False
+        if code is None:
+            if conn.request.transport is not None:
+                conn.request.transport.abort()
+        else:
+            await conn.ws.close(code=code, message=b"Dropped by the emulator")
+        self.changes.notify()
+
+    async def request_reconnect(self, shard_id: int = 0) -> None:
+        """Send op 7 RECONNECT; the client should come back and RESUME."""
+        self._live(shard_id).send(7, None)
+
+    async def invalidate_session(self, shard_id: int = 0, *, resumable: bool = False) -> None:
+        """Send op 9 INVALID_SESSION; unless ``resumable``, the session is forgotten."""
+        conn = self._live(shard_id)
+        conn.send(9, resumable)
+        if not resumable and conn.session is not None:
+            self._end_session(conn.session)
+        self.shard_status(shard_id).invalid_sessions += 1
+        self.changes.notify()
+
+    async def close(self) -> None:
+        for conn in list(self._connections):
+            conn.dropped = True
+            await conn.ws.close(code=1001, message=b"Emulator stopping")
