@@ -1,0 +1,395 @@
+"""``Config``: Red's configuration API for one cog, over the open config store."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import weakref
+from collections.abc import MutableMapping
+from typing import Any, ClassVar, Final
+
+from plughost.config.connection import _current, _fallback, current_store
+from plughost.config.documents import copy_json, flat_immutable, merge_owned
+from plughost.config.group import Group
+from plughost.config.keys import MAX_KEY_LENGTH, Category, encode_parts, parts_under
+from plughost.config.value import Value, child_key
+
+__all__ = ["Config"]
+
+_BUILTIN: Final = {
+    "GLOBAL": 0,
+    "GUILD": 1,
+    "TEXTCHANNEL": 1,
+    "ROLE": 1,
+    "USER": 1,
+    "MEMBER": 2,
+}
+#: Config objects created while no store was open (a cog built before connect()).
+_unbound: weakref.WeakValueDictionary[tuple[str, str], Config] = weakref.WeakValueDictionary()
+
+
+def _exact_int(value: Any, what: str) -> str:
+    if type(value) is not int:
+        raise TypeError(f"{what} should be of type int, not {type(value).__name__}")
+    return str(value)
+
+
+def _id_of(obj: Any, what: str) -> str:
+    """The id of a Discord object (interactions.py's Snowflake is an int subclass)."""
+    ident = getattr(obj, "id", None)
+    if not isinstance(ident, int) or isinstance(ident, bool):
+        raise TypeError(f"expected a {what} with an integer `id`, got {type(obj).__name__}")
+    return str(int(ident))
+
+
+def _guild_id_of_member(member: Any) -> str:
+    guild = getattr(member, "guild", None)
+    if guild is not None:
+        return _id_of(guild, "guild")
+    # interactions.py: Member.guild is a cache lookup (None when not cached),
+    # while the guild id itself is always on the member.
+    guild_id = getattr(member, "_guild_id", None)
+    if isinstance(guild_id, int) and not isinstance(guild_id, bool):
+        return str(int(guild_id))
+    raise TypeError(f"expected a member with a guild, got {type(member).__name__}")
+
+
+class Config:
+    """Scoped, persistent settings for one cog (Red-DiscordBot's API).
+
+    Get one with :meth:`get_conf`, register defaults, then read and write
+    through ``config.foo`` (global), ``config.guild(g).foo``, and so on.
+    """
+
+    GLOBAL: ClassVar[str] = "GLOBAL"
+    GUILD: ClassVar[str] = "GUILD"
+    CHANNEL: ClassVar[str] = "TEXTCHANNEL"
+    ROLE: ClassVar[str] = "ROLE"
+    USER: ClassVar[str] = "USER"
+    MEMBER: ClassVar[str] = "MEMBER"
+
+    def __init__(
+        self,
+        cog_name: str,
+        unique_identifier: str,
+        force_registration: bool = False,
+        defaults: dict[str, Any] | None = None,
+    ) -> None:
+        self.cog_name = cog_name
+        self.unique_identifier = unique_identifier
+        self.force_registration = force_registration
+        self._defaults: dict[str, dict[str, Any]] = defaults or {}
+        self.custom_groups: dict[str, int] = {}
+        self._lock_cache: MutableMapping[tuple[str, tuple[str, ...]], asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+        self._categories: dict[str, Category] = {}
+        self._prefixes: dict[str, str] = {}
+        self._root = encode_parts((cog_name, unique_identifier))
+        if len(self._root) > MAX_KEY_LENGTH // 2:
+            raise ValueError("cog name and identifier are too long")
+
+    def __repr__(self) -> str:
+        return f"<Config {self.cog_name}:{self.unique_identifier}>"
+
+    # -- construction ---------------------------------------------------------------
+
+    @classmethod
+    def get_conf(
+        cls,
+        cog_instance: Any,
+        identifier: int | str,
+        force_registration: bool = False,
+        cog_name: str | None = None,
+    ) -> Config:
+        """The Config of a cog: one object per (cog name, identifier).
+
+        ``cog_name`` defaults to the cog's ``__cog_name__`` attribute if it is a
+        string (plughost's Cog sets it to the entry-point name), else to the
+        cog's class name, as in Red.
+        """
+        if type(identifier) not in (int, str):
+            raise TypeError(
+                f"identifier should be an int (a hard-coded random number), "
+                f"not {type(identifier).__name__}"
+            )
+        if cog_name is None:
+            if cog_instance is None:
+                raise ValueError("You must provide either the cog instance or a cog name.")
+            named = getattr(cog_instance, "__cog_name__", None)
+            cog_name = named if isinstance(named, str) else type(cog_instance).__name__
+        key = (cog_name, str(identifier))
+        store = _current.get() or (_fallback[-1] if _fallback else None)
+        registry = store.configs if store is not None and not store.closed else None
+        conf = registry.get(key) if registry is not None else _unbound.get(key)
+        if conf is None:
+            conf = cls(cog_name, str(identifier), force_registration)
+            if registry is not None:
+                registry[key] = conf
+            else:
+                _unbound[key] = conf
+        conf.force_registration = force_registration
+        return conf
+
+    # -- registration -----------------------------------------------------------------
+
+    @property
+    def defaults(self) -> dict[str, dict[str, Any]]:
+        """A copy of every registered default, by scope."""
+        return copy_json(self._defaults)  # type: ignore[no-any-return]
+
+    def _register_default(self, category: str, **kwargs: Any) -> None:
+        try:
+            # JSON round trip: validates, copies, and makes keys strings.
+            data = json.loads(json.dumps(kwargs))
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"config defaults must be JSON-serialisable: {exc}") from None
+        target = self._defaults.setdefault(category, {})
+        for name, value in data.items():
+            parts = name.split("__")
+            for part in parts:
+                if not part.isidentifier():
+                    raise RuntimeError(f"'{part}' is an invalid config key.")
+            nested: dict[str, Any] = {parts[-1]: value}
+            for part in reversed(parts[:-1]):
+                nested = {part: nested}
+            _merge_registration(nested, target)
+
+    def register_global(self, **kwargs: Any) -> None:
+        """Register global defaults; ``a__b=1`` registers ``{"a": {"b": 1}}``."""
+        self._register_default(self.GLOBAL, **kwargs)
+
+    def register_guild(self, **kwargs: Any) -> None:
+        self._register_default(self.GUILD, **kwargs)
+
+    def register_channel(self, **kwargs: Any) -> None:
+        self._register_default(self.CHANNEL, **kwargs)
+
+    def register_role(self, **kwargs: Any) -> None:
+        self._register_default(self.ROLE, **kwargs)
+
+    def register_user(self, **kwargs: Any) -> None:
+        self._register_default(self.USER, **kwargs)
+
+    def register_member(self, **kwargs: Any) -> None:
+        self._register_default(self.MEMBER, **kwargs)
+
+    def register_custom(self, group_identifier: str, **kwargs: Any) -> None:
+        self._register_default(str(group_identifier), **kwargs)
+
+    def init_custom(self, group_identifier: str, identifier_count: int) -> None:
+        """Declare a custom group addressed by ``identifier_count`` identifiers."""
+        name = str(group_identifier)
+        if name in _BUILTIN:
+            raise ValueError(f"{name!r} is a built-in scope, not a custom group")
+        if type(identifier_count) is not int or identifier_count < 0:
+            raise ValueError("identifier_count must be a non-negative int")
+        if identifier_count != self.custom_groups.setdefault(name, identifier_count):
+            raise ValueError(f"Cannot change identifier count of already registered group: {name}")
+
+    # -- scopes ----------------------------------------------------------------------
+
+    def _category(self, name: str) -> Category:
+        category = self._categories.get(name)
+        if category is None:
+            if name in _BUILTIN:
+                category = Category(name, _BUILTIN[name])
+            elif name in self.custom_groups:
+                category = Category(name, self.custom_groups[name], is_custom=True)
+            else:
+                raise ValueError(f"Group identifier not initialized: {name}")
+            self._categories[name] = category
+            self._prefixes[name] = self._root + encode_parts((name,))
+        return category
+
+    def _get_base_group(self, category: str, *primary_keys: str) -> Group:
+        cat = self._category(category)
+        if len(primary_keys) > cat.pkey_len:
+            raise ValueError(
+                f"{category} takes {cat.pkey_len} identifier(s), got {len(primary_keys)}"
+            )
+        key = self._prefixes[category]
+        for part in primary_keys:
+            key = child_key(key, part)
+        complete = len(primary_keys) == cat.pkey_len
+        defaults = self._defaults.get(category, {}) if complete else {}
+        return Group(self, cat, primary_keys, (), key, defaults, self.force_registration)
+
+    def __getattr__(self, item: str) -> Value:
+        """Global values: ``await config.foo()``."""
+        if item.startswith("__") and item.endswith("__"):
+            raise AttributeError(item)
+        return getattr(self._get_base_group(self.GLOBAL), item)  # type: ignore[no-any-return]
+
+    def guild(self, guild: Any) -> Group:
+        return self._get_base_group(self.GUILD, _id_of(guild, "guild"))
+
+    def guild_from_id(self, guild_id: int) -> Group:
+        return self._get_base_group(self.GUILD, _exact_int(guild_id, "guild_id"))
+
+    def channel(self, channel: Any) -> Group:
+        return self._get_base_group(self.CHANNEL, _id_of(channel, "channel"))
+
+    def channel_from_id(self, channel_id: int) -> Group:
+        return self._get_base_group(self.CHANNEL, _exact_int(channel_id, "channel_id"))
+
+    def role(self, role: Any) -> Group:
+        return self._get_base_group(self.ROLE, _id_of(role, "role"))
+
+    def role_from_id(self, role_id: int) -> Group:
+        return self._get_base_group(self.ROLE, _exact_int(role_id, "role_id"))
+
+    def user(self, user: Any) -> Group:
+        return self._get_base_group(self.USER, _id_of(user, "user"))
+
+    def user_from_id(self, user_id: int) -> Group:
+        return self._get_base_group(self.USER, _exact_int(user_id, "user_id"))
+
+    def member(self, member: Any) -> Group:
+        return self._get_base_group(
+            self.MEMBER, _guild_id_of_member(member), _id_of(member, "member")
+        )
+
+    def member_from_ids(self, guild_id: int, member_id: int) -> Group:
+        return self._get_base_group(
+            self.MEMBER, _exact_int(guild_id, "guild_id"), _exact_int(member_id, "member_id")
+        )
+
+    def custom(self, group_identifier: str, *identifiers: Any) -> Group:
+        """A custom group's document, or (fewer identifiers) every document under them."""
+        name = str(group_identifier)
+        if name not in self.custom_groups:
+            raise ValueError(f"Group identifier not initialized: {name}")
+        return self._get_base_group(name, *(str(i) for i in identifiers))
+
+    # -- whole scopes -------------------------------------------------------------------
+
+    async def _all_docs(self, category: str, *primary_keys: str, int_keys: bool) -> dict[Any, Any]:
+        """``{id: {id: document-with-defaults}}`` down to document level."""
+        group = self._get_base_group(category, *primary_keys)
+        prefix = group._key
+        rows = await current_store().scan(prefix)
+        defaults = self._defaults.get(category, {})
+        flat = flat_immutable(defaults)
+        out: dict[Any, Any] = {}
+        for key, doc in rows:  # scanned documents are fresh: merged without copying
+            parts = parts_under(prefix, key)
+            node = out
+            for part in parts[:-1]:
+                node = node.setdefault(int(part) if int_keys else part, {})
+            value = doc
+            if type(doc) is dict:
+                value = {**defaults, **doc} if flat else merge_owned(defaults, doc)
+            node[int(parts[-1]) if int_keys else parts[-1]] = value
+        return out
+
+    async def all_guilds(self) -> dict[int, dict[str, Any]]:
+        """``{guild_id: data}`` for every guild with stored data (defaults mixed in)."""
+        return await self._all_docs(self.GUILD, int_keys=True)
+
+    async def all_channels(self) -> dict[int, dict[str, Any]]:
+        return await self._all_docs(self.CHANNEL, int_keys=True)
+
+    async def all_roles(self) -> dict[int, dict[str, Any]]:
+        return await self._all_docs(self.ROLE, int_keys=True)
+
+    async def all_users(self) -> dict[int, dict[str, Any]]:
+        return await self._all_docs(self.USER, int_keys=True)
+
+    async def all_members(self, guild: Any = None) -> dict[int, Any]:
+        """``{member_id: data}`` of one guild, or ``{guild_id: {member_id: data}}``."""
+        if guild is None:
+            return await self._all_docs(self.MEMBER, int_keys=True)
+        return await self._all_docs(self.MEMBER, _id_of(guild, "guild"), int_keys=True)
+
+    async def all_custom(self, group_identifier: str, *identifiers: Any) -> dict[str, Any]:
+        """Every document of a custom group under ``identifiers``, nested by identifier.
+
+        A plughost addition: like ``all_members``, with registered defaults
+        mixed into each document (keys stay strings).
+        """
+        name = str(group_identifier)
+        if name not in self.custom_groups:
+            raise ValueError(f"Group identifier not initialized: {name}")
+        return await self._all_docs(name, *(str(i) for i in identifiers), int_keys=False)
+
+    async def _clear_scope(self, *scopes: str) -> None:
+        if not scopes:
+            await current_store().delete_prefix(self._root)
+            return
+        await self._get_base_group(*scopes).clear()
+
+    async def clear_all(self) -> None:
+        """Remove all of this Config's data, in every scope."""
+        await self._clear_scope()
+
+    async def clear_all_globals(self) -> None:
+        await self._clear_scope(self.GLOBAL)
+
+    async def clear_all_guilds(self) -> None:
+        await self._clear_scope(self.GUILD)
+
+    async def clear_all_channels(self) -> None:
+        await self._clear_scope(self.CHANNEL)
+
+    async def clear_all_roles(self) -> None:
+        await self._clear_scope(self.ROLE)
+
+    async def clear_all_users(self) -> None:
+        await self._clear_scope(self.USER)
+
+    async def clear_all_members(self, guild: Any = None) -> None:
+        if guild is None:
+            await self._clear_scope(self.MEMBER)
+        else:
+            await self._clear_scope(self.MEMBER, _id_of(guild, "guild"))
+
+    async def clear_all_custom(self, group_identifier: str) -> None:
+        name = str(group_identifier)
+        if name not in self.custom_groups:
+            raise ValueError(f"Group identifier not initialized: {name}")
+        await self._clear_scope(name)
+
+    # -- locks ------------------------------------------------------------------------------
+
+    def _lock_for(self, category: str, path: tuple[str, ...]) -> asyncio.Lock:
+        key = (category, path)
+        lock = self._lock_cache.get(key)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._lock_cache[key] = lock
+        return lock
+
+    def get_guilds_lock(self) -> asyncio.Lock:
+        return self._lock_for(self.GUILD, ())
+
+    def get_channels_lock(self) -> asyncio.Lock:
+        return self._lock_for(self.CHANNEL, ())
+
+    def get_roles_lock(self) -> asyncio.Lock:
+        return self._lock_for(self.ROLE, ())
+
+    def get_users_lock(self) -> asyncio.Lock:
+        return self._lock_for(self.USER, ())
+
+    def get_members_lock(self, guild: Any = None) -> asyncio.Lock:
+        if guild is None:
+            return self._lock_for(self.MEMBER, ())
+        return self._lock_for(self.MEMBER, (_id_of(guild, "guild"),))
+
+    def get_custom_lock(self, group_identifier: str) -> asyncio.Lock:
+        name = str(group_identifier)
+        if name not in self.custom_groups:
+            raise ValueError(f"Custom group not initialized: {name}")
+        return self._lock_for(name, ())
+
+
+def _merge_registration(new: dict[str, Any], existing: dict[str, Any]) -> None:
+    for name, value in new.items():
+        if name in existing:
+            if (type(value) is dict) != (type(existing[name]) is dict):
+                raise KeyError("You cannot register a Group and a Value under the same name.")
+            if type(value) is dict:
+                _merge_registration(value, existing[name])
+                continue
+        existing[name] = value

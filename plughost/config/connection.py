@@ -1,0 +1,213 @@
+"""``connect()``: open Tortoise on a DSN, migrate the schema, and serve a config store.
+
+The store opened by the innermost ``connect()`` block is what ``Config`` uses
+(the first one opened is also the fallback for tasks created before it, such as
+a bot's tasks started elsewhere). Tortoise's context is set the same way: bound
+to the current context, plus Tortoise's global fallback when no other Tortoise
+context exists, so that tasks created before ``connect()`` see it too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import os
+import sqlite3
+import urllib.parse
+from collections.abc import AsyncIterator
+from typing import Any, Final, Literal
+
+import asyncpg  # type: ignore[import-untyped]
+from tortoise.backends.asyncpg.client import AsyncpgDBClient
+from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.backends.sqlite.client import SqliteClient
+from tortoise.context import TortoiseContext, get_current_context
+from tortoise.migrations.executor import MigrationExecutor
+
+from plughost.config.cache import DEFAULT_MAX_DOCUMENTS, DocumentCache
+from plughost.config.errors import StoreUnavailableError
+from plughost.config.filelock import InstanceLock
+from plughost.config.postgres import PostgresStore
+from plughost.config.sqlite import SQLiteStore
+from plughost.config.store import ConfigStore
+
+__all__ = ["DEFAULT_POOL_MAX", "connect", "current_store", "parse_dsn"]
+
+#: Pool size for a bot: Tortoise's default of 5 queues a busy bot's config
+#: calls behind each other; PostgreSQL's default max_connections is 100.
+DEFAULT_POOL_MAX: Final = 20
+_APP: Final = "plughost_config"
+_APPS: Final = {
+    _APP: {
+        "models": ["plughost.config.models"],
+        "migrations": "plughost.config.migrations",
+        "default_connection": "default",
+    }
+}
+#: Serialises schema migrations of processes starting together on one database.
+_MIGRATION_LOCK: Final = 0x706C7567686F7374  # "plughost"
+
+_current: contextvars.ContextVar[ConfigStore | None] = contextvars.ContextVar(
+    "plughost_config_store", default=None
+)
+_fallback: list[ConfigStore] = []
+
+
+def current_store() -> ConfigStore:
+    """The store of the innermost open ``connect()`` block."""
+    store = _current.get()
+    if store is None or store.closed:
+        store = _fallback[-1] if _fallback else None
+    if store is None:
+        raise RuntimeError(
+            "no config store is open: wrap the code in `async with plughost.config.connect(dsn):`"
+        )
+    return store
+
+
+def parse_dsn(dsn: str) -> tuple[Literal["sqlite", "postgres"], str]:
+    """``("sqlite", absolute path)`` or ``("postgres", dsn)``; ValueError otherwise."""
+    scheme, _, rest = dsn.partition("://")
+    if scheme == "sqlite":
+        path = urllib.parse.unquote(rest.partition("?")[0])
+        if not path or path == ":memory:":
+            raise ValueError("plughost config needs an SQLite file, e.g. sqlite:///abs/path.db")
+        return "sqlite", os.path.abspath(path)
+    if scheme in ("postgres", "postgresql"):
+        return "postgres", dsn
+    raise ValueError(f"unsupported config DSN {dsn!r}: use sqlite:///path or postgres://...")
+
+
+def _probe_sqlite(path: str) -> None:
+    """Open the file once with the standard library, to fail with a clear message.
+
+    Tortoise's SQLite client keeps its connection lock when opening fails, so a
+    bad path (a folder, an unreadable file) would otherwise hang the first query.
+    """
+    try:
+        probe = sqlite3.connect(path)
+        try:
+            probe.execute("PRAGMA schema_version").fetchone()
+        finally:
+            probe.close()
+    except sqlite3.Error as exc:
+        raise StoreUnavailableError(f"cannot open the SQLite database {path}: {exc}") from exc
+
+
+async def _migrate(client: Any) -> None:
+    executor = MigrationExecutor(client, _APPS)
+    await executor.migrate()
+
+
+def _tortoise_connection(
+    dsn: str, kind: str, target: str, synchronous: str, pool_max: int
+) -> dict[str, Any]:
+    connection = expand_db_url(dsn)
+    credentials = connection["credentials"]
+    if kind == "sqlite":
+        credentials["file_path"] = target
+        credentials["journal_mode"] = "WAL"
+        credentials["synchronous"] = synchronous.upper()
+    else:
+        credentials["maxsize"] = pool_max
+        credentials["minsize"] = 1
+        credentials.setdefault("application_name", "plughost")
+    return connection
+
+
+async def _open_store(client: Any, dsn: str, target: str, cache: DocumentCache) -> ConfigStore:
+    """Bring the schema up to date and build the store for Tortoise's ``client``."""
+    if isinstance(client, SqliteClient):
+        await _migrate(client)
+        return SQLiteStore(client, target, cache)
+    if isinstance(client, AsyncpgDBClient):
+        clean_dsn = dsn.partition("?")[0]
+        await _migrate_postgres(client, clean_dsn)
+        parsed = urllib.parse.urlsplit(clean_dsn)
+        location = f"{parsed.hostname}:{parsed.port or 5432}{parsed.path}"
+        return PostgresStore(client, clean_dsn, location, cache)
+    raise ValueError(f"unsupported config backend {type(client).__name__}")
+
+
+@contextlib.asynccontextmanager
+async def connect(
+    dsn: str,
+    *,
+    synchronous: Literal["normal", "full"] = "normal",
+    pool_max: int = DEFAULT_POOL_MAX,
+    cache_size: int = DEFAULT_MAX_DOCUMENTS,
+) -> AsyncIterator[ConfigStore]:
+    """Open the config store at ``dsn`` for the duration of the block.
+
+    - ``sqlite:///abs/path.db``: one process only (a second one gets
+      :class:`~plughost.config.StoreLockedError`); ``synchronous="full"`` makes
+      every commit survive power loss, not only a crash of the process.
+    - ``postgres://user@host:5432/db``: shared by any number of processes;
+      ``pool_max`` connections in Tortoise's pool, plus one listener.
+      ``?schema=name`` keeps the tables in that schema.
+
+    ``cache_size`` bounds the per-process cache, in documents. On exit every
+    accepted write is committed and every connection is closed.
+    """
+    kind, target = parse_dsn(dsn)
+    if synchronous not in ("normal", "full"):
+        raise ValueError("synchronous must be 'normal' or 'full'")
+    cache = DocumentCache(cache_size)
+    connection = _tortoise_connection(dsn, kind, target, synchronous, pool_max)
+    lock = InstanceLock(target) if kind == "sqlite" else None
+    if lock is not None:
+        lock.acquire()
+        try:
+            _probe_sqlite(target)
+        except BaseException:
+            lock.release()
+            raise
+    ctx = TortoiseContext()
+    # Only the first Tortoise context of the process may be the global fallback.
+    use_global = get_current_context() is None
+    store: ConfigStore | None = None
+    token: contextvars.Token[ConfigStore | None] | None = None
+    try:
+        ctx.__enter__()
+        await ctx.init(
+            config={"connections": {"default": connection}, "apps": _APPS},
+            _enable_global_fallback=use_global,
+        )
+        store = await _open_store(ctx.db("default"), dsn, target, cache)
+        await store.start()
+        token = _current.set(store)
+        _fallback.append(store)
+        yield store
+    finally:
+        try:
+            if store is not None:
+                if store in _fallback:
+                    _fallback.remove(store)
+                await store.close()
+        finally:
+            if token is not None:
+                _reset(token)
+            await ctx.close_connections()
+            with contextlib.suppress(ValueError):  # see _reset
+                ctx.__exit__(None, None, None)
+            if lock is not None:
+                lock.release()
+
+
+def _reset(token: contextvars.Token[ConfigStore | None]) -> None:
+    # A test framework may run the end of the block in a copy of the context
+    # it started in; the token then belongs to another context and there is
+    # nothing to restore here.
+    with contextlib.suppress(ValueError):
+        _current.reset(token)
+
+
+async def _migrate_postgres(client: AsyncpgDBClient, dsn: str) -> None:
+    # Shard processes start together: one migrates, the others wait, then find
+    # nothing left to do. The session lock goes away with this connection.
+    guard = await asyncpg.connect(dsn)
+    try:
+        await guard.execute("SELECT pg_advisory_lock($1::bigint)", _MIGRATION_LOCK)
+        await _migrate(client)
+    finally:
+        await guard.close()

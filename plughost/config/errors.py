@@ -1,0 +1,34 @@
+"""Exceptions raised by the config store."""
+
+from __future__ import annotations
+
+__all__ = ["ConfigLockLostError", "StoreLockedError", "StoreUnavailableError"]
+
+
+class StoreLockedError(RuntimeError):
+    """Another process has this SQLite instance open.
+
+    SQLite allows one writer process; plughost refuses a second one up front
+    instead of letting it fail later with "database is locked".
+    """
+
+    def __init__(self, path: str, pid: int | None) -> None:
+        self.path = path
+        self.pid = pid
+        holder = f"pid {pid}" if pid else "a process whose pid is unknown"
+        super().__init__(
+            f"{path} is in use by another plughost process ({holder}); "
+            "stop it first, or use PostgreSQL to run several processes"
+        )
+
+
+class ConfigLockLostError(RuntimeError):
+    """The cross-process lock of an ``async with`` block was lost while it ran.
+
+    The PostgreSQL connection holding the lock dropped, so another process may
+    have changed the document meanwhile; the block's changes were not written.
+    """
+
+
+class StoreUnavailableError(RuntimeError):
+    """The store cannot be opened: a missing folder, a file that is not a database, ..."""

@@ -1,0 +1,1 @@
+"""Tortoise migrations of the Config table (applied by :func:`plughost.config.connect`)."""

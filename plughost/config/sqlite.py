@@ -1,0 +1,324 @@
+"""The SQLite store: one process, a write-through cache, and group commit.
+
+Only the process holding the instance lock (``filelock.py``) opens the file, so
+the cache is authoritative: a write updates it at once and is acknowledged when
+its transaction has committed. Writes queue up while a commit is running and
+then go to the database together, in one transaction (one fsync with
+``synchronous=FULL``), in the order they were made.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any, Final
+
+from tortoise.backends.sqlite.client import SqliteClient
+
+from plughost.config.cache import DocumentCache, Entry
+from plughost.config.documents import MISSING, decode, encode, remove_path, set_path
+from plughost.config.keys import prefix_range
+from plughost.config.models import TABLE
+from plughost.config.store import ConfigStore
+
+__all__ = ["SQLiteStore"]
+
+_UPSERT: Final = (
+    f"INSERT INTO {TABLE} (key, data, version) VALUES (?, ?, ?) "
+    "ON CONFLICT(key) DO UPDATE SET data = excluded.data, version = excluded.version"
+)
+_DELETE: Final = f"DELETE FROM {TABLE} WHERE key = ?"
+_DELETE_RANGE: Final = f"DELETE FROM {TABLE} WHERE key >= ? AND key < ?"
+_SELECT: Final = f"SELECT data, version FROM {TABLE} WHERE key = ?"
+_SCAN: Final = f"SELECT key, data FROM {TABLE} WHERE key >= ? AND key < ? ORDER BY key"
+_ROWS_AFTER: Final = f"SELECT key, data FROM {TABLE} WHERE key > ? ORDER BY key LIMIT ?"
+
+# A queued operation: (SQL, parameters, cache entry pinned until it commits).
+# None is a barrier: it only waits for everything queued before it.
+_Op = tuple[str, tuple[Any, ...], Entry | None] | None
+
+
+_Finish = Callable[[list[_Op], list[asyncio.Future[None]], BaseException | None], None]
+
+
+def _apply_batch(
+    db: sqlite3.Connection,
+    ops: list[_Op],
+    futures: list[asyncio.Future[None]],
+    loop: asyncio.AbstractEventLoop,
+    finish: _Finish,
+) -> None:
+    """Run in aiosqlite's thread: every op of the batch in one transaction, then report."""
+    error: BaseException | None = None
+    try:
+        db.execute("BEGIN")
+        try:
+            for op in ops:
+                if op is not None:
+                    db.execute(op[0], op[1])
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+    except BaseException as exc:  # reported to every writer of the batch
+        error = exc
+    loop.call_soon_threadsafe(finish, ops, futures, error)
+
+
+class _GroupCommit:
+    """Collects writes while a commit runs; commits them together, in order.
+
+    No task drives it: the first write hands its batch to aiosqlite's thread,
+    and the thread's completion callback resolves the writers and hands over
+    the writes that queued up meanwhile. A write therefore costs what a raw
+    ``await db.execute(...)`` costs (two event-loop turns), where a writer
+    task took four (measured: 5.8k vs 9.4k sets/s with a writer task).
+
+    This puts functions on aiosqlite's worker queue (``_tx``) and reads
+    Tortoise's client lock: the batch is only handed over while no Tortoise
+    transaction holds the connection, and the worker's FIFO keeps everything
+    queued later behind our COMMIT. Both are private APIs of aiosqlite 0.20-0.22
+    and Tortoise 1.1.
+    """
+
+    __slots__ = (
+        "_cache",
+        "_client",
+        "_futures",
+        "_in_flight",
+        "_loop",
+        "_ops",
+        "_waiting_for_lock",
+        "failures",
+    )
+
+    def __init__(self, client: SqliteClient, cache: DocumentCache) -> None:
+        self._client = client
+        self._cache = cache
+        self._ops: list[_Op] = []
+        self._futures: list[asyncio.Future[None]] = []
+        self._in_flight = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._waiting_for_lock: asyncio.Task[None] | None = None
+        self.failures = 0
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        async with self._client.acquire_connection():
+            pass  # makes Tortoise open its aiosqlite connection now
+
+    def submit(self, op: _Op) -> asyncio.Future[None]:
+        loop = self._loop
+        if loop is None:
+            raise RuntimeError("the SQLite config writer is not running")
+        if op is not None and op[2] is not None:
+            op[2].pins += 1
+        future: asyncio.Future[None] = loop.create_future()
+        self._ops.append(op)
+        self._futures.append(future)
+        if not self._in_flight:
+            self._dispatch()
+        return future
+
+    def _dispatch(self) -> None:
+        client: Any = self._client
+        if client._lock.locked():
+            # A Tortoise transaction is using the connection: go after it.
+            if self._waiting_for_lock is None:
+                self._waiting_for_lock = asyncio.get_running_loop().create_task(
+                    self._dispatch_after_lock()
+                )
+            return
+        ops, futures = self._ops, self._futures
+        self._ops, self._futures = [], []
+        self._in_flight = True
+        conn = client._connection
+        loop = self._loop
+        assert loop is not None  # set by start()
+        work = functools.partial(_apply_batch, conn._conn, ops, futures, loop, self._finish)
+        conn._tx.put_nowait((None, work))
+
+    async def _dispatch_after_lock(self) -> None:
+        try:
+            async with self._client.acquire_connection():
+                if self._ops and not self._in_flight:
+                    self._waiting_for_lock = None
+                    self._dispatch()
+        finally:
+            self._waiting_for_lock = None
+
+    def _finish(
+        self, ops: list[_Op], futures: list[asyncio.Future[None]], error: BaseException | None
+    ) -> None:
+        self._in_flight = False
+        for op in ops:
+            if op is not None and op[2] is not None:
+                op[2].pins -= 1
+        if error is not None:
+            self.failures += 1
+            # The cache holds writes that never reached the disk: forget them all.
+            self._cache.clear()
+        for future in futures:
+            if not future.done():
+                if error is None:
+                    future.set_result(None)
+                else:
+                    future.set_exception(error)
+        if self._ops:
+            self._dispatch()
+
+    async def drain(self) -> None:
+        if self._ops or self._in_flight:
+            await self.submit(None)
+
+    async def stop(self) -> None:
+        await self.drain()
+        if self._waiting_for_lock is not None:
+            await self._waiting_for_lock
+        self._loop = None
+
+
+class SQLiteStore(ConfigStore):
+    """Config documents in one SQLite file owned by this process."""
+
+    backend = "sqlite"
+
+    def __init__(self, client: SqliteClient, path: str, cache: DocumentCache) -> None:
+        super().__init__(cache)
+        self._client = client
+        self.location = path
+        self._writer = _GroupCommit(client, cache)
+        self._version = 0
+
+    async def start(self) -> None:
+        _, rows = await self._client.execute_query(f"SELECT COALESCE(MAX(version), 0) FROM {TABLE}")
+        self._version = int(rows[0][0])
+        await self._writer.start()
+
+    def _next_version(self) -> int:
+        self._version += 1
+        return self._version
+
+    # -- reads -------------------------------------------------------------------
+
+    async def _fetch(self, key: str) -> tuple[Any, int]:
+        self.check_open()
+        # Straight to aiosqlite under Tortoise's lock: execute_query's extra
+        # work (NUL rewriting, change counting) cost ~10% of an uncached get.
+        async with self._client.acquire_connection() as conn:
+            rows = list(await conn.execute_fetchall(_SELECT, (key,)))
+        if not rows:
+            return MISSING, 0
+        return decode(rows[0][0]), int(rows[0][1])
+
+    async def scan(self, prefix: str) -> list[tuple[str, Any]]:
+        self.check_open()
+        await self._writer.drain()  # the database must hold every accepted write
+        low, high = prefix_range(prefix)
+        async with self._client.acquire_connection() as conn:
+            rows = await conn.execute_fetchall(_SCAN, (low, high))
+        return [(row[0], decode(row[1])) for row in rows]
+
+    # -- writes -------------------------------------------------------------------
+
+    async def _entry(self, key: str) -> Entry:
+        """The cache entry of ``key``, loaded if needed (a path write patches it)."""
+        while True:
+            entry = self.cache.peek(key)
+            if entry is not None:
+                return entry
+            ticket = self.cache.begin(key)
+            try:
+                value, version = await self._fetch(key)
+            finally:
+                self.cache.end(ticket)
+            if not ticket.stale and self.cache.peek(key) is None:
+                entry = self.cache.put(key, value, version)
+                if entry is not None:
+                    return entry
+
+    async def write(self, key: str, path: tuple[str, ...], value: Any, text: str) -> None:
+        self.check_open()
+        if path:
+            entry = await self._entry(key)
+            # In place: readers only ever get copies of cached documents.
+            value = set_path(entry.value if entry.value is not MISSING else {}, path, value)
+            text = encode(value)
+        version = self._next_version()
+        pinned = self.cache.put(key, value, version)
+        await self._writer.submit((_UPSERT, (key, text, version), pinned))
+
+    async def delete(self, key: str, path: tuple[str, ...]) -> None:
+        self.check_open()
+        if not path:
+            pinned = self.cache.put(key, MISSING, self._next_version())
+            await self._writer.submit((_DELETE, (key,), pinned))
+            return
+        entry = await self._entry(key)
+        if entry.value is MISSING or not remove_path(entry.value, path):
+            return
+        version = self._next_version()
+        pinned = self.cache.put(key, entry.value, version)
+        await self._writer.submit((_UPSERT, (key, encode(entry.value), version), pinned))
+
+    def _forget_prefix(self, prefix: str) -> None:
+        # Pinned entries (writes still queued) must read as absent too: the
+        # range delete is queued after them and will remove them on disk.
+        for key in self.cache.keys_under(prefix):
+            self.cache.put(key, MISSING, self._next_version())
+
+    async def delete_prefix(self, prefix: str) -> None:
+        self.check_open()
+        low, high = prefix_range(prefix)
+        self._forget_prefix(prefix)
+        await self._writer.submit((_DELETE_RANGE, (low, high), None))
+
+    async def replace_prefix(self, prefix: str, docs: Sequence[tuple[str, Any, str]]) -> None:
+        self.check_open()
+        low, high = prefix_range(prefix)
+        self._forget_prefix(prefix)
+        futures = [self._writer.submit((_DELETE_RANGE, (low, high), None))]
+        for key, value, text in docs:
+            version = self._next_version()
+            entry = self.cache.put(key, value, version)
+            futures.append(self._writer.submit((_UPSERT, (key, text, version), entry)))
+        # Queued back to back with no await between: they commit in one batch.
+        await asyncio.gather(*futures)
+
+    # -- whole store ------------------------------------------------------------------
+
+    async def iter_rows(self, batch_size: int = 1000) -> AsyncIterator[list[tuple[str, str]]]:
+        self.check_open()
+        await self._writer.drain()
+        after = ""
+        while True:
+            _, rows = await self._client.execute_query(_ROWS_AFTER, [after, batch_size])
+            if not rows:
+                return
+            yield [(row[0], row[1]) for row in rows]
+            after = rows[-1][0]
+
+    async def insert_rows(self, rows: Sequence[tuple[str, str]]) -> None:
+        self.check_open()
+        futures = []
+        for key, text in rows:
+            self.cache.invalidate(key)
+            futures.append(self._writer.submit((_UPSERT, (key, text, self._next_version()), None)))
+        await asyncio.gather(*futures)
+
+    async def count(self) -> int:
+        self.check_open()
+        await self._writer.drain()
+        _, rows = await self._client.execute_query(f"SELECT COUNT(*) FROM {TABLE}")
+        return int(rows[0][0])
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    async def flush(self) -> None:
+        await self._writer.drain()
+
+    async def close(self) -> None:
+        await self._writer.stop()
+        await super().close()

@@ -1,0 +1,161 @@
+"""The document store interface shared by the SQLite and PostgreSQL backends.
+
+A store reads and writes whole documents by encoded key (see ``keys.py``), and
+values at a path inside one document. Reads come from the per-process cache
+(``cache.py``); what a backend adds is how writes reach the database and how
+other processes' writes reach the cache.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from plughost.config.cache import DocumentCache
+from plughost.config.locks import DocumentGuards
+
+__all__ = ["ConfigStore", "RmwToken", "StoreClosedError"]
+
+
+class StoreClosedError(RuntimeError):
+    """The store was used after ``connect()``'s block ended."""
+
+
+class RmwToken:
+    """Proof of holding a document for a read-modify-write (``async with``)."""
+
+    __slots__ = ("generation", "key", "outermost")
+
+    def __init__(self, key: str, outermost: bool, generation: int) -> None:
+        self.key = key
+        self.outermost = outermost
+        self.generation = generation
+
+
+class ConfigStore(abc.ABC):
+    """Where Config documents live; one per :func:`plughost.config.connect` block."""
+
+    #: "sqlite" or "postgres"
+    backend: str
+    #: A description of the location, for messages ("/path/plughost.db", "host:5432/db")
+    location: str
+
+    def __init__(self, cache: DocumentCache) -> None:
+        self.cache = cache
+        self.guards = DocumentGuards()
+        #: Config objects handed out by ``Config.get_conf`` while this store is open.
+        self.configs: dict[tuple[str, str], Any] = {}
+        self.closed = False
+
+    # -- reads ------------------------------------------------------------------
+
+    async def read(self, key: str) -> Any:
+        """The decoded document at ``key`` or ``MISSING``. Shared: callers copy."""
+        entry = self.cache.get(key)
+        if entry is not None:
+            return entry.value
+        return await self._load(key)
+
+    async def _load(self, key: str) -> Any:
+        ticket = self.cache.begin(key)
+        try:
+            value, version = await self._fetch(key)
+        except BaseException:
+            self.cache.end(ticket)
+            raise
+        self.cache.offer(ticket, value, version)
+        return value
+
+    async def read_for_update(self, key: str) -> Any:
+        """Like :meth:`read`, but current across processes (called under :meth:`enter_rmw`)."""
+        return await self.read(key)
+
+    @abc.abstractmethod
+    async def _fetch(self, key: str) -> tuple[Any, int]:
+        """The document and its version from the database (``MISSING``, 0 if absent)."""
+
+    @abc.abstractmethod
+    async def scan(self, prefix: str) -> list[tuple[str, Any]]:
+        """Every ``(key, document)`` whose key starts with ``prefix``, in key order."""
+
+    # -- writes -------------------------------------------------------------------
+
+    @abc.abstractmethod
+    async def write(self, key: str, path: tuple[str, ...], value: Any, text: str) -> None:
+        """Store ``value`` (JSON ``text``) at ``path`` in document ``key``; durable on return."""
+
+    @abc.abstractmethod
+    async def delete(self, key: str, path: tuple[str, ...]) -> None:
+        """Remove the document (empty ``path``) or the value at ``path`` in it."""
+
+    @abc.abstractmethod
+    async def delete_prefix(self, prefix: str) -> None:
+        """Remove every document whose key starts with ``prefix``."""
+
+    @abc.abstractmethod
+    async def replace_prefix(self, prefix: str, docs: Sequence[tuple[str, Any, str]]) -> None:
+        """Atomically replace every document under ``prefix`` by ``docs`` (key, value, text)."""
+
+    # -- read-modify-write -----------------------------------------------------------
+
+    async def enter_rmw(self, key: str) -> RmwToken:
+        """Hold ``key`` against every other read-modify-write, here and in other processes."""
+        outermost = await self.guards.acquire(key)
+        generation = 0
+        if outermost:
+            try:
+                generation = await self._lock_remote(key)
+            except BaseException:
+                self.guards.release(key)
+                raise
+        return RmwToken(key, outermost, generation)
+
+    def verify_rmw(self, token: RmwToken) -> None:  # noqa: B027 - optional hook
+        """Raise if the cross-process hold was lost while the block ran (nothing is written)."""
+
+    async def exit_rmw(self, token: RmwToken) -> None:
+        try:
+            if token.outermost:
+                await self._unlock_remote(token)
+        finally:
+            self.guards.release(token.key)
+
+    async def _lock_remote(self, key: str) -> int:
+        """Take the cross-process lock on ``key`` (nothing to do for a single process)."""
+        return 0
+
+    async def _unlock_remote(self, token: RmwToken) -> None:  # noqa: B027 - optional hook
+        """Release what :meth:`_lock_remote` took."""
+
+    # -- whole-store operations (backup, restore, convert) ----------------------------
+
+    @abc.abstractmethod
+    def iter_rows(self, batch_size: int = 1000) -> AsyncIterator[list[tuple[str, str]]]:
+        """Every document as ``(key, JSON text)``, in key order, a batch at a time."""
+
+    @abc.abstractmethod
+    async def insert_rows(self, rows: Sequence[tuple[str, str]]) -> None:
+        """Insert or overwrite documents given as ``(key, JSON text)``."""
+
+    async def count(self) -> int:
+        total = 0
+        async for batch in self.iter_rows():
+            total += len(batch)
+        return total
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    async def start(self) -> None:  # noqa: B027 - optional hook
+        """Called once by ``connect()`` after the schema is current."""
+
+    async def flush(self) -> None:  # noqa: B027 - optional hook
+        """Wait until every write accepted so far is committed."""
+
+    async def close(self) -> None:
+        """Flush and stop background work; ``connect()`` then closes Tortoise."""
+        self.closed = True
+
+    def check_open(self) -> None:
+        if self.closed:
+            raise StoreClosedError("this config store is closed (its connect() block has ended)")

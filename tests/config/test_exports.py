@@ -1,0 +1,23 @@
+"""The public names of plughost.config are pinned: nothing leaks in by accident."""
+
+from __future__ import annotations
+
+import plughost.config
+
+
+def test_public_names() -> None:
+    assert plughost.config.__all__ == [
+        "DEFAULT_POOL_MAX",
+        "Config",
+        "ConfigLockLostError",
+        "ConfigStore",
+        "Group",
+        "StoreClosedError",
+        "StoreLockedError",
+        "StoreUnavailableError",
+        "Value",
+        "connect",
+        "current_store",
+    ]
+    for name in plughost.config.__all__:
+        assert getattr(plughost.config, name) is not None

@@ -1,0 +1,72 @@
+"""PostgreSQL: another process's write reaches this process's cache within 50 ms."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import time
+
+import asyncpg
+import pytest
+
+from plughost.config import Config, ConfigStore, connect
+from plughost.config.postgres import PostgresStore
+
+from .conftest import worker_command
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+
+async def _seen_after_other_process_sets(conf: Config, dsn: str, value: str) -> float:
+    """Seconds from another process acknowledging ``value`` until this one reads it."""
+    proc = await asyncio.create_subprocess_exec(
+        *worker_command("set", dsn, value), stdout=subprocess.PIPE
+    )
+    assert proc.stdout is not None
+    assert (await proc.stdout.readline()).strip() == b"done"
+    acknowledged = time.perf_counter()
+    while (await conf.value()) != value:
+        assert time.perf_counter() - acknowledged < 1.0, f"{value!r} still not seen after 1s"
+        await asyncio.sleep(0)  # let the listener's notification in; no fixed wait
+    seen = time.perf_counter() - acknowledged
+    assert await proc.wait() == 0
+    return seen
+
+
+async def test_write_in_another_process_is_seen_within_50ms(pg_schema_dsn: str) -> None:
+    async with connect(pg_schema_dsn) as store:
+        conf = Config.get_conf(None, identifier=42, cog_name="Example")
+        await conf.value.set("mine")
+        assert await conf.value() == "mine"  # now cached here
+        assert store.cache.peek(conf.value._key) is not None
+        assert await _seen_after_other_process_sets(conf, pg_schema_dsn, "theirs") < 0.05
+
+
+async def test_listener_loss_flushes_the_cache_and_resubscribes(pg_schema_dsn: str) -> None:
+    async with connect(pg_schema_dsn) as store:
+        assert isinstance(store, PostgresStore)
+        conf = Config.get_conf(None, identifier=42, cog_name="Example")
+        await conf.value.set("before")
+        assert await conf.value() == "before"
+        await _terminate(pg_schema_dsn, store)
+        # While the listener is down nothing stale is served ...
+        assert await _seen_after_other_process_sets(conf, pg_schema_dsn, "during") < 0.05
+        # ... and once it is back, notifications flow again.
+        await store.listener.wait_connected()
+        assert store.listener.losses == 1
+        assert await conf.value() == "during"
+        assert await _seen_after_other_process_sets(conf, pg_schema_dsn, "after") < 0.05
+
+
+async def _terminate(dsn: str, store: ConfigStore) -> None:
+    assert isinstance(store, PostgresStore)
+    pid = store.listener.backend_pid
+    admin = await asyncpg.connect(dsn.partition("?")[0])
+    try:
+        assert await admin.fetchval("SELECT pg_terminate_backend($1)", pid)
+    finally:
+        await admin.close()
+    # The loss is noticed when the socket closes; the listener offers no event
+    # for it, so yield to the loop until it has run the termination callback.
+    while store.listener.backend_pid == pid:  # noqa: ASYNC110
+        await asyncio.sleep(0)

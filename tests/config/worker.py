@@ -1,0 +1,76 @@
+"""Subprocess side of the multi-process config tests (run as a script).
+
+worker.py increment DSN N        N `async with` increments of member (1, 2)
+worker.py storm DSN              set guild i's counter to 1, 2, 3, ... and print
+                                 "ack <n>" after each acknowledged write, forever
+worker.py set DSN VALUE          set the global "value" and print "done"
+worker.py hold DSN               open the store, print "open", wait for stdin EOF
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from plughost.config import Config, connect
+
+
+def _conf() -> Config:
+    conf = Config.get_conf(None, identifier=42, cog_name="Example")
+    conf.register_member(count=0)
+    return conf
+
+
+async def increment(dsn: str, times: int) -> None:
+    async with connect(dsn):
+        conf = _conf()
+        for _ in range(times):
+            async with conf.member_from_ids(1, 2).all() as data:
+                data["count"] += 1
+
+
+async def storm(dsn: str, synchronous: str) -> None:
+    async with connect(dsn, synchronous=synchronous):  # type: ignore[arg-type]
+        conf = _conf()
+        n = 0
+
+        async def writer(slot: int) -> None:
+            nonlocal n
+            while True:
+                n += 1
+                mine = n
+                await conf.guild_from_id(slot).counter.set(mine)
+                sys.stdout.write(f"ack {slot} {mine}\n")
+                sys.stdout.flush()
+
+        await asyncio.gather(*(writer(slot) for slot in range(8)))
+
+
+async def set_value(dsn: str, value: str) -> None:
+    async with connect(dsn):
+        await _conf().value.set(value)
+        print("done", flush=True)
+
+
+async def hold(dsn: str) -> None:
+    async with connect(dsn):
+        print("open", flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+
+
+def main() -> None:
+    command, dsn, *rest = sys.argv[1:]
+    if command == "increment":
+        asyncio.run(increment(dsn, int(rest[0])))
+    elif command == "storm":
+        asyncio.run(storm(dsn, rest[0] if rest else "normal"))
+    elif command == "set":
+        asyncio.run(set_value(dsn, rest[0]))
+    elif command == "hold":
+        asyncio.run(hold(dsn))
+    else:
+        raise SystemExit(f"unknown command {command}")
+
+
+if __name__ == "__main__":
+    main()
