@@ -1,0 +1,205 @@
+"""The Cog base class: an interactions.py Extension named by its entry point, built inert.
+
+Two things differ from ``interactions.Extension``, both on purpose:
+
+* **The name.** ``Extension.name`` is the class name, so two cogs with a class
+  called ``Admin`` collide in ``bot.ext``. A cog's :attr:`Cog.name` (and its
+  ``extension_name``, the key interactions.py's prefixed and hybrid managers group
+  commands by) is the entry-point name plughost instantiates it under, through
+  :func:`instantiate`; instantiated directly (``Economy(bot)``, as in a quick test)
+  it falls back to the class name.
+* **Construction does not touch the bot.** ``Extension.__new__`` registers every
+  command and listener with the client before ``__init__`` has even run, so a cog
+  whose ``__init__`` or ``cog_load`` fails is already half live, and a new
+  instance cannot be built while the old one still serves (the atomic reload).
+  :meth:`Cog.__new__` only binds the class's commands, listeners, autocompletes and
+  tasks to the instance; :func:`plughost.cogs.attach.attach_cog` makes them live.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
+
+import interactions
+from interactions.client.const import MISSING
+from interactions.models.internal.callback import CallbackObject
+from interactions.models.internal.tasks import Task
+
+if TYPE_CHECKING:
+    from interactions.models.internal.application_commands import GlobalAutoComplete
+    from interactions.models.internal.command import BaseCommand
+    from interactions.models.internal.listener import Listener
+
+__all__ = ["Cog", "bound_cog", "instantiate"]
+
+_C = TypeVar("_C", bound="Cog")
+
+# The name the cog being instantiated is loaded under. A contextvar rather than a
+# class attribute: the same class may be instantiated under different names (two
+# entry points, or a test kit), and nothing leaks onto the class between loads.
+_LOADING_AS: ContextVar[str | None] = ContextVar("plughost_loading_cog_as", default=None)
+
+
+def instantiate(cls: type[_C], bot: interactions.Client, name: str) -> _C:
+    """Build ``cls(bot)`` as the cog named ``name``, without making anything live.
+
+    Exceptions from the cog's ``__init__`` propagate; nothing was registered with
+    the bot, so there is nothing to undo.
+    """
+    token = _LOADING_AS.set(name)
+    try:
+        return cls(bot)
+    finally:
+        _LOADING_AS.reset(token)
+
+
+class _Bound(functools.partial[Any]):
+    """A callback bound to a cog instance by plughost.
+
+    interactions.py binds a command's callbacks by replacing them, on the
+    class-level command object, with ``functools.partial(callback, instance)``,
+    and skips anything already a partial: a second instance of the class (a cog
+    loaded again after an unload) would run its commands on the first instance.
+    Marking our partials lets a later instance rebind them.
+    """
+
+
+def _rebind(callback: Callable[..., Any], cog: Cog) -> Callable[..., Any]:
+    func = callback.func if isinstance(callback, _Bound) else callback
+    return _Bound(func, cog)
+
+
+def _bind_callbacks(obj: Any, cog: Cog) -> None:
+    """Bind a command's or task's callbacks to ``cog`` (what interactions.py's
+    ``wrap_partial`` does, but rebinding on every new instance)."""
+    callback = getattr(obj, "callback", None)
+    if callback is None:
+        return  # a group holder (`SlashCommand(...)` without a callback)
+    if isinstance(callback, functools.partial) and not isinstance(callback, _Bound):
+        return  # bound by someone else: interactions.py leaves these alone too
+    # interactions.py marks callbacks it generates and calls unbound with "_no_wrap".
+    if "_no_wrap" not in getattr(getattr(callback, "func", callback), "__name__", ""):
+        obj.callback = _rebind(callback, cog)
+    for attr in ("error_callback", "pre_run_callback", "post_run_callback"):
+        if hook := getattr(obj, attr, None):
+            setattr(obj, attr, _rebind(hook, cog))
+    if autocompletes := getattr(obj, "autocomplete_callbacks", None):
+        obj.autocomplete_callbacks = {k: _rebind(v, cog) for k, v in autocompletes.items()}
+    for sub in (getattr(obj, "subcommands", None) or {}).values():
+        _bind_callbacks(sub, cog)
+
+
+def bound_cog(callback: object) -> Cog | None:
+    """The cog plughost bound ``callback`` to, if any (how detaching finds what is whose)."""
+    if isinstance(callback, _Bound) and callback.args and isinstance(callback.args[0], Cog):
+        return callback.args[0]
+    return None
+
+
+def _class_callables(cls: type) -> Iterator[object]:
+    # Static lookup on the class: upstream scans the *instance* with getmembers(),
+    # which runs every property (a cog's own may fail before __init__ has run).
+    # Sorted by attribute name, as upstream's scan is, so registration order matches.
+    for _attr, value in inspect.getmembers_static(cls):
+        if isinstance(value, (CallbackObject, Task)):
+            yield value
+
+
+class Cog(interactions.Extension):
+    """Base class of every plughost cog.
+
+    Subclass it, give it a docstring (its description, shown by help and
+    ``plughost cogs``), and declare what it needs as class attributes; plughost
+    checks their types at import and shows them in ``cog info``::
+
+        class Economy(Cog):
+            end_user_data_statement = "Stores a balance per member."
+            required_intents = interactions.Intents.GUILD_MEMBERS
+            required_permissions = interactions.Permissions.SEND_MESSAGES
+
+            def __init__(self, bot): ...
+
+    interactions.py's decorators (slash, prefixed, hybrid, context menus, listen,
+    component and modal callbacks, global autocomplete, Task) work as documented
+    upstream. ``self.bot`` is set before ``__init__`` runs. Hooks are methods marked
+    with :data:`plughost.hookimpl`.
+    """
+
+    end_user_data_statement: ClassVar[str | None] = None
+    """What the cog stores about users, shown to anyone who asks what the bot keeps.
+    None means "not stated", which ``cog info`` shows as a warning."""
+
+    required_intents: ClassVar[interactions.Intents] = interactions.Intents.NONE
+    """Gateway intents the cog cannot work without (the bot enables their union)."""
+
+    required_permissions: ClassVar[interactions.Permissions] = interactions.Permissions.NONE
+    """Guild permissions the bot needs for this cog (shown, and used for invite links)."""
+
+    # Set in __new__; declared for mypy. Prefixed to stay out of cog authors' way.
+    _plughost_name: str
+    _plughost_commands: list[BaseCommand]
+    _plughost_autocompletes: list[GlobalAutoComplete]
+
+    def __new__(cls, bot: interactions.Client, *args: Any, **kwargs: Any) -> Self:
+        # Deliberately not Extension.__new__, which registers with the bot (see the
+        # module docstring). This sets the same attributes it does, and binds.
+        self = object.__new__(cls)
+        # str(): Extension defines an instance property `__name__`, which is all
+        # mypy sees here; on the class itself it is the plain type name.
+        self._plughost_name = _LOADING_AS.get() or str(cls.__name__)
+        self.bot = bot
+        self.description = inspect.cleandoc(cls.__doc__) if cls.__doc__ else ""
+        self.extension_checks = []
+        self.extension_prerun = []
+        self.extension_postrun = []
+        self.extension_error = None
+        self.interaction_tree = {}
+        self.auto_defer = MISSING  # type: ignore[assignment]  # upstream's "not set"
+        self._commands = []
+        self._listeners = []
+        self._bind()
+        return self
+
+    def _bind(self) -> None:
+        """Bind the class's callbacks to this instance (again, when attaching)."""
+        commands: list[BaseCommand] = []
+        listeners: list[Listener] = []
+        autocompletes: list[GlobalAutoComplete] = []
+        for value in _class_callables(type(self)):
+            if isinstance(value, interactions.BaseCommand):
+                value.extension = self
+                _bind_callbacks(value, self)
+                commands.append(value)
+            elif isinstance(value, Task):
+                _bind_callbacks(value, self)  # so cog_load can start it
+            elif isinstance(value, interactions.Listener):
+                listener: Listener = value.copy_with_binding(self)
+                listener.extension = self  # type: ignore[attr-defined]  # as upstream does
+                listeners.append(listener)
+            elif isinstance(value, interactions.GlobalAutoComplete):
+                autocomplete: GlobalAutoComplete = value.copy_with_binding(self)
+                autocomplete.extension = self  # type: ignore[attr-defined]  # as upstream
+                autocompletes.append(autocomplete)
+        self._plughost_commands = commands
+        self._plughost_autocompletes = autocompletes
+        self._listeners = listeners
+
+    @property
+    def name(self) -> str:  # type: ignore[override]  # read-only on purpose: fixed at load
+        """The cog's name: its entry-point name, used in commands, config and logs."""
+        return self._plughost_name
+
+    @property
+    def __cog_name__(self) -> str:
+        """Same as :attr:`name`: what `plughost.Config.get_conf` files the cog's data under."""
+        return self._plughost_name
+
+    @property
+    def extension_name(self) -> str:  # type: ignore[override]
+        """Same as :attr:`name`: interactions.py groups prefixed and hybrid commands by
+        it, and the module name it defaults to is shared by cogs of one module."""
+        return self._plughost_name

@@ -1,0 +1,211 @@
+"""Every hook plughost calls, with its contract: the single reference for cog authors.
+
+A cog implements a hook by defining a method of the same name, marked with
+:data:`hookimpl`, on its :class:`plughost.Cog` subclass; the cog instance is the
+pluggy plugin. For example::
+
+    from plughost import Cog, hookimpl
+
+    class Economy(Cog):
+        @hookimpl
+        async def delete_user_data(self, requester, user_id):
+            await self.config.user_from_id(user_id).clear()
+
+Rules that hold for every hook (plughost checks them when the cog is imported, and
+quarantines a cog that breaks one, naming the method and the problem):
+
+* Every implementation is ``async def``. pluggy itself is synchronous: it only
+  collects the coroutines, and plughost awaits them **one by one**, each in its own
+  error boundary and under a per-implementation timeout. An implementation that
+  raises or times out is logged with the cog's name and the next one still runs.
+* The method name is a hook below (or ``@hookimpl(specname="...")`` names one). A
+  misspelt name is an error, never silence.
+* Parameters are a subset of the hook's, by name, without defaults: pluggy passes
+  arguments by name and never passes a parameter that has a default.
+* ``tryfirst=True`` / ``trylast=True`` order an implementation as in pluggy;
+  ``wrapper`` / ``hookwrapper`` are refused (a sync generator cannot wrap awaiting).
+* Order of calls: ``tryfirst`` ones, then the most recently loaded cog first, then
+  ``trylast`` ones (pluggy's order).
+
+Hooks are answered by the cog being loaded or unloaded (``cog_load``,
+``cog_unload``), by every cog (user data, permission links) or observed by every
+cog (the ``cog_*ed`` notifications).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal, TypeAlias
+
+import pluggy
+
+from plughost.permissions.decision import Decision, PermissionRequest
+
+# The hook functions themselves are not exported: they are specifications, read by
+# pluggy from this module, never called.
+__all__ = ["PROJECT_NAME", "DeletionRequester", "UserDataExport", "hookimpl", "hookspec"]
+
+PROJECT_NAME = "plughost"
+"""pluggy's project name: the marker attributes are ``plughost_spec``/``plughost_impl``."""
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+"""Marks a hook specification (plughost's own; cogs do not declare hooks)."""
+
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+"""Marks a cog method as the implementation of the hook of the same name."""
+
+DeletionRequester: TypeAlias = Literal["discord_deleted_user", "owner", "user", "user_strict"]
+"""Who asked for a user's data to be deleted.
+
+* ``"discord_deleted_user"``: Discord reported the account deleted. Delete
+  everything, including data kept for moderation or anti-abuse.
+* ``"owner"``: the bot owner asked. Delete everything.
+* ``"user"``: the user asked. Delete everything that is not needed to keep the bot
+  working for others or to enforce moderation (e.g. a mute record may stay).
+* ``"user_strict"``: the user asked, and the owner configured strict deletion.
+  Delete everything except what is operationally essential (e.g. that a ban
+  exists), and nothing that merely makes features nicer.
+"""
+
+UserDataExport: TypeAlias = Mapping[str, bytes | str]
+"""File name -> content: what one cog holds about one user, for a data export."""
+
+
+@hookspec
+async def cog_load() -> None:
+    """Prepare the cog, after its ``__init__`` and before its commands go live.
+
+    Called once per load, on the cog being loaded only (never on other cogs), with
+    the bot connected or about to connect. The cog's commands, listeners and
+    component callbacks are registered only after this returns, so none of them
+    can run before the cog is ready.
+
+    Should: open connections and sessions, start tasks (``self.my_task.start()``),
+    migrate or warm up config, fetch what the commands need.
+
+    Should not: block the event loop, or take longer than the load timeout. A
+    ``cog_load`` that raises or times out fails the load: the cog is removed again
+    (its ``cog_unload`` is not called), the error is shown in ``cog list``, and the
+    other cogs load as usual.
+
+    Returns nothing.
+    """
+
+
+@hookspec
+async def cog_unload() -> None:
+    """Release what the cog holds, before its commands and listeners are removed.
+
+    Called once per unload (and for the old instance on a reload), on the cog being
+    unloaded only. It runs even at shutdown and even when another cog's
+    ``cog_unload`` failed. After it returns, plughost cancels the cog's tasks and
+    removes its commands, listeners, component callbacks and hooks.
+
+    Should: close sessions and connections, flush buffers, cancel background work
+    the cog started itself.
+
+    Should not: raise to veto the unload (the error is logged and the unload goes
+    on), or wait on Discord for long (shutdown waits for it, up to the timeout).
+
+    Returns nothing.
+    """
+
+
+@hookspec
+async def delete_user_data(requester: DeletionRequester, user_id: int) -> None:
+    """Delete what this cog stores about ``user_id``, to the extent ``requester`` asks.
+
+    Called on every loaded cog that implements it, one after the other, when a
+    deletion is requested (see :data:`DeletionRequester` for what each requester
+    means). A cog that stores nothing about users need not implement it, but should
+    say so in its ``end_user_data_statement``.
+
+    Should: delete from config and from any store the cog owns; be idempotent
+    (a repeated request must succeed); finish within the timeout (delete in bulk).
+
+    Should not: message the user, or skip the deletion because the user is not
+    cached (the user may have left every shared guild).
+
+    Returns nothing; raising marks this cog's part of the deletion as failed, which
+    the requester is told.
+    """
+
+
+@hookspec
+async def export_user_data(user_id: int) -> UserDataExport | None:
+    """Return what this cog stores about ``user_id``, for the user to download.
+
+    Called on every loaded cog that implements it, one after the other, when a user
+    or the owner asks for an export.
+
+    Returns a mapping of file name to content (``str`` is written as UTF-8), which
+    plughost puts in a folder named after the cog; or ``None`` when the cog holds
+    nothing about this user.
+
+    Should: include everything that a deletion would delete, in a readable form
+    (JSON or text).
+
+    Should not: include other users' data (e.g. the other side of a conversation),
+    or secrets.
+    """
+
+
+@hookspec
+async def permission_check(request: PermissionRequest) -> Decision | None:
+    """One link of the permission chain: allow, deny, or no opinion.
+
+    Called for every invocation (prefixed, slash, context menu, component,
+    autocomplete) and every cog listener about to receive a guild event, after the
+    built-in links (blocklists, bot owner, cog enabled, rules, privilege level) had
+    no opinion. Cogs' links run in hook order; the first answer wins and the rest
+    are not called.
+
+    Returns ``Decision.allow()``, ``Decision.deny(reason)`` (the reason is shown to
+    the member), or ``None`` for no opinion.
+
+    Should: answer from ``request`` and from cached state, in well under a
+    millisecond; it runs on every invocation of every cog. Answer ``None`` for
+    invocations that are not your concern.
+
+    Should not: call Discord, query a database on every call, or send messages.
+    A link that raises or times out denies the invocation with a generic reason
+    (a broken link must not open a door it was meant to close), and the error is
+    logged with the cog's name.
+    """
+
+
+@hookspec
+async def cog_loaded(name: str) -> None:
+    """Observe that the cog ``name`` finished loading and its commands are live.
+
+    Called on every loaded cog that implements it, including the one just loaded.
+    Returns nothing; a failure here is logged and does not undo the load.
+    """
+
+
+@hookspec
+async def cog_unloaded(name: str) -> None:
+    """Observe that the cog ``name`` was unloaded and its commands are gone.
+
+    Called on every remaining cog that implements it (not on the unloaded one).
+    Should drop references to the unloaded cog's objects, so they can be freed.
+    Returns nothing.
+    """
+
+
+@hookspec
+async def cog_enabled(name: str, guild_id: int) -> None:
+    """Observe that a guild admin enabled the cog ``name`` in guild ``guild_id``.
+
+    Called on every loaded cog that implements it, after the change is stored and
+    the guild's application commands are re-synced. Returns nothing.
+    """
+
+
+@hookspec
+async def cog_disabled(name: str, guild_id: int) -> None:
+    """Observe that a guild admin disabled the cog ``name`` in guild ``guild_id``.
+
+    Called on every loaded cog that implements it (the disabled cog too, so it can
+    stop guild-specific background work). Returns nothing.
+    """
