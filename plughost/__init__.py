@@ -1,5 +1,57 @@
-"""plughost: a Discord bot runtime whose every feature is a pip-installable cog."""
+"""plughost: a Discord bot runtime whose every feature is a pip-installable cog.
+
+Everything a cog author may import is here (and in `plughost.testing`); a test
+pins the set. Names are loaded on first use (PEP 562) because the ``plughost``
+command lives in this package too, and ``plughost --help`` or ``plughost list``
+should not pay for importing interactions.py and Tortoise.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any, Final
 
 from plughost._version import __version__
 
-__all__ = sorted(["__version__"])
+if TYPE_CHECKING:
+    from plughost.bot import Bot
+    from plughost.cogs.cog import Cog
+    from plughost.config import Config, Group, Value
+    from plughost.hookspecs import hookimpl
+    from plughost.permissions.decision import Decision, PermissionRequest
+
+__all__ = [
+    "Bot",
+    "Cog",
+    "Config",
+    "Decision",
+    "Group",
+    "PermissionRequest",
+    "Value",
+    "__version__",
+    "hookimpl",
+]
+
+_LAZY: Final = {
+    "Bot": "plughost.bot",
+    "Cog": "plughost.cogs.cog",
+    "Config": "plughost.config",
+    "Decision": "plughost.permissions.decision",
+    "Group": "plughost.config",
+    "PermissionRequest": "plughost.permissions.decision",
+    "Value": "plughost.config",
+    "hookimpl": "plughost.hookspecs",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'plughost' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -1,0 +1,187 @@
+"""plughost's interactions.py client: prefixes, hybrid commands, the error boundary.
+
+`Bot` is an ordinary ``interactions.Client`` with plughost's defaults:
+tracebacks never go to Discord (``send_command_tracebacks`` is off and the
+error boundary below replaces the library's default reply), prefixed and
+hybrid commands are set up with the instance's prefix and the bot's mention,
+and, when asked, every message and interaction is tracked so that callers can
+await the moment the bot has finished with it (see `plughost.event_tracker`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any, Final
+
+import interactions
+from interactions.api import events
+from interactions.api.events import CommandError, RawGatewayEvent
+from interactions.api.http.route import Route
+from interactions.client import errors
+from interactions.ext import hybrid_commands
+from interactions.ext import prefixed_commands as prefixed
+
+from plughost.cogs import attach_cog, instantiate
+from plughost.core import Core
+from plughost.event_tracker import TRACKED_EVENTS, EventTracker
+
+__all__ = ["DEFAULT_INTENTS", "DISCORD_API_BASE", "Bot", "use_discord_api"]
+
+log = logging.getLogger("plughost.bot")
+
+#: Discord's real REST base, as interactions.py ships it.
+DISCORD_API_BASE: Final = Route.BASE
+
+#: What a bot of cogs needs by default: prefixed commands read message content,
+#: and member events drive per-guild state.
+DEFAULT_INTENTS: Final = (
+    interactions.Intents.DEFAULT
+    | interactions.Intents.MESSAGE_CONTENT
+    | interactions.Intents.GUILD_MEMBERS
+)
+
+#: What a user sees when a command fails inside a cog; the owner gets the traceback in the log.
+APOLOGY: Final = "Something went wrong while running that command. The bot owner has been told."
+
+
+def use_discord_api(api_base: str | None) -> None:
+    """Point every client in this process at ``api_base`` (a local emulator), or back at Discord.
+
+    interactions.py keeps its REST base in a class variable, so this is process-wide;
+    the gateway address is then discovered through ``GET /gateway``.
+    """
+    Route.BASE = api_base.rstrip("/") if api_base else DISCORD_API_BASE
+
+
+class Bot(interactions.Client):
+    """A plughost bot: one interactions.py client serving one shard."""
+
+    def __init__(
+        self,
+        *,
+        prefix: str = "!",
+        owner_ids: Iterable[int] = (),
+        shard_id: int = 0,
+        total_shards: int = 1,
+        track_events: bool = False,
+        intents: interactions.Intents = DEFAULT_INTENTS,
+        **client_options: Any,
+    ) -> None:
+        super().__init__(
+            intents=intents,
+            owner_ids=tuple(owner_ids),
+            shard_id=shard_id,
+            total_shards=total_shards,
+            # Never show tracebacks to users; `_command_error` below logs them instead.
+            send_command_tracebacks=False,
+            # Not interactions.py's delete_unused_application_cmds: it fetches every
+            # guild's commands at startup (one request per guild). Removing commands
+            # of cogs that are gone is the cog manager's job, by difference.
+            logger=logging.getLogger("plughost.discord"),
+            **client_options,
+        )
+        self.prefix = prefix
+        #: Set once `stop` begins: errors from requests cut short by it are expected.
+        self.stopping = False
+        #: The shard this client serves (interactions.py keeps it only on its connection state).
+        self.shard_id = shard_id
+        self.prefixed = prefixed.setup(self, generate_prefixes=_prefixes)
+        self.hybrid = hybrid_commands.setup(self)
+        self.tracker: EventTracker | None = EventTracker() if track_events else None
+        if self.tracker is not None:
+            for name in TRACKED_EVENTS:
+                if name in self.processors:
+                    self.processors[name] = self.tracker.wrap_processor(self.processors[name])
+        attach_cog(instantiate(Core, self, "core"))
+
+    # -- event tracking ---------------------------------------------------------------
+
+    def dispatch(self, event: Any, *args: Any, **kwargs: Any) -> None:
+        if (
+            self.tracker is not None
+            and isinstance(event, RawGatewayEvent)
+            and event.override_name in TRACKED_EVENTS
+        ):
+            token = self.tracker.enter_dispatch(int(event.data["id"]))
+            try:
+                super().dispatch(event, *args, **kwargs)
+            finally:
+                self.tracker.exit_dispatch(token)
+            return
+        super().dispatch(event, *args, **kwargs)
+
+    def _queue_task(self, coro: Any, event: Any, *args: Any, **kwargs: Any) -> Any:
+        task = super()._queue_task(coro, event, *args, **kwargs)
+        if self.tracker is not None:
+            self.tracker.adopt(task)
+        return task
+
+    async def settled(self, event_id: int) -> None:
+        """Return once the bot has handled message or interaction ``event_id`` completely.
+
+        Only available on a bot created with ``track_events=True`` (the test kit
+        and the offline console do this).
+        """
+        if self.tracker is None:
+            raise RuntimeError("this bot was created without track_events=True")
+        await self.tracker.settled(event_id)
+
+    # -- shutdown ---------------------------------------------------------------------
+
+    async def stop(self) -> None:
+        """Disconnect from the gateway, then close the HTTP session.
+
+        interactions.py closes the HTTP session first; the gateway websocket lives
+        on that session, so its close handshake then waits out aiohttp's 10 s
+        timeout on a dead transport (measured: every stop took 10-30 s).
+        """
+        self.stopping = True
+        self._ready.clear()
+        await self._connection_state.stop()
+        await self.http.close()
+
+    # -- the error boundary -----------------------------------------------------------
+
+    @interactions.listen(events.Error, disable_default_listeners=True)
+    async def _library_error(self, event: events.Error) -> None:
+        """Library errors go to the log, except those our own shutdown caused."""
+        if self.stopping:
+            log.debug("during shutdown: %s", event.source, exc_info=event.error)
+            return
+        self.default_error_handler(event.source, event.error)
+
+    @interactions.listen(CommandError, disable_default_listeners=True)
+    async def _command_error(self, event: CommandError) -> None:
+        """Users get a short message; the owner gets the traceback in the log."""
+        ctx: Any = event.ctx  # every command context can send, but BaseContext does not say so
+        error = event.error
+        if isinstance(error, errors.CommandCheckFailure):
+            reply = "You are not allowed to run that command here."
+        elif isinstance(error, errors.BadArgument):
+            reply = f"Bad argument: {error}"
+        elif isinstance(error, errors.CommandOnCooldown):
+            wait = error.cooldown.get_cooldown_time()
+            reply = f"That command is on cooldown; try again in {wait:.0f} s."
+        else:
+            log.error(
+                "command %r failed for user %s in guild %s",
+                getattr(ctx, "invoke_target", "?"),
+                getattr(ctx, "author_id", "?"),
+                getattr(ctx, "guild_id", None),
+                exc_info=error,
+            )
+            reply = APOLOGY
+        # Ephemeral where Discord supports it (interactions); a plain reply otherwise.
+        private = isinstance(ctx, interactions.InteractionContext | hybrid_commands.HybridContext)
+        try:
+            await (ctx.send(reply, ephemeral=True) if private else ctx.send(reply))
+        except errors.LibraryException:
+            log.exception("could not send the error reply")
+
+
+async def _prefixes(bot: interactions.Client, message: interactions.Message) -> list[str]:
+    """The instance's prefix, and the bot's mention in both of Discord's spellings."""
+    prefix = bot.prefix if isinstance(bot, Bot) else "!"
+    user_id = bot.user.id
+    return [prefix, f"<@{user_id}> ", f"<@!{user_id}> "]

@@ -1,0 +1,116 @@
+"""Running an instance: open the store, start one client per shard, stop cleanly.
+
+The store is opened before any bot task exists because Tortoise binds its
+connections to the context of the task that initialises it (ARCHITECTURE.md,
+"Facts learned the hard way"). One ``Client`` per shard, rather than
+interactions.py's AutoShardedClient, avoids its 5 s wait between shards and its
+hang with ``max_concurrency > 1``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from plughost.logs import configure_logging
+
+if TYPE_CHECKING:
+    from plughost.bot import Bot
+    from plughost.instance import Instance
+
+__all__ = ["run_bot", "serve"]
+
+log = logging.getLogger("plughost.runner")
+
+
+def run_bot(
+    instance: Instance,
+    *,
+    token: str,
+    debug: bool = False,
+    shard_ids: Sequence[int] | None = None,
+    total_shards: int | None = None,
+    api_url: str | None = None,
+) -> int:
+    """Run ``instance`` until SIGINT or SIGTERM; return the process exit code."""
+    configure_logging(instance.path / "logs", debug=debug, token=token)
+    shards = list(shard_ids) if shard_ids else [0]
+    total = total_shards if total_shards is not None else max(shards) + 1
+    if any(not 0 <= shard < total for shard in shards):
+        log.error("shard ids %s do not fit in %d total shards", shards, total)
+        return 2
+    try:
+        return asyncio.run(
+            serve(instance, token=token, shard_ids=shards, total_shards=total, api_url=api_url)
+        )
+    except KeyboardInterrupt:  # a second Ctrl-C during shutdown
+        return 130
+
+
+async def serve(
+    instance: Instance,
+    *,
+    token: str,
+    shard_ids: Sequence[int],
+    total_shards: int,
+    api_url: str | None,
+) -> int:
+    """Serve the given shards of ``instance`` until a stop signal; 0 on a clean stop."""
+    from plughost.bot import Bot, use_discord_api
+    from plughost.config import connect
+
+    use_discord_api(api_url)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            try:
+                await stack.enter_async_context(connect(instance.dsn))
+            except Exception as exc:  # every way a store can fail to open ends the same way
+                log.debug("opening the store failed", exc_info=True)
+                print(f"error: cannot open the store of {instance.name!r}: {exc}", file=sys.stderr)
+                return 1
+            bots = [
+                Bot(
+                    prefix=instance.settings.prefix,
+                    owner_ids=instance.settings.owners,
+                    shard_id=shard,
+                    total_shards=total_shards,
+                )
+                for shard in shard_ids
+            ]
+            return await _run_until_stopped(bots, token, stop)
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+
+
+async def _run_until_stopped(bots: list[Bot], token: str, stop: asyncio.Event) -> int:
+    clients = [asyncio.create_task(bot.astart(token), name=f"shard-{bot.shard_id}") for bot in bots]
+    stopping = asyncio.create_task(stop.wait())
+    done, _ = await asyncio.wait([stopping, *clients], return_when=asyncio.FIRST_COMPLETED)
+    code = 0
+    for task in done:
+        if task is not stopping and (error := task.exception()) is not None:
+            log.error("%s failed", task.get_name(), exc_info=error)
+            print(f"error: {task.get_name()} failed: {error}", file=sys.stderr)
+            code = 1
+    if stopping in done:
+        log.info("stop requested; shutting down")
+    elif code == 0:
+        log.error("a shard's connection ended on its own; shutting down")
+        code = 1
+    for bot in bots:
+        with contextlib.suppress(Exception):
+            await bot.stop()
+    for task in [stopping, *clients]:
+        task.cancel()
+    await asyncio.gather(stopping, *clients, return_exceptions=True)
+    return code

@@ -1,0 +1,101 @@
+"""The plughost bot against the local Discord: startup, round trips, the error boundary.
+
+No ``from __future__ import annotations`` here: interactions.py's prefixed commands
+convert arguments with the annotation objects themselves (see issue 5's converters).
+"""
+
+import logging
+from pathlib import Path
+
+import interactions
+import pytest
+from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_command
+from interactions.ext.prefixed_commands import PrefixedContext, prefixed_command
+
+from plughost.bot import APOLOGY, Bot
+from plughost.testing.emulator import FakeDiscord
+
+
+class Failing(interactions.Extension):
+    """A cog whose commands fail, to exercise the error boundary."""
+
+    @prefixed_command(name="boom")
+    async def boom(self, ctx: PrefixedContext) -> None:
+        raise RuntimeError("secret internals")
+
+    @hybrid_slash_command(name="kaboom", description="Always fails.")
+    async def kaboom(self, ctx: HybridContext) -> None:
+        raise RuntimeError("secret internals")
+
+    @prefixed_command(name="add")
+    async def add(self, ctx: PrefixedContext, a: int, b: int) -> None:
+        await ctx.send(str(a + b))
+
+
+async def test_startup_sees_every_guild(fake_discord: FakeDiscord, tmp_path: Path) -> None:
+    from plughost.config import connect
+    from plughost.testing.running import running_bot
+
+    extra = [fake_discord.add_guild(f"Guild {n}") for n in range(4)]
+    async with connect(f"sqlite:///{tmp_path / 'bot.db'}"), running_bot(fake_discord) as bot:
+        assert bot.is_ready
+        seen = {int(guild.id) for guild in bot.guilds}
+        assert seen == {fake_discord.guild.id, *(guild.id for guild in extra)}
+
+
+async def test_prefixed_ping_answers_pong(bot: Bot, fake_discord: FakeDiscord) -> None:
+    replies = await fake_discord.send("!ping")
+    assert len(replies) == 1
+    assert replies[0].content.startswith("pong (shard 0/1, ")
+
+
+async def test_mention_is_a_prefix(bot: Bot, fake_discord: FakeDiscord) -> None:
+    replies = await fake_discord.send(f"<@{bot.user.id}> ping")
+    assert [r.content.split(" ")[0] for r in replies] == ["pong"]
+
+
+async def test_slash_ping_answers_pong(bot: Bot, fake_discord: FakeDiscord) -> None:
+    response = await fake_discord.slash("ping")
+    assert response.content.startswith("pong (shard 0/1, ")
+    assert not response.ephemeral
+
+
+async def test_non_command_gets_no_reply(bot: Bot, fake_discord: FakeDiscord) -> None:
+    assert await fake_discord.send("hello everyone") == []
+    assert await fake_discord.send("!nosuchcommand") == []
+
+
+async def test_cog_exception_apologises_and_logs_traceback(
+    bot: Bot, fake_discord: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    Failing(bot)
+    await bot.synchronise_interactions()
+    with caplog.at_level(logging.ERROR, logger="plughost.bot"):
+        replies = await fake_discord.send("!boom")
+        response = await fake_discord.slash("kaboom")
+    assert [r.content for r in replies] == [APOLOGY]
+    assert response.content == APOLOGY
+    assert response.ephemeral
+    sent = " ".join(m.text() for m in fake_discord.emulator.state.messages.values())
+    assert "secret internals" not in sent
+    assert "Traceback" not in sent
+    tracebacks = [
+        r for r in caplog.records if r.exc_info and "secret internals" in str(r.exc_info[1])
+    ]
+    assert len(tracebacks) == 2
+
+
+async def test_bad_argument_is_named(bot: Bot, fake_discord: FakeDiscord) -> None:
+    Failing(bot)
+    assert [r.content for r in await fake_discord.send("!add 2 3")] == ["5"]
+    replies = await fake_discord.send("!add 2 three")
+    assert len(replies) == 1
+    assert "three" in replies[0].content
+
+
+async def test_replies_follow_each_author_and_channel(bot: Bot, fake_discord: FakeDiscord) -> None:
+    random = next(c for c in fake_discord.guild.channels if c.name == "random")
+    bob = fake_discord.member("bob")
+    replies = await fake_discord.send("!ping", author=bob, channel=random)
+    assert len(replies) == 1
+    assert replies[0].channel_id == random.id

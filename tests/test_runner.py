@@ -1,0 +1,126 @@
+"""``plughost run`` as a real process against the emulator: serving, shards, clean stops."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+from plughost.instance import create
+from plughost.testing.emulator import FakeDiscord
+
+pytestmark = pytest.mark.slow
+
+STOP_TIMEOUT = 20.0
+READY_TIMEOUT = 30.0
+
+
+def _plughost() -> list[str]:
+    # `python -m plughost` runs this interpreter's plughost, whatever PATH holds.
+    return [sys.executable, "-m", "plughost"]
+
+
+@asynccontextmanager
+async def running_process(
+    args: list[str], env: Mapping[str, str]
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    proc = await asyncio.create_subprocess_exec(
+        *_plughost(),
+        *args,
+        env={**os.environ, **env},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        yield proc
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+
+
+async def _output(proc: asyncio.subprocess.Process) -> str:
+    assert proc.stdout is not None
+    return (await proc.stdout.read()).decode(errors="replace")
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PLUGHOST_HOME", str(tmp_path))
+    return tmp_path
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+async def test_run_serves_then_stops_cleanly(
+    home: Path, fake_discord: FakeDiscord, stop_signal: signal.Signals
+) -> None:
+    instance = create("solo", backend="sqlite", dsn=None, prefix="?", owners=(), token=None)
+    env = {"PLUGHOST_HOME": str(home), "PLUGHOST_TOKEN": fake_discord.token}
+    args = ["run", "solo", "--discord-url", fake_discord.api_base]
+    async with running_process(args, env) as proc:
+        await fake_discord.emulator.wait_ready(0, timeout=READY_TIMEOUT)
+        replies = await fake_discord.send("?ping", expect=1, timeout=READY_TIMEOUT)
+        assert replies[0].content.startswith("pong (shard 0/1, ")
+
+        proc.send_signal(stop_signal)
+        code = await asyncio.wait_for(proc.wait(), STOP_TIMEOUT)
+        output = await _output(proc)
+    assert code == 0, output
+    assert "Traceback" not in output
+    log_text = (instance.path / "logs" / "plughost.log").read_text()
+    assert "stop requested" in log_text
+    assert fake_discord.token not in log_text
+    assert fake_discord.token not in output
+
+
+@pytest.mark.postgres
+async def test_two_processes_each_serve_only_their_shard(home: Path, pg_dsn: str) -> None:
+    create("sharded", backend="postgres", dsn=pg_dsn, prefix="!", owners=(), token=None)
+    async with FakeDiscord(shard_count=2) as discord:
+        guilds = [discord.guild, *(discord.add_guild(f"Guild {n}") for n in range(3))]
+        by_shard = {shard: [g for g in guilds if (g.id >> 22) % 2 == shard] for shard in (0, 1)}
+        assert by_shard[0], "the emulator's ids put no guild on shard 0"
+        assert by_shard[1], "the emulator's ids put no guild on shard 1"
+        env = {"PLUGHOST_HOME": str(home), "PLUGHOST_TOKEN": discord.token}
+        base = ["run", "sharded", "--total-shards", "2", "--discord-url", discord.api_base]
+        async with (
+            running_process([*base, "--shards", "0"], env) as first,
+            running_process([*base, "--shards", "1"], env) as second,
+        ):
+            for shard in (0, 1):
+                await discord.emulator.wait_ready(shard, timeout=READY_TIMEOUT)
+            for shard, shard_guilds in by_shard.items():
+                for guild in shard_guilds:
+                    channel = discord.add_channel("shard-test", guild=guild)
+                    replies = await discord.send(
+                        "!ping", channel=channel, expect=1, timeout=READY_TIMEOUT
+                    )
+                    assert [r.content.split(",")[0] for r in replies] == [f"pong (shard {shard}/2"]
+            for proc in (first, second):
+                proc.send_signal(signal.SIGTERM)
+            codes = [await asyncio.wait_for(p.wait(), STOP_TIMEOUT) for p in (first, second)]
+        assert codes == [0, 0]
+        for shard in (0, 1):
+            assert discord.emulator.shard(shard).identifies == 1
+
+
+async def test_run_without_store_fails_in_one_line(home: Path, fake_discord: FakeDiscord) -> None:
+    instance = create("broken", backend="sqlite", dsn=None, prefix="!", owners=(), token=None)
+    # A directory where the database file should be: the store cannot open it.
+    db = instance.path / "data" / "plughost.db"
+    db.mkdir(parents=True)
+    env = {"PLUGHOST_HOME": str(home), "PLUGHOST_TOKEN": fake_discord.token}
+    async with running_process(
+        ["run", "broken", "--discord-url", fake_discord.api_base], env
+    ) as proc:
+        code = await asyncio.wait_for(proc.wait(), STOP_TIMEOUT)
+        output = await _output(proc)
+    assert code != 0
+    assert "Traceback" not in output
+    assert output.strip().splitlines()[-1].startswith("error: ")
