@@ -100,7 +100,8 @@ def _interactive() -> bool:
 
 def _read_token() -> str:
     """The first line of standard input, for ``--token-stdin``."""
-    token = click.get_text_stream("stdin").readline().strip()
+    # sys.stdin, not click.get_text_stream (deprecated in click 8.5); CliRunner swaps both.
+    token = sys.stdin.readline().strip()
     if not token:
         raise InstanceError("no token on standard input")
     return token
@@ -204,9 +205,12 @@ def setup(
         if dsn is not None:
             backend = "postgres"
         elif ask:
-            backend = click.prompt(
+            answer = click.prompt(
                 "Storage backend", type=click.Choice(instances.BACKENDS), default="sqlite"
             )
+            # Re-derived rather than assigned: click's prompt() is typed differently
+            # across 8.x releases, and the Literal type must survive them all.
+            backend = "postgres" if answer == "postgres" else "sqlite"
         else:
             backend = "sqlite"
     if backend == "postgres" and dsn is None:
