@@ -19,6 +19,7 @@ import click
 
 from plughost import instance as instances
 from plughost._version import __version__
+from plughost.cli_store import convert
 from plughost.instance import InstanceError, SettingsChanges
 
 if TYPE_CHECKING:
@@ -375,25 +376,29 @@ def backup(name: str, to: Path | None) -> None:
     """Back up instance NAME to a .tar.gz archive.
 
     The archive holds settings (token included; it is made 0600), data and cog
-    state, not logs. Safe while the bot runs. For a PostgreSQL instance the archive holds settings
-    and files only, not the database.
+    state, not logs. Safe while the bot runs. A PostgreSQL instance's config data is
+    dumped into the archive too, with a checksum; no external tools are needed.
     """
-    backend = instances.load(name).settings.backend
     archive = instances.backup(name, to=to)
     _say(("backed up", "green"), " instance ", (name, "bold"), f" to {archive}")
-    if backend == "postgres":
-        _say("note: the PostgreSQL database is not in the archive; dump it with pg_dump")
 
 
 @cli.command()
 @click.argument("archive", type=click.Path(path_type=Path))
 @click.option("--as", "as_name", metavar="NAME", help="Restore under this name.")
-def restore(archive: Path, as_name: str | None) -> None:
+@click.option(
+    "--dsn",
+    metavar="DSN",
+    help="PostgreSQL instances: load the data into this (empty) database instead.",
+)
+def restore(archive: Path, as_name: str | None, dsn: str | None) -> None:
     """Restore an instance from a backup archive.
 
     The instance gets its old name, or --as NAME; an existing one is never replaced.
+    A PostgreSQL instance's data goes into its database, which must hold no plughost
+    data yet, or into --dsn.
     """
-    restored = instances.restore(archive, as_name=as_name)
+    restored = instances.restore(archive, as_name=as_name, dsn=dsn)
     _say(("restored", "green"), " instance ", (restored.name, "bold"), f" at {restored.path}")
 
 
@@ -485,6 +490,9 @@ def console_command(
     from plughost.console import run_console  # noqa: PLC0415
 
     ctx.exit(run_console(name, debug=debug, as_user=as_user))
+
+
+cli.add_command(convert)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -13,6 +13,7 @@ and leaves nothing half-created behind.
 """
 
 from plughost.instances._archive import ARCHIVE_FORMAT, backup, backups_dir, restore
+from plughost.instances._convert import Conversion, convert_instance
 from plughost.instances._errors import InstanceError
 from plughost.instances._layout import (
     HOME_ENV,
@@ -34,6 +35,7 @@ __all__ = [
     "HOME_ENV",
     "SCHEMA_VERSION",
     "Backend",
+    "Conversion",
     "Instance",
     "InstanceError",
     "Settings",
@@ -42,6 +44,7 @@ __all__ = [
     "backups_dir",
     "check_available",
     "check_dsn",
+    "convert_instance",
     "create",
     "delete",
     "edit",

@@ -282,12 +282,23 @@ def test_backup_and_restore(home: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-async def test_backup_of_postgres_says_the_database_is_not_included(
+async def test_postgres_backup_and_restore_through_the_cli(
     home: Path, pg_dsn: str, tmp_path: Path
 ) -> None:
     ok("setup", "pg", "--dsn", pg_dsn, "--no-prompt")
     out = ok("backup", "pg", "--to", str(tmp_path))
-    assert "PostgreSQL database is not in the archive" in out
+    archive = out.strip().rsplit(" to ", 1)[1]
+    # The instance never ran, so its database holds no plughost data: restorable there.
+    ok("restore", archive, "--as", "pg2")
+    assert inst.load("pg2").settings.dsn == pg_dsn
+
+
+def test_restore_dsn_applies_to_postgres_archives_only(home: Path, tmp_path: Path) -> None:
+    ok("setup", "lite", "--no-prompt")
+    archive = str(inst.backup("lite", to=tmp_path / "lite.tar.gz"))
+    message = fails("restore", archive, "--as", "lite2", "--dsn", "postgres://x@127.0.0.1/db")
+    assert "holds an SQLite instance" in message
+    assert not (home / "lite2").exists()
 
 
 def test_restore_bad_archives(home: Path, tmp_path: Path) -> None:

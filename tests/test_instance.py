@@ -443,18 +443,62 @@ def test_backup_of_an_instance_without_a_database_yet(home: Path) -> None:
     assert inst.restore(archive, as_name="again").name == "again"
 
 
+async def _fill_postgres(dsn: str) -> None:
+    from plughost.config import Config, connect
+
+    async with connect(dsn):
+        conf = Config.get_conf(None, identifier=7, cog_name="Economy")
+        conf.register_member(balance=0)
+        await conf.member_from_ids(1, 2).balance.set(42)
+        await conf.guild_from_id(1).set_raw("prefix", value="?")
+
+
+async def _read_postgres(dsn: str) -> tuple[int, dict[str, object]]:
+    from plughost.config import Config, connect
+
+    async with connect(dsn):
+        conf = Config.get_conf(None, identifier=7, cog_name="Economy")
+        conf.register_member(balance=0)
+        return await conf.member_from_ids(1, 2).balance(), await conf.guild_from_id(1).all()
+
+
 @pytest.mark.postgres
-async def test_backup_of_a_postgres_instance_holds_settings_and_says_so(
-    home: Path, pg_dsn: str
+async def test_backup_of_a_postgres_instance_holds_its_data(
+    home: Path, pg_dsn: str, tmp_path: Path
 ) -> None:
+    await _fill_postgres(pg_dsn)
     inst.create("pg", backend="postgres", dsn=pg_dsn)
     archive = inst.backup("pg")
-    manifest = json.loads(_members(archive)["manifest.json"] or b"")
+    members = _members(archive)
+    manifest = json.loads(members["manifest.json"] or b"")
     assert manifest["backend"] == "postgres"
-    assert manifest["database_included"] is False
-    assert "PostgreSQL data is not included" in manifest["notes"][0]
-    # Restoring does not need the server (the archive may come from elsewhere).
-    assert inst.restore(archive, as_name="pg2").settings.dsn == pg_dsn
+    assert manifest["database_included"] is True
+    assert b"Economy" in (members["data/postgres.jsonl"] or b"")
+
+    # Restoring onto the same database would overwrite a live instance: refused,
+    # and nothing is left behind.
+    with pytest.raises(InstanceError, match="already holds plughost data"):
+        inst.restore(archive, as_name="pg2")
+    assert not (home / "pg2").exists()
+
+    # Into an empty database, the data comes back whole.
+    empty = pg_dsn.rsplit("/", 1)[0] + "/" + pg_dsn.rsplit("/", 1)[1] + "_copy"
+    import asyncpg
+
+    admin = await asyncpg.connect(pg_dsn)
+    await admin.execute(f'CREATE DATABASE "{empty.rsplit("/", 1)[1]}"')
+    await admin.close()
+    try:
+        restored = inst.restore(archive, as_name="pg2", dsn=empty)
+        assert restored.settings.dsn == empty
+        assert not (restored.path / "data" / "postgres.jsonl").exists()
+        balance, guild = await _read_postgres(empty)
+        assert balance == 42
+        assert guild == {"prefix": "?"}
+    finally:
+        admin = await asyncpg.connect(pg_dsn)
+        await admin.execute(f'DROP DATABASE IF EXISTS "{empty.rsplit("/", 1)[1]}" WITH (FORCE)')
+        await admin.close()
 
 
 def test_backup_to_a_folder_or_a_file(home: Path, tmp_path: Path) -> None:
@@ -703,6 +747,7 @@ def test_public_api_is_pinned() -> None:
         "HOME_ENV",
         "SCHEMA_VERSION",
         "Backend",
+        "Conversion",
         "Instance",
         "InstanceError",
         "Settings",
@@ -711,6 +756,7 @@ def test_public_api_is_pinned() -> None:
         "backups_dir",
         "check_available",
         "check_dsn",
+        "convert_instance",
         "create",
         "delete",
         "edit",

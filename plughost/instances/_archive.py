@@ -13,6 +13,7 @@ Logs are left out: they are large, and nothing needs them to run.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import os
@@ -25,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from plughost._version import __version__
+from plughost.instances._database import POSTGRES_DUMP, dump_database, load_database
 from plughost.instances._errors import InstanceError
 from plughost.instances._files import (
     fsync_dir,
@@ -54,10 +56,6 @@ _TREES = ("data", "cogs")
 # SQLite's side files: the online-backup copy already holds their committed content,
 # and restoring a stale -wal next to the copy would corrupt it.
 _SQLITE_SIDE_FILES = tuple(SQLITE_FILE + suffix for suffix in ("", "-wal", "-shm", "-journal"))
-_POSTGRES_NOTE = (
-    "PostgreSQL data is not included: this archive holds the instance's settings and "
-    "files only. Dump the database separately (pg_dump) until plughost can."
-)
 
 
 def backups_dir() -> Path:
@@ -134,13 +132,18 @@ def _write_archive(tar: tarfile.TarFile, instance: Instance, scratch: Path) -> N
         "plughost_version": __version__,
         "created_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "includes": [SETTINGS_FILE, *_TREES],
-        "database_included": not postgres,
-        "notes": [_POSTGRES_NOTE] if postgres else [],
+        "database_included": True,
+        "database": f"data/{POSTGRES_DUMP if postgres else SQLITE_FILE}",
+        "notes": [],
     }
     _add_bytes(tar, _MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode())
     _add_bytes(tar, SETTINGS_FILE, instance.settings.dumps())
     for tree in _TREES:
         _add_tree(tar, instance.path / tree, tree)
+    if postgres:
+        dump = scratch / POSTGRES_DUMP
+        dump_database(instance.dsn, dump)
+        tar.add(dump, arcname=f"data/{POSTGRES_DUMP}", filter=_anonymous)
     sqlite = instance.sqlite_path
     if sqlite is not None and sqlite.exists():
         with _sqlite_snapshot(sqlite, scratch) as snapshot:
@@ -210,13 +213,14 @@ def _sqlite_snapshot(database: Path, scratch: Path) -> Iterator[Path]:
         copy.unlink(missing_ok=True)
 
 
-def restore(archive: Path | str, as_name: str | None = None) -> Instance:
+def restore(archive: Path | str, as_name: str | None = None, *, dsn: str | None = None) -> Instance:
     """Create an instance from a :func:`backup` archive, named ``as_name`` or as before.
 
     The archive is checked (format, file list, settings) and unpacked into a hidden
     folder that is renamed into place only when complete, so a bad archive leaves
-    nothing behind. The PostgreSQL DSN of a restored instance is not checked: the
-    archive may come from another machine; ``plughost edit`` can point it elsewhere.
+    nothing behind. A PostgreSQL instance's documents are loaded into its DSN, or
+    into ``dsn`` when given (the restored settings then name it); that database
+    must hold no plughost data yet, so a restore never overwrites a live instance.
     """
     archive = Path(archive)
     if as_name is not None:
@@ -233,14 +237,16 @@ def restore(archive: Path | str, as_name: str | None = None) -> Instance:
         raise InstanceError(f"bad archive {archive}: not a gzip-compressed tar file") from exc
     with tar:
         try:
-            return _restore_from(tar, archive, as_name)
+            return _restore_from(tar, archive, as_name, dsn)
         except (tarfile.TarError, EOFError, zlib.error) as exc:
             raise InstanceError(f"bad archive {archive}: truncated or corrupt ({exc})") from exc
         except OSError as exc:
             raise InstanceError(f"cannot restore {archive}: {reason(exc)}") from exc
 
 
-def _restore_from(tar: tarfile.TarFile, archive: Path, as_name: str | None) -> Instance:
+def _restore_from(
+    tar: tarfile.TarFile, archive: Path, as_name: str | None, dsn: str | None
+) -> Instance:
     members = tar.getmembers()
     by_name = {_clean(m.name): m for m in members}
     manifest = _read_json_member(tar, by_name, _MANIFEST, archive)
@@ -262,6 +268,10 @@ def _restore_from(tar: tarfile.TarFile, archive: Path, as_name: str | None) -> I
         settings = Settings.loads(_read_member(tar, by_name, SETTINGS_FILE, archive))
     except InstanceError as exc:
         raise InstanceError(f"bad archive {archive}: {SETTINGS_FILE}: {exc}") from exc
+    if dsn is not None:
+        if settings.backend != "postgres":
+            raise InstanceError(f"{archive} holds an SQLite instance: --dsn does not apply")
+        settings = dataclasses.replace(settings, dsn=dsn)
 
     root = home()
     check_available(name)
@@ -275,6 +285,11 @@ def _restore_from(tar: tarfile.TarFile, archive: Path, as_name: str | None) -> I
         for tree in (*_TREES, "logs"):
             (staged / tree).mkdir(exist_ok=True)
         write_private_file(staged / SETTINGS_FILE, settings.dumps())
+        dump = staged / "data" / POSTGRES_DUMP
+        if settings.backend == "postgres" and settings.dsn is not None and dump.exists():
+            # Last before publishing: everything that can fail on the archive has.
+            load_database(settings.dsn, dump)
+            dump.unlink()  # the documents live in the database now
         publish_dir(staged, target, clash_message(name, target))
     return load(name)
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from plughost.instances._errors import InstanceError
 
-__all__ = ["CONNECT_TIMEOUT", "check_dsn", "redact_dsn"]
+__all__ = ["CONNECT_TIMEOUT", "check_dsn", "redact_dsn", "run_to_completion"]
+
+_T = TypeVar("_T")
 
 #: Seconds to wait for the server before calling it unreachable.
 CONNECT_TIMEOUT = 5.0
@@ -39,16 +43,20 @@ def check_dsn(dsn: str, timeout: float = CONNECT_TIMEOUT) -> None:
     Synchronous because the instance API is; safe to call from inside a running
     event loop (the console, an async test), where it uses a private thread.
     """
+    run_to_completion(_probe(dsn, timeout))
+
+
+def run_to_completion(coro: Coroutine[Any, Any, _T]) -> _T:
+    """Run ``coro`` from synchronous code, even when called inside a running loop."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        asyncio.run(_probe(dsn, timeout))
-        return
+        return asyncio.run(coro)
     # asyncio.run() refuses to nest, and blocking the caller's loop on its own
     # connect would deadlock nothing but still stall it; a thread with its own loop
     # keeps both loops independent.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, _probe(dsn, timeout)).result()
+        return pool.submit(asyncio.run, coro).result()
 
 
 async def _probe(dsn: str, seconds: float) -> None:
