@@ -62,6 +62,19 @@ _DELETE_RANGE: Final = (
     f"SELECT count(*), pg_notify('{CHANNEL}', 'p:' || $3::text) FROM gone"
 )
 _SCAN: Final = f"SELECT key, data::text FROM {TABLE} WHERE key >= $1 AND key < $2 ORDER BY key"
+_FIRST_FROM: Final = f"SELECT key FROM {TABLE} WHERE key >= $1 ORDER BY key LIMIT 1"
+_SCAN_SUFFIX: Final = (
+    f"SELECT key, data::text FROM {TABLE} "
+    "WHERE ((key >= $1 AND key < $2) OR (key >= $3 AND key < $4)) AND right(key, $5) = $6"
+)
+# One statement: every row goes in one transaction, and each deleted key gets a
+# fresh version and its own NOTIFY, which other processes handle exactly like
+# the NOTIFY of a single delete.
+_DELETE_KEYS: Final = (
+    f"WITH gone AS (DELETE FROM {TABLE} WHERE key = ANY($1::text[]) RETURNING key), "
+    f"v AS (SELECT key, {_SEQ} AS version FROM gone) "
+    f"SELECT key, pg_notify('{CHANNEL}', version::text || ':' || key) FROM v"
+)
 _ROWS_AFTER: Final = f"SELECT key, data::text FROM {TABLE} WHERE key > $1 ORDER BY key LIMIT $2"
 _INSERT: Final = (
     f"INSERT INTO {TABLE} (key, data, version) VALUES ($1, $2::jsonb, {_SEQ}) "
@@ -164,6 +177,37 @@ class PostgresStore(ConfigStore):
                     await conn.executemany(_INSERT, [(key, text) for key, _, text in docs])
         finally:
             self.cache.invalidate_prefix(prefix)
+
+    # -- one user's documents -------------------------------------------------------------
+
+    async def _first_key_from(self, low: str) -> str | None:
+        async with self._client.acquire_connection() as conn:
+            key = await conn.fetchval(_FIRST_FROM, low)
+        return None if key is None else str(key)
+
+    async def _scan_ranges_with_suffix(
+        self, ranges: tuple[tuple[str, str], tuple[str, str]], suffix: str
+    ) -> list[tuple[str, Any]]:
+        (low1, high1), (low2, high2) = ranges
+        async with self._client.acquire_connection() as conn:
+            rows = await conn.fetch(_SCAN_SUFFIX, low1, high1, low2, high2, len(suffix), suffix)
+        return [(row[0], decode(row[1])) for row in rows]
+
+    async def delete_documents(self, keys: Sequence[str]) -> None:
+        self.check_open()
+        if not keys:
+            return
+        # This process's writes queued before the call must not land after it
+        # (the statement below bypasses the group-commit queue).
+        await self.flush()
+        try:
+            async with self._client.acquire_connection() as conn:
+                await conn.fetch(_DELETE_KEYS, list(keys))
+        finally:
+            # As delete_prefix(): also drops what a read cached while the
+            # statement ran; our own NOTIFY comes later and finds nothing.
+            for key in keys:
+                self.cache.invalidate(key)
 
     # -- read-modify-write ------------------------------------------------------------
 

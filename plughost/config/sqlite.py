@@ -34,6 +34,13 @@ _DELETE_RANGE: Final = f"DELETE FROM {TABLE} WHERE key >= ? AND key < ?"
 _SELECT: Final = f"SELECT data, version FROM {TABLE} WHERE key = ?"
 _SCAN: Final = f"SELECT key, data FROM {TABLE} WHERE key >= ? AND key < ? ORDER BY key"
 _ROWS_AFTER: Final = f"SELECT key, data FROM {TABLE} WHERE key > ? ORDER BY key LIMIT ?"
+_FIRST_FROM: Final = f"SELECT key FROM {TABLE} WHERE key >= ? ORDER BY key LIMIT 1"
+# substr(key, -n): the last n characters (SQLite counts characters of text, as
+# Python's len() does).
+_SCAN_SUFFIX: Final = (
+    f"SELECT key, data FROM {TABLE} "
+    "WHERE ((key >= ? AND key < ?) OR (key >= ? AND key < ?)) AND substr(key, ?) = ?"
+)
 
 # A queued operation: (SQL, parameters, cache entry pinned until it commits).
 # None is a barrier: it only waits for everything queued before it.
@@ -285,6 +292,32 @@ class SQLiteStore(ConfigStore):
             entry = self.cache.put(key, value, version)
             futures.append(self._writer.submit((_UPSERT, (key, text, version), entry)))
         # Queued back to back with no await between: they commit in one batch.
+        await asyncio.gather(*futures)
+
+    # -- one user's documents ---------------------------------------------------------
+
+    async def _first_key_from(self, low: str) -> str | None:
+        async with self._client.acquire_connection() as conn:
+            rows = list(await conn.execute_fetchall(_FIRST_FROM, (low,)))
+        return str(rows[0][0]) if rows else None
+
+    async def _scan_ranges_with_suffix(
+        self, ranges: tuple[tuple[str, str], tuple[str, str]], suffix: str
+    ) -> list[tuple[str, Any]]:
+        (low1, high1), (low2, high2) = ranges
+        params = (low1, high1, low2, high2, -len(suffix), suffix)
+        async with self._client.acquire_connection() as conn:
+            rows = await conn.execute_fetchall(_SCAN_SUFFIX, params)
+        return [(row[0], decode(row[1])) for row in rows]
+
+    async def delete_documents(self, keys: Sequence[str]) -> None:
+        self.check_open()
+        futures = []
+        for key in keys:
+            # As delete(): the cache answers "absent" at once, pinned until the
+            # row is gone from the file, so no read can fetch the old row meanwhile.
+            pinned = self.cache.put(key, MISSING, self._next_version())
+            futures.append(self._writer.submit((_DELETE, (key,), pinned)))
         await asyncio.gather(*futures)
 
     # -- whole store ------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any
 
 from plughost.config.cache import DocumentCache
 from plughost.config.locks import DocumentGuards
+from plughost.config.userdocs import find_user_documents, user_part
 
 __all__ = ["ConfigStore", "RmwToken", "StoreClosedError"]
 
@@ -96,6 +97,36 @@ class ConfigStore(abc.ABC):
     @abc.abstractmethod
     async def replace_prefix(self, prefix: str, docs: Sequence[tuple[str, Any, str]]) -> None:
         """Atomically replace every document under ``prefix`` by ``docs`` (key, value, text)."""
+
+    # -- one user's documents (user data deletion and export) ------------------------
+
+    async def user_documents(self, user_id: int) -> list[tuple[str, Any]]:
+        """Every USER-scope document of ``user_id`` and their MEMBER-scope documents in
+        every guild, of every cog in the store (loaded or not), as ``(key, document)``
+        in key order. Every write accepted before the call is included.
+        """
+        self.check_open()
+        user_part(user_id)  # a bad id is refused before any I/O
+        await self.flush()
+        return await find_user_documents(self, user_id)
+
+    @abc.abstractmethod
+    async def _first_key_from(self, low: str) -> str | None:
+        """The smallest key ``>= low``, or None (the skip scan of ``userdocs.py``)."""
+
+    @abc.abstractmethod
+    async def _scan_ranges_with_suffix(
+        self, ranges: tuple[tuple[str, str], tuple[str, str]], suffix: str
+    ) -> list[tuple[str, Any]]:
+        """``(key, document)`` of keys in either ``[low, high)`` range that end in ``suffix``."""
+
+    @abc.abstractmethod
+    async def delete_documents(self, keys: Sequence[str]) -> None:
+        """Remove the whole documents at ``keys`` (absent ones are skipped); durable on return.
+
+        Like every other write: this process's cache drops them at once and, on
+        PostgreSQL, other processes' caches when it commits.
+        """
 
     # -- read-modify-write -----------------------------------------------------------
 

@@ -5,6 +5,7 @@ worker.py storm DSN              set guild i's counter to 1, 2, 3, ... and print
                                  "ack <n>" after each acknowledged write, forever
 worker.py set DSN VALUE          set the global "value" and print "done"
 worker.py hold DSN               open the store, print "open", wait for stdin EOF
+worker.py forget DSN USER        delete USER's user and member documents, print "done"
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ async def set_value(dsn: str, value: str) -> None:
         print("done", flush=True)
 
 
+async def forget(dsn: str, user_id: int) -> None:
+    async with connect(dsn) as store:
+        await store.delete_documents([key for key, _ in await store.user_documents(user_id)])
+        print("done", flush=True)
+
+
 async def hold(dsn: str) -> None:
     async with connect(dsn):
         print("open", flush=True)
@@ -66,6 +73,8 @@ def main() -> None:
         asyncio.run(storm(dsn, rest[0] if rest else "normal"))
     elif command == "set":
         asyncio.run(set_value(dsn, rest[0]))
+    elif command == "forget":
+        asyncio.run(forget(dsn, int(rest[0])))
     elif command == "hold":
         asyncio.run(hold(dsn))
     else:
