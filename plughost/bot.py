@@ -19,11 +19,13 @@ from interactions.api import events
 from interactions.api.events import CommandError, RawGatewayEvent
 from interactions.api.http.route import Route
 from interactions.client import errors
+from interactions.client.const import GLOBAL_SCOPE
 from interactions.ext import hybrid_commands
 from interactions.ext import prefixed_commands as prefixed
 
-from plughost.cogs import attach_cog, instantiate
-from plughost.core import Core
+from plughost.cogs.cog import Cog
+from plughost.cogs.gate import EnablementCheck
+from plughost.cogs.manager import CogManager
 from plughost.event_tracker import TRACKED_EVENTS, EventTracker
 
 __all__ = ["DEFAULT_INTENTS", "DISCORD_API_BASE", "Bot", "use_discord_api"]
@@ -65,6 +67,7 @@ class Bot(interactions.Client):
         shard_id: int = 0,
         total_shards: int = 1,
         track_events: bool = False,
+        load_all_cogs: bool = False,
         intents: interactions.Intents = DEFAULT_INTENTS,
         **client_options: Any,
     ) -> None:
@@ -79,6 +82,10 @@ class Bot(interactions.Client):
             # guild's commands at startup (one request per guild). Removing commands
             # of cogs that are gone is the cog manager's job, by difference.
             logger=logging.getLogger("plughost.discord"),
+            # Slash commands found by guild scope, then global (not by name alone).
+            slash_context=ScopedSlashContext,
+            context_menu_context=ScopedContextMenuContext,
+            autocomplete_context=ScopedAutocompleteContext,
             **client_options,
         )
         self.prefix = prefix
@@ -93,7 +100,42 @@ class Bot(interactions.Client):
             for name in TRACKED_EVENTS:
                 if name in self.processors:
                     self.processors[name] = self.tracker.wrap_processor(self.processors[name])
-        attach_cog(instantiate(Core, self, "core"))
+        #: The cogs of this bot; built-ins and the instance's loaded set load at startup.
+        self.cogs = CogManager(self, load_all=load_all_cogs)
+
+    # -- cogs -------------------------------------------------------------------------
+
+    async def load_cog(self, name: str) -> Cog:
+        """Load the installed cog ``name`` (raises ``plughost.cogs.CogError``)."""
+        return await self.cogs.load(name)
+
+    async def unload_cog(self, name: str) -> None:
+        await self.cogs.unload(name)
+
+    async def reload_cog(self, name: str) -> Cog:
+        """Replace cog ``name`` with its code as now on disk; the old one serves on failure."""
+        return await self.cogs.reload(name)
+
+    async def astart(self, token: str | None = None) -> None:
+        # Cogs load before the gateway connects (the store is already open), so
+        # the first message already finds the built-in commands.
+        await self.cogs.startup()
+        await super().astart(token)
+
+    async def _init_interactions(self) -> None:
+        # interactions.py's startup sync, replaced: guilds are known here, so cogs'
+        # commands can be placed in the guilds they are enabled in, and only
+        # scopes that differ from what Discord holds are written.
+        try:
+            await self.cogs.first_sync()
+        except Exception as e:
+            self.dispatch(events.Error(source="cog startup", error=e))
+
+    @interactions.listen(events.GuildJoin)
+    async def _guild_joined(self, event: events.GuildJoin) -> None:
+        # GuildJoin also fires for every guild at startup, before the first sync.
+        if self.cogs.sync.started:
+            await self.cogs.guild_joined(int(event.guild.id))
 
     # -- event tracking ---------------------------------------------------------------
 
@@ -137,6 +179,12 @@ class Bot(interactions.Client):
         timeout on a dead transport (measured: every stop took 10-30 s).
         """
         self.stopping = True
+        # Every cog's cog_unload runs (each in its own error boundary) before the
+        # connection goes, so cogs can still say goodbye on Discord.
+        try:
+            await self.cogs.stop()
+        except Exception:
+            log.exception("unloading cogs at shutdown failed")
         self._ready.clear()
         await self._connection_state.stop()
         await self.http.close()
@@ -156,7 +204,13 @@ class Bot(interactions.Client):
         """Users get a short message; the owner gets the traceback in the log."""
         ctx: Any = event.ctx  # every command context can send, but BaseContext does not say so
         error = event.error
-        if isinstance(error, errors.CommandCheckFailure):
+        if isinstance(error, errors.CommandCheckFailure) and isinstance(
+            error.check, EnablementCheck
+        ):
+            if not isinstance(ctx, interactions.InteractionContext):
+                return  # a prefixed command of a cog disabled here: as if it did not exist
+            reply = f"The {error.check.cog.name} cog is disabled in this server."
+        elif isinstance(error, errors.CommandCheckFailure):
             reply = "You are not allowed to run that command here."
         elif isinstance(error, errors.BadArgument):
             reply = f"Bad argument: {error}"
@@ -178,6 +232,33 @@ class Bot(interactions.Client):
             await (ctx.send(reply, ephemeral=True) if private else ctx.send(reply))
         except errors.LibraryException:
             log.exception("could not send the error reply")
+
+
+def _scoped_command(ctx: Any) -> Any:
+    """The command an interaction names, in its guild's scope first, then global."""
+    by_scope = ctx.client.interactions_by_scope
+    name = ctx._command_name
+    if ctx.guild_id and (command := by_scope.get(int(ctx.guild_id), {}).get(name)):
+        return command
+    return by_scope.get(GLOBAL_SCOPE, {}).get(name)
+
+
+class ScopedSlashContext(interactions.SlashContext):
+    @property
+    def command(self) -> Any:  # type: ignore[override]  # upstream: looked up by name only
+        return _scoped_command(self)
+
+
+class ScopedContextMenuContext(interactions.ContextMenuContext):
+    @property
+    def command(self) -> Any:  # type: ignore[override]  # upstream: looked up by name only
+        return _scoped_command(self)
+
+
+class ScopedAutocompleteContext(interactions.AutocompleteContext):
+    @property
+    def command(self) -> Any:  # type: ignore[override]  # upstream: looked up by name only
+        return _scoped_command(self)
 
 
 async def _prefixes(bot: interactions.Client, message: interactions.Message) -> list[str]:

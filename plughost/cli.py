@@ -19,6 +19,7 @@ import click
 
 from plughost import instance as instances
 from plughost._version import __version__
+from plughost.cli_cogs import cogs
 from plughost.cli_store import convert
 from plughost.instance import InstanceError, SettingsChanges
 
@@ -493,6 +494,7 @@ def console_command(
 
 
 cli.add_command(convert)
+cli.add_command(cogs)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -232,6 +232,6 @@ async def _connected_bot(
     async with (
         FakeDiscord() as discord,
         connect(dsn),
-        running_bot(discord, prefix=prefix, owner_ids=owners) as bot,
+        running_bot(discord, prefix=prefix, owner_ids=owners, load_all_cogs=True) as bot,
     ):
         yield discord, bot

@@ -18,6 +18,7 @@ Two things differ from ``interactions.Extension``, both on purpose:
 
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 from collections.abc import Callable, Iterator
@@ -28,6 +29,8 @@ import interactions
 from interactions.client.const import MISSING
 from interactions.models.internal.callback import CallbackObject
 from interactions.models.internal.tasks import Task
+
+from plughost.cogs.gate import enablement_check, gated_listener
 
 if TYPE_CHECKING:
     from interactions.models.internal.application_commands import GlobalAutoComplete
@@ -93,6 +96,35 @@ def _bind_callbacks(obj: Any, cog: Cog) -> None:
         _bind_callbacks(sub, cog)
 
 
+def _copy_command(command: Any, copies: dict[int, Any]) -> Any:
+    """A copy of ``command`` (and of its subcommands) owning its mutable parts."""
+    if (done := copies.get(id(command))) is not None:
+        return done
+    clone = copy.copy(command)
+    copies[id(command)] = clone
+    for attr in ("checks", "scopes", "options", "aliases"):
+        if isinstance(value := getattr(command, attr, None), list):
+            setattr(clone, attr, list(value))
+    for attr in ("cmd_id", "autocomplete_callbacks"):
+        if isinstance(value := getattr(command, attr, None), dict):
+            setattr(clone, attr, dict(value))
+    subcommands = getattr(command, "subcommands", None)
+    if isinstance(subcommands, dict):
+        # Aliases map several names to one subcommand: keep them one object.
+        clone.subcommands = {name: _copy_command(sub, copies) for name, sub in subcommands.items()}
+        for sub in _unique_values(clone.subcommands):
+            if hasattr(sub, "parent"):
+                sub.parent = clone
+    return clone
+
+
+def _unique_values(mapping: dict[Any, Any] | None) -> list[Any]:
+    seen: dict[int, Any] = {}
+    for value in (mapping or {}).values():
+        seen.setdefault(id(value), value)
+    return list(seen.values())
+
+
 def bound_cog(callback: object) -> Cog | None:
     """The cog plughost bound ``callback`` to, if any (how detaching finds what is whose)."""
     if isinstance(callback, _Bound) and callback.args and isinstance(callback.args[0], Cog):
@@ -100,13 +132,13 @@ def bound_cog(callback: object) -> Cog | None:
     return None
 
 
-def _class_callables(cls: type) -> Iterator[object]:
+def _class_callables(cls: type) -> Iterator[tuple[str, object]]:
     # Static lookup on the class: upstream scans the *instance* with getmembers(),
     # which runs every property (a cog's own may fail before __init__ has run).
     # Sorted by attribute name, as upstream's scan is, so registration order matches.
-    for _attr, value in inspect.getmembers_static(cls):
+    for attr, value in inspect.getmembers_static(cls):
         if isinstance(value, (CallbackObject, Task)):
-            yield value
+            yield attr, value
 
 
 class Cog(interactions.Extension):
@@ -165,20 +197,36 @@ class Cog(interactions.Extension):
         return self
 
     def _bind(self) -> None:
-        """Bind the class's callbacks to this instance (again, when attaching)."""
+        """Copy the class's commands for this instance and bind their callbacks to it.
+
+        Copies, not the class-level objects themselves: one process may run several
+        shards, each with its own bot and its own instance of every cog at the same
+        time, and a class-level command can only point at one of them (and can be
+        registered with only one bot's scopes). Called again when attaching, so that
+        what goes live is never shared with a discarded reload candidate.
+        """
         commands: list[BaseCommand] = []
         listeners: list[Listener] = []
         autocompletes: list[GlobalAutoComplete] = []
-        for value in _class_callables(type(self)):
+        copies: dict[int, Any] = {}  # one copy per object, even if two attributes name it
+        for attr, value in _class_callables(type(self)):
             if isinstance(value, interactions.BaseCommand):
-                value.extension = self
-                _bind_callbacks(value, self)
-                commands.append(value)
+                known = id(value) in copies
+                command = _copy_command(value, copies)
+                # The instance attribute shadows the class's: `self.balance` is ours.
+                setattr(self, attr, command)
+                if not known:
+                    self._bind_command(command)
+                    commands.append(command)
             elif isinstance(value, Task):
-                _bind_callbacks(value, self)  # so cog_load can start it
+                task = copy.copy(value)
+                _bind_callbacks(task, self)  # so cog_load can start it
+                setattr(self, attr, task)
             elif isinstance(value, interactions.Listener):
                 listener: Listener = value.copy_with_binding(self)
                 listener.extension = self  # type: ignore[attr-defined]  # as upstream does
+                listener.lazy_parse_params()  # type: ignore[no-untyped-call]  # reads the signature, before it is wrapped
+                listener.callback = gated_listener(listener.callback, self)
                 listeners.append(listener)
             elif isinstance(value, interactions.GlobalAutoComplete):
                 autocomplete: GlobalAutoComplete = value.copy_with_binding(self)
@@ -187,6 +235,16 @@ class Cog(interactions.Extension):
         self._plughost_commands = commands
         self._plughost_autocompletes = autocompletes
         self._listeners = listeners
+
+    def _bind_command(self, command: Any) -> None:
+        command.extension = self
+        _bind_callbacks(command, self)
+        # First of the command's own checks: a cog disabled in a guild runs nothing
+        # there, not even another check's side effects. Hybrid commands' prefixed
+        # twins share this list (interactions.py passes it on, uncopied).
+        command.checks.insert(0, enablement_check(self))
+        for sub in _unique_values(getattr(command, "subcommands", None)):
+            self._bind_command(sub)
 
     @property
     def name(self) -> str:  # type: ignore[override]  # read-only on purpose: fixed at load

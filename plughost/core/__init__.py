@@ -1,5 +1,5 @@
-"""plughost's built-in commands."""
+"""plughost's built-in cogs."""
 
-from plughost.core.ping import Core
+from plughost.core.core import Core
 
 __all__ = ["Core"]

@@ -77,7 +77,7 @@ def test_the_name_cannot_be_changed(bot: interactions.Client) -> None:
 def test_tasks_are_bound_before_commands_go_live(bot: interactions.Client) -> None:
     cog = instantiate(Economy, bot, "economy")
 
-    assert Economy.payout.callback.args[0] is cog  # so cog_load can start it
+    assert cog.payout.callback.args[0] is cog  # so cog_load can start it
 
 
 async def test_a_new_instance_of_the_same_class_gets_the_commands(
@@ -87,10 +87,32 @@ async def test_a_new_instance_of_the_same_class_gets_the_commands(
     second = instantiate(Economy, bot, "economy")
 
     # interactions.py would keep running these on `first`.
-    assert await Economy.balance.callback(None) is second
-    assert await Economy.pay.callback(None) is second
-    assert await Economy.payout.callback() is second
+    assert await second.balance.callback(None) is second
+    assert await second.pay.callback(None) is second
+    assert await second.payout.callback() is second
+    assert await first.balance.callback(None) is first
     assert first is not second
+
+
+async def test_two_bots_in_one_process_each_run_their_own_instance() -> None:
+    """`plughost run --shards 0-1`: two clients, each with its own instance of a cog,
+    at the same time. Each client's registered command must run its own instance."""
+    from plughost.cogs import attach_cog
+
+    bots = [interactions.Client(), interactions.Client()]
+    for client in bots:
+        prefixed.setup(client)
+    cogs = [instantiate(Economy, client, "economy") for client in bots]
+    for cog in cogs:
+        attach_cog(cog)
+
+    for client, cog in zip(bots, cogs, strict=True):
+        slash = client.interactions_by_scope[0]["balance"]
+        assert await slash.callback(None) is cog
+        assert await client.prefixed.commands["pay"].callback(None) is cog
+        listener = next(iter(client.listeners["message_create"]))
+        assert await listener(object()) is cog
+    assert cogs[0].payout is not cogs[1].payout
 
 
 def test_an_init_that_raises_leaves_the_bot_untouched(bot: interactions.Client) -> None:

@@ -1,0 +1,109 @@
+"""``plughost cogs install|upgrade|uninstall|list``: cogs from PyPI, without a running bot.
+
+pip runs in this interpreter (the one ``plughost run`` uses), so extra pip options
+such as ``--index-url`` or ``--find-links`` pass straight through. An install or
+upgrade is checked by importing the new cogs afterwards; one that does not import
+is rolled back. A running bot picks changes up with ``cog load`` / ``cog reload``.
+
+Imports inside the commands (the noqa PLC0415 lines): ``plughost --help`` and every
+other command load this module, and should not pay for importing interactions.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import click
+
+__all__ = ["cogs"]
+
+
+def _progress(line: str) -> None:
+    click.echo(f"  {line}", err=True)
+
+
+@click.group()
+def cogs() -> None:
+    """Install, upgrade, uninstall and list cogs (pip in this interpreter)."""
+
+
+def _install(package: str, pip_args: tuple[str, ...], upgrade: bool) -> None:
+    from packaging.requirements import Requirement  # noqa: PLC0415
+
+    from plughost.cogs import CogImportError, import_cog, scan  # noqa: PLC0415
+    from plughost.cogs import install as pip_ops  # noqa: PLC0415
+
+    async def run() -> None:
+        plan = await pip_ops.install([package], pip_args, upgrade=upgrade, progress=_progress)
+        dist = Requirement(package).name.lower().replace("_", "-")
+        catalog = scan()
+        found = [i for i in catalog.available.values() if i.distribution.lower() == dist]
+        problems = [
+            q.reason
+            for q in catalog.quarantined.values()
+            if any(c.distribution.lower() == dist for c in q.claimants)
+        ]
+        for info in found:
+            try:
+                import_cog(info)
+            except CogImportError as exc:
+                problems.append(exc.quarantine.reason)
+        if problems or not found:
+            if plan.changes:
+                await pip_ops.rollback(plan, pip_args, progress=_progress)
+            raise pip_ops.InstallError("; ".join(problems) or f"{package} provides no cog")
+        names = ", ".join(i.name for i in found)
+        click.echo(f"installed {dist}: cogs {names} (load them with `cog load NAME`)")
+
+    try:
+        asyncio.run(run())
+    except pip_ops.InstallError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
+_PIP_ARGS = click.argument("pip_args", nargs=-1, type=click.UNPROCESSED)
+_SETTINGS = {"ignore_unknown_options": True}
+
+
+@cogs.command(context_settings=_SETTINGS)
+@click.argument("package")
+@_PIP_ARGS
+def install(package: str, pip_args: tuple[str, ...]) -> None:
+    """Install PACKAGE[==VERSION]; extra options go to pip (e.g. --find-links DIR)."""
+    _install(package, pip_args, upgrade=False)
+
+
+@cogs.command(context_settings=_SETTINGS)
+@click.argument("package")
+@_PIP_ARGS
+def upgrade(package: str, pip_args: tuple[str, ...]) -> None:
+    """Upgrade PACKAGE; a running bot takes it with `cog reload` (atomic)."""
+    _install(package, pip_args, upgrade=True)
+
+
+@cogs.command()
+@click.argument("package")
+def uninstall(package: str) -> None:
+    """Uninstall the cog distribution PACKAGE."""
+    from plughost.cogs import install as pip_ops  # noqa: PLC0415
+
+    try:
+        asyncio.run(pip_ops.uninstall(package, progress=_progress))
+    except pip_ops.InstallError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"uninstalled {package}")
+
+
+@cogs.command(name="list")
+def list_() -> None:
+    """Installed cogs with versions, and quarantined ones with the reason."""
+    from plughost.cogs import scan  # noqa: PLC0415
+
+    catalog = scan()
+    for name, info in catalog.available.items():
+        click.echo(f"{name}  {info.distribution} {info.version}  {info.summary}")
+    for name, quarantine in catalog.quarantined.items():
+        click.echo(f"{name}  QUARANTINED: {quarantine.reason}")

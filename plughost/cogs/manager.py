@@ -1,0 +1,428 @@
+"""The CogManager: load, unload and reload cogs by name on one bot, all or nothing.
+
+Load: scan → import → instantiate → validate hooks (in a staging plugin manager)
+→ ``cog_load`` under a timeout → attach → place and sync application commands.
+A failure at any step leaves nothing behind (modules of a failed first import are
+purged, tasks the cog started are stopped, nothing was attached) and the error is
+kept for ``cog list``.
+
+Reload is atomic: the cog's packages are purged and imported fresh, the new
+instance is built and its ``cog_load`` awaited while the old one keeps serving;
+only then, in one synchronous step, the old instance is detached and the new one
+attached. On any failure before that step the old modules are put back in
+``sys.modules`` and the old instance is untouched.
+
+The loaded set and per-guild choices are kept in the instance's core Config
+(global scope), which shard processes on PostgreSQL share.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final, final
+
+from interactions.models.internal.tasks import Task
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from plughost._hooks import AsyncHookCaller, new_plugin_manager, register_plugin
+from plughost.cogs import install as pip_ops
+from plughost.cogs.attach import attach_cog, detach_cog
+from plughost.cogs.cog import Cog, instantiate
+from plughost.cogs.discovery import CogCatalog, scan
+from plughost.cogs.enablement import Enablement
+from plughost.cogs.importer import CogImportError, cog_packages, import_cog, purge_modules
+from plughost.cogs.install import InstallPlan, Progress
+from plughost.cogs.metadata import CogInfo
+from plughost.cogs.sync import CommandSync
+from plughost.config import Config
+
+if TYPE_CHECKING:
+    import interactions
+
+
+__all__ = ["BUILTIN_DISTRIBUTION", "CogError", "CogManager", "LoadFailure"]
+
+log = logging.getLogger("plughost.cogs")
+
+#: Cogs of this distribution are built-ins: always loaded, never unloaded.
+BUILTIN_DISTRIBUTION: Final = "plughost"
+#: The core Config's name and identifier (the loaded set, enablement, synced scopes).
+_CONFIG_NAME: Final = "plughost.cogs"
+_CONFIG_ID: Final = 0x0C06
+
+
+class CogError(Exception):
+    """A cog operation was refused or failed; the message is for people."""
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class LoadFailure:
+    """Why the last attempt to load a cog failed (shown by ``cog list``)."""
+
+    name: str
+    stage: str
+    """"scan", "import", "init", "hooks", "cog_load" or "attach"."""
+    message: str
+
+
+@final
+class CogManager:
+    """The cogs of one bot (``bot.cogs``)."""
+
+    def __init__(
+        self,
+        bot: interactions.Client,
+        *,
+        load_timeout: float | None = None,
+        load_all: bool = False,
+    ) -> None:
+        self.bot = bot
+        # The environment variable lets operators (and tests) shorten the wait for a
+        # cog_load that hangs; 30 s matches the hook caller's default.
+        self.load_timeout = load_timeout or float(os.environ.get("PLUGHOST_COG_LOAD_TIMEOUT", "30"))
+        #: Load every installed cog at startup (the offline console), not the stored set.
+        self.load_all = load_all
+        self.plugins = new_plugin_manager()
+        self.hooks = AsyncHookCaller(self.plugins)
+        self.enablement = Enablement()
+        self.sync = CommandSync(bot, self.enablement)
+        self.loaded: dict[str, Cog] = {}
+        self.infos: dict[str, CogInfo] = {}
+        self.failures: dict[str, LoadFailure] = {}
+        self.catalog: CogCatalog | None = None
+        self._lock = asyncio.Lock()
+
+    # -- queries ----------------------------------------------------------------------
+
+    def rescan(self) -> CogCatalog:
+        self.catalog = scan()
+        return self.catalog
+
+    def is_builtin(self, name: str) -> bool:
+        info = self.infos.get(name) or (self.catalog.available.get(name) if self.catalog else None)
+        return info is not None and info.distribution.lower() == BUILTIN_DISTRIBUTION
+
+    # -- startup ----------------------------------------------------------------------
+
+    async def startup(self) -> None:
+        """Load built-ins and the stored set (or every installed cog).
+
+        Called before the bot connects, so built-in commands answer from the first
+        message on; application commands are synced later, by :meth:`first_sync`.
+        """
+        stored = await self._read("loaded", None)
+        await self._restore_enablement()
+        catalog = self.rescan()
+        wanted = [n for n, i in catalog.available.items() if i.distribution == BUILTIN_DISTRIBUTION]
+        if self.load_all:
+            wanted += list(catalog.available)
+        elif stored:
+            wanted += list(stored)
+        for name in dict.fromkeys(wanted):
+            if name in self.loaded:
+                continue
+            try:
+                await self._load(name, catalog=catalog, sync=False, persist=False)
+            except CogError as exc:
+                log.error("cog %r was not loaded at startup: %s", name, exc)
+
+    async def first_sync(self) -> None:
+        """Place every loaded cog's commands in the guilds now known, and sync once."""
+        async with self._lock:
+            for cog in self.loaded.values():
+                self.sync.place(cog)
+            known = await self._read("synced_guilds", [])
+            await self.sync.start(int(g) for g in known)
+            await self._persist_synced()
+
+    async def guild_joined(self, guild_id: int) -> None:
+        """Give a guild joined after startup the commands of the cogs enabled there."""
+        async with self._lock:
+            for cog in self.loaded.values():
+                self.sync.place(cog)
+            await self._sync()
+        log.debug("placed commands for new guild %s", guild_id)
+
+    # -- load / unload / reload ---------------------------------------------------------
+
+    async def load(self, name: str) -> Cog:
+        """Load the installed cog ``name``; raise :class:`CogError` saying why not."""
+        async with self._lock:
+            if name in self.loaded:
+                raise CogError(f"the cog {name!r} is already loaded")
+            return await self._load(name, catalog=self.rescan())
+
+    async def unload(self, name: str) -> None:
+        async with self._lock:
+            cog = self.loaded.get(name)
+            if cog is None:
+                raise CogError(f"the cog {name!r} is not loaded")
+            if self.is_builtin(name):
+                raise CogError(f"the cog {name!r} is built in and cannot be unloaded")
+            await self._unload(cog)
+            await self._persist_loaded()
+            await self._sync()
+        await self.hooks.call("cog_unloaded", name=name)
+
+    async def reload(self, name: str) -> Cog:
+        """Replace the loaded cog ``name`` with a fresh import of its code, atomically."""
+        async with self._lock:
+            old = self.loaded.get(name)
+            if old is None:
+                raise CogError(f"the cog {name!r} is not loaded")
+            info = self._available(name, self.rescan())
+            removed = purge_modules(*cog_packages(info))
+            try:
+                new = await self._prepare(name, info)
+            except CogError:
+                purge_modules(*cog_packages(info))  # whatever the failed attempt left
+                sys.modules.update(removed)
+                raise
+            await self._call_unload(old)
+            # One synchronous step: no moment in which neither instance serves.
+            self.sync.forget(old._plughost_commands)
+            detach_cog(old)
+            self.plugins.unregister(name=name)
+            attach_cog(new)
+            register_plugin(self.plugins, new, name)
+            self.loaded[name], self.infos[name] = new, info
+            self.failures.pop(name, None)
+            self.sync.place(new)
+            await self._sync()
+        await self.hooks.call("cog_loaded", name=name)
+        return new
+
+    async def _load(
+        self, name: str, *, catalog: CogCatalog, sync: bool = True, persist: bool = True
+    ) -> Cog:
+        info = self._available(name, catalog)
+        try:
+            cog = await self._prepare(name, info)
+        except CogError:
+            # Imported but refused later: forget the modules, so that fixing the
+            # code and loading again reads the fix (unless a sibling cog uses them).
+            if not any(i.distribution == info.distribution for i in self.infos.values()):
+                purge_modules(*cog_packages(info))
+            raise
+        try:
+            attach_cog(cog)
+        except Exception as exc:
+            _stop_tasks(cog)
+            raise self._fail(name, "attach", f"{type(exc).__name__}: {exc}") from exc
+        register_plugin(self.plugins, cog, name)
+        self.loaded[name], self.infos[name] = cog, info
+        self.failures.pop(name, None)
+        if persist:
+            await self._persist_loaded()
+        if sync:
+            self.sync.place(cog)
+            await self._sync()
+            await self.hooks.call("cog_loaded", name=name)
+        log.info("loaded cog %r (%s %s)", name, info.distribution, info.version)
+        return cog
+
+    def _available(self, name: str, catalog: CogCatalog) -> CogInfo:
+        if (quarantine := catalog.quarantined.get(name)) is not None:
+            raise self._fail(name, "scan", quarantine.reason)
+        info = catalog.available.get(name)
+        if info is None:
+            raise CogError(f"no installed cog is named {name!r}")
+        return info
+
+    async def _prepare(self, name: str, info: CogInfo) -> Cog:
+        """Import, build and ``cog_load`` the cog, touching nothing the bot serves."""
+        try:
+            cls = import_cog(info)
+        except CogImportError as exc:
+            raise self._fail(name, "import", exc.quarantine.reason) from exc
+        try:
+            cog = instantiate(cls, self.bot, name)
+        except Exception as exc:
+            raise self._fail(name, "init", f"__init__ raised {type(exc).__name__}: {exc}") from exc
+        # A staging manager: validation and cog_load happen without the candidate
+        # being visible to any hook call of the live cogs.
+        staging = new_plugin_manager()
+        try:
+            register_plugin(staging, cog, name)
+        except Exception as exc:
+            raise self._fail(name, "hooks", str(exc)) from exc
+        self.enablement.declare(
+            name,
+            default=bool(getattr(cls, "enabled_by_default", True)),
+            toggleable=bool(getattr(cls, "guild_toggleable", True)),
+        )
+        outcome = await AsyncHookCaller(staging, logger=log).call_plugin(
+            name, "cog_load", impl_timeout=self.load_timeout
+        )
+        if outcome is not None and outcome.error is not None:
+            _stop_tasks(cog)
+            if outcome.timed_out:
+                message = f"cog_load did not finish within {self.load_timeout:g} s"
+            else:
+                message = f"cog_load raised {type(outcome.error).__name__}: {outcome.error}"
+            raise self._fail(name, "cog_load", message) from outcome.error
+        return cog
+
+    async def _unload(self, cog: Cog) -> None:
+        await self._call_unload(cog)
+        self.sync.forget(cog._plughost_commands)
+        detach_cog(cog)
+        self.plugins.unregister(name=cog.name)
+        del self.loaded[cog.name]
+        self.infos.pop(cog.name, None)
+        log.info("unloaded cog %r", cog.name)
+
+    async def _call_unload(self, cog: Cog) -> None:
+        await self.hooks.call_plugin(cog.name, "cog_unload", impl_timeout=self.load_timeout)
+        _stop_tasks(cog)
+
+    async def stop(self) -> None:
+        """Unload every cog (shutdown): each ``cog_unload`` runs, whatever the others do."""
+        async with self._lock:
+            for cog in reversed(list(self.loaded.values())):
+                await self._call_unload(cog)
+
+    def _fail(self, name: str, stage: str, message: str) -> CogError:
+        self.failures[name] = LoadFailure(name, stage, message)
+        log.error("cog %r failed to load (%s): %s", name, stage, message)
+        return CogError(f"cog {name!r} failed to load ({stage}): {message}")
+
+    # -- enablement ---------------------------------------------------------------------
+
+    async def set_enabled(self, name: str, guild_id: int, enabled: bool) -> bool:
+        """Switch cog ``name`` in guild ``guild_id``; True if that changed anything."""
+        async with self._lock:
+            if name not in self.loaded and self.catalog and name not in self.catalog.available:
+                raise CogError(f"no installed cog is named {name!r}")
+            changed = self.enablement.set(name, guild_id, enabled)
+            await self._write_raw(("enabled", name), self.enablement.snapshot(name))
+            if (cog := self.loaded.get(name)) is not None and changed:
+                self.sync.place(cog)
+                await self._sync()
+        hook = "cog_enabled" if enabled else "cog_disabled"
+        if changed:
+            await self.hooks.call(hook, name=name, guild_id=guild_id)
+        return changed
+
+    # -- install / upgrade / uninstall ---------------------------------------------------
+
+    async def install(
+        self,
+        requirement: str,
+        pip_args: Sequence[str] = (),
+        *,
+        upgrade: bool = False,
+        progress: Progress | None = None,
+    ) -> list[str]:
+        """pip-install ``requirement`` and load (or atomically reload) its cogs.
+
+        A failed install, or a cog of it that fails to load, rolls pip back; cogs
+        already serving keep serving their old code. Returns the cogs' names.
+        """
+        plan = await pip_ops.install([requirement], pip_args, upgrade=upgrade, progress=progress)
+        names = self.cogs_of(Requirement(requirement).name)
+        done: list[str] = []
+        try:
+            if not names:
+                raise CogError(f"{requirement} provides no cog (no plughost.cogs entry point)")
+            for name in names:
+                if progress:
+                    progress(f"loading cog {name}")
+                await (self.reload(name) if name in self.loaded else self.load(name))
+                done.append(name)
+        except CogError:
+            if plan.changes:
+                await pip_ops.rollback(plan, pip_args, progress=progress)
+            for name in done:  # back to the code that is on disk again
+                with contextlib.suppress(CogError):
+                    await (
+                        self.reload(name) if name in plan_reloads(plan, self) else self.unload(name)
+                    )
+            self.rescan()
+            raise
+        return names
+
+    async def uninstall(self, distribution: str, *, progress: Progress | None = None) -> list[str]:
+        """Unload the cogs of ``distribution``, then pip-uninstall it."""
+        names = self.cogs_of(distribution)
+        if any(self.is_builtin(name) for name in names):
+            raise CogError("the built-in cogs cannot be uninstalled")
+        for name in names:
+            if name in self.loaded:
+                await self.unload(name)
+        try:
+            await pip_ops.uninstall(distribution, progress=progress)
+        except pip_ops.InstallError as exc:
+            raise CogError(str(exc)) from exc
+        self.rescan()
+        return names
+
+    def cogs_of(self, distribution: str) -> list[str]:
+        wanted = canonicalize_name(distribution)
+        catalog = self.rescan()
+        infos = [*catalog.available.values()]
+        infos += [i for q in catalog.quarantined.values() for i in q.claimants]
+        return sorted({i.name for i in infos if canonicalize_name(i.distribution) == wanted})
+
+    # -- persistence --------------------------------------------------------------------
+
+    async def _sync(self) -> None:
+        if await self.sync.sync():
+            await self._persist_synced()
+
+    def _config(self) -> Any:
+        conf = Config.get_conf(None, identifier=_CONFIG_ID, cog_name=_CONFIG_NAME)
+        conf.register_global(loaded=None, enabled={}, synced_guilds=[])
+        return conf
+
+    async def _guarded(self, action: Callable[[], Awaitable[Any]], default: Any) -> Any:
+        # A bot without an open store (a unit test's bare Bot) keeps state in memory.
+        try:
+            return await action()
+        except RuntimeError as exc:
+            log.debug("cog state not persisted: %s", exc)
+            return default
+
+    async def _read(self, key: str, default: Any) -> Any:
+        return await self._guarded(self._config().get_attr(key), default)
+
+    async def _write_raw(self, path: tuple[str, ...], value: Any) -> None:
+        await self._guarded(lambda: self._config().set_raw(*path, value=value), None)
+
+    async def _restore_enablement(self) -> None:
+        stored = await self._read("enabled", {})
+        self.enablement.restore(stored or {})
+
+    async def _persist_loaded(self) -> None:
+        names = sorted(n for n in self.loaded if not self.is_builtin(n))
+        await self._write_raw(("loaded",), names)
+
+    async def _persist_synced(self) -> None:
+        known = set(await self._read("synced_guilds", []) or [])
+        scopes = sorted(known | {str(s) for s in self.sync.guild_scopes()})
+        await self._write_raw(("synced_guilds",), scopes)
+
+
+def plan_reloads(plan: InstallPlan, manager: CogManager) -> set[str]:
+    """Cogs whose distribution the plan replaced (rather than added): reload, not unload."""
+    replaced = set(plan.previous)
+    return {
+        name
+        for name, info in manager.infos.items()
+        if canonicalize_name(info.distribution) in replaced
+    }
+
+
+def _stop_tasks(cog: Cog) -> None:
+    """Stop the interactions.py Tasks of ``cog`` (its per-instance copies)."""
+    for value in vars(cog).values():
+        if isinstance(value, Task) and value.running:
+            value.stop()

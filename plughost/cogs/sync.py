@@ -1,0 +1,191 @@
+"""Where a cog's application commands are registered, and pushing only what changed to Discord.
+
+**Placement.** A cog's slash commands and context menus are registered as *guild*
+commands in the guilds (of this shard) where the cog is enabled, so they do not
+even appear in other guilds' pickers; only a cog that guilds cannot switch off
+(the built-in core) registers globally. :meth:`CommandSync.place` re-registers a
+cog's application commands under the scopes it should have now; it is
+synchronous and only touches interactions.py's registry (``add_interaction``,
+never ``add_command``, which would make hybrid commands' prefixed twins again).
+
+**Sync by difference.** The first sync after startup asks Discord what each
+relevant scope holds (global, plus guilds that have or had plughost commands) and
+overwrites only scopes that differ; afterwards the last payload pushed per scope
+is remembered and a scope is written only when its payload changes. Dispatch
+never needs the ids Discord assigns: the bot looks commands up by scope and name
+(see :class:`plughost.context.ScopedSlashContext`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, final
+
+from interactions.client.const import GLOBAL_SCOPE
+from interactions.models.internal.application_commands import (
+    InteractionCommand,
+    application_commands_to_dict,
+    sync_needed,
+)
+
+if TYPE_CHECKING:
+    import interactions
+
+    from plughost.cogs.cog import Cog
+    from plughost.cogs.enablement import Enablement
+
+__all__ = ["CommandSync"]
+
+log = logging.getLogger("plughost.cogs.sync")
+
+
+def _key(payload: list[dict[str, Any]]) -> str:
+    return json.dumps(sorted(payload, key=lambda c: (c.get("type", 1), c["name"])), sort_keys=True)
+
+
+@final
+class CommandSync:
+    """Places cogs' application commands in scopes and syncs scopes with Discord."""
+
+    __slots__ = ("_bot", "_declared", "_enablement", "_pushed", "requests")
+
+    def __init__(self, bot: interactions.Client, enablement: Enablement) -> None:
+        self._bot = bot
+        self._enablement = enablement
+        # id(command) -> the scopes its author declared (GLOBAL_SCOPE unless told).
+        self._declared: dict[int, list[int]] = {}
+        # scope -> key of the payload Discord holds, once known; None before startup.
+        self._pushed: dict[int, str] | None = None
+        #: Requests made to Discord (GETs and PUTs), for the bench and tests.
+        self.requests = 0
+
+    @property
+    def started(self) -> bool:
+        return self._pushed is not None
+
+    def guild_scopes(self) -> set[int]:
+        """Guild scopes this shard pushed commands to (persisted by the manager)."""
+        return {scope for scope, key in (self._pushed or {}).items() if scope and key != "[]"}
+
+    # -- placement --------------------------------------------------------------------
+
+    def place(self, cog: Cog) -> None:
+        """Register ``cog``'s application commands where it should be visible now."""
+        bot = self._bot
+        commands = [c for c in cog._plughost_commands if isinstance(c, InteractionCommand)]
+        if not commands:
+            return
+        guilds = [int(guild.id) for guild in bot.guilds]
+        toggleable = self._enablement.toggleable(cog.name)
+        self.forget(commands)
+        for command in commands:
+            declared = self._declared.setdefault(id(command), [int(s) for s in command.scopes])
+            if not toggleable:
+                scopes = declared
+            elif declared == [GLOBAL_SCOPE]:
+                scopes = self._enablement.enabled_in(cog.name, guilds)
+            else:
+                scopes = self._enablement.enabled_in(cog.name, declared)
+            command.scopes = list(scopes)
+            if scopes:
+                bot.add_interaction(command)
+
+    def forget(self, commands: Iterable[Any]) -> None:
+        """Remove ``commands`` from the registry (by identity), wherever they are."""
+        bot = self._bot
+        ours = {id(c) for c in commands}
+        for mapping in (bot._interaction_lookup, *bot.interactions_by_scope.values()):
+            for name in [n for n, c in mapping.items() if id(c) in ours]:
+                del mapping[name]
+        _prune(bot.interaction_tree, ours)
+
+    # -- syncing ----------------------------------------------------------------------
+
+    def _local(self) -> dict[int, list[dict[str, Any]]]:
+        built = application_commands_to_dict(self._bot.interactions_by_scope, self._bot)
+        return {int(scope): list(cmds) for scope, cmds in built.items()}
+
+    async def start(self, known_guild_scopes: Iterable[int]) -> int:
+        """First sync: compare with Discord scope by scope; return scopes written.
+
+        ``known_guild_scopes``: guilds that had plughost commands last time (so that
+        commands of cogs gone since are removed there).
+        """
+        local = self._local()
+        own_guilds = {int(g.id) for g in self._bot.guilds}
+        scopes = {int(GLOBAL_SCOPE)} if self._serves_global() else set()
+        scopes |= {s for s in local if s} | (set(known_guild_scopes) & own_guilds)
+        self._pushed = {}
+        written = 0
+        for scope in sorted(scopes):
+            payload = local.get(scope, [])
+            self.requests += 1
+            remote: list[dict[str, Any]] = await self._bot.http.get_application_commands(  # type: ignore[assignment]  # TypedDicts are dicts
+                self._bot.app.id, scope
+            )
+            if _differs(payload, remote):
+                await self._write(scope, payload)
+                written += 1
+            else:
+                self._cache_ids(scope, remote)
+            self._pushed[scope] = _key(payload)
+        return written
+
+    async def sync(self) -> int:
+        """Write every scope whose payload changed since it was last written; return count."""
+        if self._pushed is None:
+            return 0  # before startup: the first sync will see everything
+        local = self._local()
+        written = 0
+        global_scope = int(GLOBAL_SCOPE)
+        for scope in sorted(set(local) | set(self._pushed)):
+            if scope == global_scope and not self._serves_global():
+                continue
+            payload = local.get(scope, [])
+            if self._pushed.get(scope, "[]") != _key(payload):
+                await self._write(scope, payload)
+                written += 1
+        return written
+
+    def _serves_global(self) -> bool:
+        # Shard processes share the application: one of them (shard 0) owns global commands.
+        return int(getattr(self._bot, "shard_id", 0) or 0) == 0
+
+    async def _write(self, scope: int, payload: list[dict[str, Any]]) -> None:
+        log.info("syncing %d application commands to scope %s", len(payload), scope or "global")
+        self.requests += 1
+        response: list[dict[str, Any]] = await self._bot.http.overwrite_application_commands(  # type: ignore[assignment]  # TypedDicts
+            self._bot.app.id, payload, scope
+        )
+        self._cache_ids(scope, response)
+        if self._pushed is not None:
+            self._pushed[scope] = _key(payload)
+
+    def _cache_ids(self, scope: int, response: list[dict[str, Any]]) -> None:
+        # Command ids are only for mentions: dispatch looks commands up by scope and name.
+        if scope in self._bot.interactions_by_scope:
+            self._bot._cache_sync_response(response, scope)
+
+
+def _differs(local: list[dict[str, Any]], remote: list[dict[str, Any]]) -> bool:
+    remote_by_name = {(c.get("type", 1), c["name"]): c for c in remote}
+    if len(remote_by_name) != len(local):
+        return True
+    for command in local:
+        other = remote_by_name.get((command.get("type", 1), command["name"]))
+        if other is None or sync_needed(command, other):
+            return True
+    return False
+
+
+def _prune(tree: dict[Any, Any], ours: set[int]) -> None:
+    for key in list(tree):
+        value = tree[key]
+        if id(value) in ours:
+            del tree[key]
+        elif isinstance(value, dict):
+            _prune(value, ours)
+            if not value:
+                del tree[key]

@@ -1,0 +1,30 @@
+"""The built-in ``core`` cog: ``ping`` and the ``cog`` commands, shipped through plughost's
+own ``plughost.cogs`` entry point so that built-ins load the way every cog does."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_command
+
+from plughost.cogs import Cog
+from plughost.core.cog_commands import CogCommands
+from plughost.core.ping import describe_latency
+
+__all__ = ["Core"]
+
+
+class Core(CogCommands, Cog):
+    """Commands every plughost bot has."""
+
+    end_user_data_statement = "Stores nothing about users."
+    # Guild admins cannot switch core off: they would lose `cog enable` with it.
+    guild_toggleable: ClassVar[bool] = False
+
+    @hybrid_slash_command(name="ping", description="Check that the bot answers.")
+    async def ping(self, ctx: HybridContext) -> None:
+        """Answer "pong" with the shard and the gateway latency."""
+        # ctx.bot, not self.bot: it is the client (shard) that received the command.
+        bot = ctx.bot
+        shard = f"shard {bot._connection_state.shard_id}/{bot.total_shards}"
+        await ctx.send(f"pong ({shard}, {describe_latency(bot.latency)})")
