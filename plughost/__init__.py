@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING, Any, Final
 from plughost._version import __version__
 
 if TYPE_CHECKING:
+    from plughost import checks
     from plughost.bot import Bot
     from plughost.cogs.cog import Cog
     from plughost.config import Config, Group, Value
     from plughost.hookspecs import hookimpl
     from plughost.permissions.decision import Decision, PermissionRequest
+    from plughost.permissions.levels import PrivilegeLevel
 
 __all__ = [
     "Bot",
@@ -27,8 +29,10 @@ __all__ = [
     "Decision",
     "Group",
     "PermissionRequest",
+    "PrivilegeLevel",
     "Value",
     "__version__",
+    "checks",
     "hookimpl",
 ]
 
@@ -39,16 +43,22 @@ _LAZY: Final = {
     "Decision": "plughost.permissions.decision",
     "Group": "plughost.config",
     "PermissionRequest": "plughost.permissions.decision",
+    "PrivilegeLevel": "plughost.permissions.levels",
     "Value": "plughost.config",
     "hookimpl": "plughost.hookspecs",
 }
 
+#: Public names that are whole modules (``from plughost import checks``).
+_MODULES: Final = {"checks": "plughost.checks"}
+
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
+    if name in _MODULES:
+        value: Any = importlib.import_module(_MODULES[name])
+    elif name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    else:
         raise AttributeError(f"module 'plughost' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 

@@ -16,8 +16,10 @@ EXPECTED = [
     "Decision",
     "Group",
     "PermissionRequest",
+    "PrivilegeLevel",
     "Value",
     "__version__",
+    "checks",
     "hookimpl",
 ]
 
@@ -30,6 +32,7 @@ def test_every_export_resolves() -> None:
     for name in plughost.__all__:
         assert getattr(plughost, name) is not None, name
     assert plughost.Cog.__module__ == "plughost.cogs.cog"
+    assert callable(plughost.checks.admin_or_permissions)
 
 
 def test_unknown_name_is_an_attribute_error() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, TypeAlias, final
 
+from plughost.permissions.requirement import Requirement
+
 __all__ = ["ALLOW", "Decision", "InvocationKind", "PermissionRequest"]
 
 InvocationKind: TypeAlias = Literal[
@@ -42,6 +44,16 @@ class PermissionRequest:
     command_name: str | None = None
     """The command's qualified name (``"cog load"``); None for listeners and
     component callbacks."""
+    guild_owner_id: int | None = None
+    """The guild's owner (None in DMs, or unknown)."""
+    guild_permissions: int = 0
+    """The invoker's guild-wide Discord permissions bitfield (privilege levels)."""
+    channel_permissions: int = 0
+    """The invoker's permissions in the channel (``*_or_permissions`` alternatives)."""
+    bot_permissions: int | None = None
+    """The bot's permissions in the channel; None when unknown (not checked)."""
+    requirement: Requirement | None = None
+    """What the command demands (recorded by ``plughost.checks``); None: nothing."""
 
 
 @final
@@ -55,6 +67,9 @@ class Decision:
 
     allowed: bool
     reason: str = ""
+    silent: bool = False
+    """Deny without any reply (blocklisted users: an answer would confirm the block
+    and invite retries)."""
 
     def __post_init__(self) -> None:
         # A denial without a reason leaves the member guessing why nothing happened.
@@ -67,9 +82,9 @@ class Decision:
         return ALLOW if not reason else cls(True, reason)
 
     @classmethod
-    def deny(cls, reason: str) -> Decision:
-        """Deny, telling the member ``reason``."""
-        return cls(False, reason)
+    def deny(cls, reason: str, *, silent: bool = False) -> Decision:
+        """Deny, telling the member ``reason`` (unless ``silent``: then only logs see it)."""
+        return cls(False, reason, silent)
 
 
 ALLOW = Decision(True)

@@ -1,0 +1,145 @@
+"""From an interactions.py context to a :class:`PermissionRequest`, and back to a check.
+
+:func:`request_from_context` reads only interactions.py's cache (no REST call).
+:class:`ChainCheck` is the check plughost's dispatch puts first on every command:
+it runs the chain, and remembers the decision so the error boundary can show the
+reason (or stay silent) and so ``plughost.checks`` decorators can defer to it.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any, Final, final
+
+import interactions
+from interactions.ext import prefixed_commands as prefixed
+
+from plughost.permissions.chain import PermissionChain
+from plughost.permissions.decision import Decision, InvocationKind, PermissionRequest
+from plughost.permissions.requirement import requirement_of
+
+__all__ = ["ChainCheck", "allowed_by_chain", "owner_ids_of", "request_from_context"]
+
+# Contexts the chain allowed. Weak: a context lives as long as its invocation.
+_ALLOWED: Final[weakref.WeakSet[Any]] = weakref.WeakSet()
+
+
+def allowed_by_chain(ctx: Any) -> bool:
+    """Whether a :class:`ChainCheck` already allowed this very invocation."""
+    return ctx in _ALLOWED
+
+
+def owner_ids_of(client: Any) -> frozenset[int]:
+    """``client.owner_ids`` plus the application's team members (interactions.py's
+    own ``is_owner`` reads the same two places)."""
+    ids = {int(i) for i in getattr(client, "owner_ids", ())}
+    app = getattr(client, "app", None)
+    team = getattr(app, "team", None) if app is not None else None
+    if team is not None:
+        ids.update(int(m.id) for m in team.members)
+    return frozenset(ids)
+
+
+def _kind(ctx: Any) -> InvocationKind:
+    if isinstance(ctx, interactions.AutocompleteContext):
+        return "autocomplete"
+    if isinstance(ctx, interactions.ComponentContext):
+        return "component"
+    if isinstance(ctx, interactions.ContextMenuContext):
+        return "context_menu"
+    if isinstance(ctx, prefixed.PrefixedContext):
+        return "prefixed"
+    # A hybrid context remembers how it was invoked.
+    if getattr(ctx, "_prefixed_ctx", None) is not None:
+        return "prefixed"
+    return "slash"
+
+
+def _command_name(command: Any) -> str | None:
+    if command is None:
+        return None
+    for attribute in ("qualified_name", "resolved_name"):
+        name = getattr(command, attribute, None)
+        if isinstance(name, str) and name:
+            return name
+    name = getattr(command, "name", None)
+    return str(name) if name else None
+
+
+def _parents(ctx: Any, channel: Any) -> tuple[int, ...]:
+    parents: list[int] = []
+    cache = ctx.client.cache
+    seen = 0
+    parent_id = getattr(channel, "parent_id", None)
+    # At most two steps: thread -> channel -> category.
+    while parent_id and seen < 2:
+        parents.append(int(parent_id))
+        parent = cache.get_channel(parent_id)
+        parent_id = getattr(parent, "parent_id", None) if parent is not None else None
+        seen += 1
+    return tuple(parents)
+
+
+def request_from_context(
+    ctx: Any, *, cog_name: str | None = None, kind: InvocationKind | None = None
+) -> PermissionRequest:
+    """The permission request for the invocation ``ctx`` (any interactions.py context).
+
+    ``cog_name`` defaults to the command's extension's ``__cog_name__`` (plughost
+    cogs set it to their entry-point name).
+    """
+    command = getattr(ctx, "command", None)
+    if cog_name is None and command is not None:
+        extension = getattr(command, "extension", None)
+        named = getattr(extension, "__cog_name__", None)
+        cog_name = named if isinstance(named, str) else None
+    guild = ctx.guild
+    author = ctx.author
+    channel = ctx.channel
+    fields: dict[str, Any] = {}
+    if guild is not None and isinstance(author, interactions.Member):
+        roles = sorted(author.roles, key=lambda r: r.position, reverse=True)
+        fields["role_ids"] = (*(int(r.id) for r in roles), int(guild.id))  # @everyone last
+        fields["guild_owner_id"] = int(guild._owner_id)
+        fields["guild_permissions"] = int(author.guild_permissions)
+        fields["channel_permissions"] = _channel_permissions(author, channel)
+        me = guild.me
+        if me is not None:
+            fields["bot_permissions"] = _channel_permissions(me, channel)
+        fields["parent_ids"] = _parents(ctx, channel)
+    return PermissionRequest(
+        kind=kind or _kind(ctx),
+        invoker_id=int(author.id),
+        guild_id=int(guild.id) if guild is not None else None,
+        channel_id=int(ctx.channel_id) if ctx.channel_id else None,
+        cog_name=cog_name,
+        command_name=_command_name(command),
+        requirement=requirement_of(command) if command is not None else None,
+        **fields,
+    )
+
+
+def _channel_permissions(member: Any, channel: Any) -> int:
+    try:
+        return int(member.channel_permissions(channel))
+    except Exception:  # a thread or uncached channel: guild-wide is the best we know
+        return int(member.guild_permissions)
+
+
+@final
+class ChainCheck:
+    """An interactions.py check running the chain; put it first on every command."""
+
+    __slots__ = ("__weakref__", "chain", "decisions")
+
+    def __init__(self, chain: PermissionChain) -> None:
+        self.chain = chain
+        self.decisions: weakref.WeakKeyDictionary[Any, Decision] = weakref.WeakKeyDictionary()
+        """ctx -> the chain's decision, for the error boundary's reply."""
+
+    async def __call__(self, ctx: Any) -> bool:
+        decision = await self.chain.decide(request_from_context(ctx))
+        self.decisions[ctx] = decision
+        if decision.allowed:
+            _ALLOWED.add(ctx)
+        return decision.allowed
