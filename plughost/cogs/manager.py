@@ -113,7 +113,7 @@ class CogManager:
     # -- startup ----------------------------------------------------------------------
 
     async def startup(self) -> None:
-        """Load built-ins and the stored set (or every installed cog).
+        """Load built-ins and the stored set (or every installed cog), then announce each.
 
         Called before the bot connects, so built-in commands answer from the first
         message on; application commands are synced later, by :meth:`first_sync`.
@@ -133,6 +133,10 @@ class CogManager:
                 await self._load(name, catalog=catalog, sync=False, persist=False)
             except CogError as exc:
                 log.error("cog %r was not loaded at startup: %s", name, exc)
+        # Announced once all are in, so that every observer hears of every cog
+        # loaded at startup, whatever the load order.
+        for name in list(self.loaded):
+            await self.hooks.call("cog_loaded", name=name)
 
     async def first_sync(self) -> None:
         """Place every loaded cog's commands in the guilds now known, and sync once."""
