@@ -154,11 +154,16 @@ def run_console(
     """Run the offline console; return the process exit code."""
     source = stdin if stdin is not None else sys.stdin
     sink = stdout if stdout is not None else sys.stdout
+    from plughost.runner import StoreUnavailable
+
     try:
         return asyncio.run(_console(instance_name, debug, as_user, source, sink))
     except KeyboardInterrupt:
         sink.write("\n")
         return 0
+    except StoreUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 async def _console(
@@ -168,7 +173,8 @@ async def _console(
 
     async with _instance_store(instance_name) as (dsn, prefix, owners, logs_dir):
         configure_logging(logs_dir, debug=debug)
-        async with _connected_bot(dsn, prefix, owners) as (discord, _bot):
+        label = repr(instance_name) if instance_name else "the console's throwaway instance"
+        async with _connected_bot(label, dsn, prefix, owners) as (discord, _bot):
             session = ConsoleSession(discord, sink, author_name=as_user or "alice")
             interactive = source.isatty()
             if interactive:
@@ -222,16 +228,16 @@ async def _instance_store(
 
 @contextlib.asynccontextmanager
 async def _connected_bot(
-    dsn: str, prefix: str, owners: list[int]
+    label: str, dsn: str, prefix: str, owners: list[int]
 ) -> AsyncIterator[tuple[FakeDiscord, Bot]]:
     """The emulator, the store and a bot connected to both, torn down in reverse."""
-    from plughost.config import connect
+    from plughost.runner import open_store
     from plughost.testing.emulator import FakeDiscord
     from plughost.testing.running import running_bot
 
     async with (
+        open_store(label, dsn),
         FakeDiscord() as discord,
-        connect(dsn),
         running_bot(discord, prefix=prefix, owner_ids=owners, load_all_cogs=True) as bot,
     ):
         yield discord, bot

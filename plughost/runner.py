@@ -14,7 +14,7 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING
 
 from plughost.logs import configure_logging
@@ -23,9 +23,30 @@ if TYPE_CHECKING:
     from plughost.bot import Bot
     from plughost.instance import Instance
 
-__all__ = ["run_bot", "serve"]
+__all__ = ["StoreUnavailable", "open_store", "run_bot", "serve"]
 
 log = logging.getLogger("plughost.runner")
+
+
+class StoreUnavailable(Exception):
+    """The store could not be opened; the message is one line for the terminal."""
+
+
+@contextlib.asynccontextmanager
+async def open_store(label: str, dsn: str) -> AsyncIterator[None]:
+    """``plughost.config.connect(dsn)``, with any failure to open it as `StoreUnavailable`.
+
+    Only opening is translated: an error raised inside the block is the block's own.
+    """
+    from plughost.config import connect
+
+    async with contextlib.AsyncExitStack() as stack:
+        try:
+            await stack.enter_async_context(connect(dsn))
+        except Exception as exc:  # every way a store can fail to open ends the same way
+            log.debug("opening the store failed", exc_info=True)
+            raise StoreUnavailable(f"cannot open the store of {label}: {exc}") from exc
+        yield
 
 
 def run_bot(
@@ -62,7 +83,6 @@ async def serve(
 ) -> int:
     """Serve the given shards of ``instance`` until a stop signal; 0 on a clean stop."""
     from plughost.bot import Bot, use_discord_api
-    from plughost.config import connect
 
     use_discord_api(api_url)
     stop = asyncio.Event()
@@ -70,13 +90,7 @@ async def serve(
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        async with contextlib.AsyncExitStack() as stack:
-            try:
-                await stack.enter_async_context(connect(instance.dsn))
-            except Exception as exc:  # every way a store can fail to open ends the same way
-                log.debug("opening the store failed", exc_info=True)
-                print(f"error: cannot open the store of {instance.name!r}: {exc}", file=sys.stderr)
-                return 1
+        async with open_store(repr(instance.name), instance.dsn):
             bots = [
                 Bot(
                     prefix=instance.settings.prefix,
@@ -87,6 +101,9 @@ async def serve(
                 for shard in shard_ids
             ]
             return await _run_until_stopped(bots, token, stop)
+    except StoreUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)

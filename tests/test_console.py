@@ -87,3 +87,35 @@ def test_parse_slash(line: str, expected: tuple[str, dict[str, str]]) -> None:
 def test_parse_slash_refuses(line: str) -> None:
     with pytest.raises(ValueError, match=r"."):
         parse_slash(line)
+
+
+async def test_console_on_a_busy_instance_fails_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+    import sys
+
+    from plughost.config import connect
+    from plughost.instance import create
+
+    monkeypatch.setenv("PLUGHOST_HOME", str(tmp_path))
+    instance = create("busy", backend="sqlite", dsn=None, prefix="!", owners=(), token=None)
+    async with connect(instance.dsn):  # as a running bot would hold it
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "plughost",
+            "console",
+            "busy",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env={**os.environ, "PLUGHOST_HOME": str(tmp_path)},
+        )
+        out, err = await asyncio.wait_for(proc.communicate(b"!ping\n"), CONSOLE_TIMEOUT)
+    assert proc.returncode == 1
+    assert out == b""
+    lines = err.decode().strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("error: cannot open the store of 'busy': ")
+    assert "in use by another plughost process" in lines[0]
