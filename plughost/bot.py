@@ -16,7 +16,7 @@ from typing import Any, Final
 
 import interactions
 from interactions.api import events
-from interactions.api.events import CommandError, RawGatewayEvent
+from interactions.api.events import CommandError, ComponentError, RawGatewayEvent
 from interactions.api.http.route import Route
 from interactions.client import errors
 from interactions.client.const import GLOBAL_SCOPE
@@ -27,6 +27,16 @@ from plughost.cogs.cog import Cog
 from plughost.cogs.gate import EnablementCheck
 from plughost.cogs.manager import CogManager
 from plughost.event_tracker import TRACKED_EVENTS, EventTracker
+from plughost.hookspecs import DeletionRequester
+from plughost.permissions.dispatch import denial_reply, install_chain, refresh_owners
+from plughost.userdata import (
+    DEFAULT_HOOK_TIMEOUT,
+    DeletionResult,
+    ExportRequester,
+    ExportResult,
+    delete_user_data,
+    export_user_data,
+)
 
 __all__ = ["DEFAULT_INTENTS", "DISCORD_API_BASE", "Bot", "use_discord_api"]
 
@@ -102,6 +112,10 @@ class Bot(interactions.Client):
                     self.processors[name] = self.tracker.wrap_processor(self.processors[name])
         #: The cogs of this bot; built-ins and the instance's loaded set load at startup.
         self.cogs = CogManager(self, load_all=load_all_cogs)
+        #: Set at startup by `plughost.permissions.dispatch.install_chain`.
+        self.permission_chain: Any = None
+        self.permission_store: Any = None
+        self.chain_check: Any = None
 
     # -- cogs -------------------------------------------------------------------------
 
@@ -116,9 +130,49 @@ class Bot(interactions.Client):
         """Replace cog ``name`` with its code as now on disk; the old one serves on failure."""
         return await self.cogs.reload(name)
 
+    # -- user data --------------------------------------------------------------------
+
+    async def delete_user_data(
+        self,
+        user_id: int,
+        *,
+        requester: DeletionRequester,
+        requester_id: int | None = None,
+        timeout: float | None = DEFAULT_HOOK_TIMEOUT,  # noqa: ASYNC109 - per cog, not for this call
+    ) -> DeletionResult:
+        """Delete what this bot holds about ``user_id`` (every loaded cog's hook, then
+        every cog's USER and MEMBER documents); see :func:`plughost.userdata.delete_user_data`."""
+        return await delete_user_data(
+            user_id,
+            requester=requester,
+            caller=self.cogs.hooks,
+            timeout=timeout,
+            requester_id=requester_id,
+        )
+
+    async def export_user_data(
+        self,
+        user_id: int,
+        *,
+        requester: ExportRequester = "owner",
+        requester_id: int | None = None,
+        timeout: float | None = DEFAULT_HOOK_TIMEOUT,  # noqa: ASYNC109 - per cog, not for this call
+    ) -> ExportResult:
+        """Collect what this bot holds about ``user_id`` into a zip (``result.data``);
+        see :func:`plughost.userdata.export_user_data`."""
+        return await export_user_data(
+            user_id,
+            caller=self.cogs.hooks,
+            timeout=timeout,
+            requester=requester,
+            requester_id=requester_id,
+        )
+
     async def astart(self, token: str | None = None) -> None:
         # Cogs load before the gateway connects (the store is already open), so
-        # the first message already finds the built-in commands.
+        # the first message already finds the built-in commands. The permission
+        # chain is built first: it is the first check of every cog command.
+        await install_chain(self)
         await self.cogs.startup()
         await super().astart(token)
 
@@ -126,6 +180,8 @@ class Bot(interactions.Client):
         # interactions.py's startup sync, replaced: guilds are known here, so cogs'
         # commands can be placed in the guilds they are enabled in, and only
         # scopes that differ from what Discord holds are written.
+        # Logged in by now: the application's owner or team are bot owners too.
+        refresh_owners(self)
         try:
             await self.cogs.first_sync()
         except Exception as e:
@@ -202,14 +258,26 @@ class Bot(interactions.Client):
     @interactions.listen(CommandError, disable_default_listeners=True)
     async def _command_error(self, event: CommandError) -> None:
         """Users get a short message; the owner gets the traceback in the log."""
-        ctx: Any = event.ctx  # every command context can send, but BaseContext does not say so
-        error = event.error
+        await self._answer_error(event.ctx, event.error)
+
+    @interactions.listen(ComponentError, disable_default_listeners=True)
+    async def _component_error(self, event: ComponentError) -> None:
+        """Component callbacks go through the same boundary as commands."""
+        await self._answer_error(event.ctx, event.error)
+
+    async def _answer_error(self, ctx: Any, error: Exception) -> None:
+        # ctx: every command context can send, but BaseContext does not say so.
         if isinstance(error, errors.CommandCheckFailure) and isinstance(
             error.check, EnablementCheck
         ):
-            if not isinstance(ctx, interactions.InteractionContext):
-                return  # a prefixed command of a cog disabled here: as if it did not exist
-            reply = f"The {error.check.cog.name} cog is disabled in this server."
+            # The gate ran the permission chain: its decision says what to answer.
+            interaction = isinstance(ctx, interactions.InteractionContext) or (
+                getattr(ctx, "_slash_ctx", None) is not None
+            )
+            answer = denial_reply(self, error.ctx, interaction=interaction)
+            if answer is None:
+                return  # blocklisted, or a prefixed command of a cog disabled here
+            reply = answer
         elif isinstance(error, errors.CommandCheckFailure):
             reply = "You are not allowed to run that command here."
         elif isinstance(error, errors.BadArgument):

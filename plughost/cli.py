@@ -21,6 +21,7 @@ from plughost import instance as instances
 from plughost._version import __version__
 from plughost.cli_cogs import cogs
 from plughost.cli_store import convert
+from plughost.cli_userdata import userdata
 from plughost.instance import InstanceError, SettingsChanges
 
 if TYPE_CHECKING:
@@ -495,6 +496,7 @@ def console_command(
 
 cli.add_command(convert)
 cli.add_command(cogs)
+cli.add_command(userdata)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

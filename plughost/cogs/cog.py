@@ -30,7 +30,7 @@ from interactions.client.const import MISSING
 from interactions.models.internal.callback import CallbackObject
 from interactions.models.internal.tasks import Task
 
-from plughost.cogs.gate import enablement_check, gated_listener
+from plughost.cogs.gate import enablement_check, gated_autocomplete, gated_listener
 
 if TYPE_CHECKING:
     from interactions.models.internal.application_commands import GlobalAutoComplete
@@ -91,7 +91,10 @@ def _bind_callbacks(obj: Any, cog: Cog) -> None:
         if hook := getattr(obj, attr, None):
             setattr(obj, attr, _rebind(hook, cog))
     if autocompletes := getattr(obj, "autocomplete_callbacks", None):
-        obj.autocomplete_callbacks = {k: _rebind(v, cog) for k, v in autocompletes.items()}
+        # Gated: interactions.py runs autocompletes without the command's checks.
+        obj.autocomplete_callbacks = {
+            k: _rebind(gated_autocomplete(v, cog), cog) for k, v in autocompletes.items()
+        }
     for sub in (getattr(obj, "subcommands", None) or {}).values():
         _bind_callbacks(sub, cog)
 

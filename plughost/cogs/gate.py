@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING, Any, Final
 if TYPE_CHECKING:
     from plughost.cogs.cog import Cog
 
-__all__ = ["EnablementCheck", "enablement_check", "event_guild_id", "gated_listener"]
+__all__ = [
+    "EnablementCheck",
+    "enablement_check",
+    "event_guild_id",
+    "gated_autocomplete",
+    "gated_listener",
+]
 
 # Where interactions.py events keep the guild, tried in order: most events carry
 # ``guild_id``; message, member, channel and interaction events carry an object that does.
@@ -67,11 +73,38 @@ class EnablementCheck:
         self.cog = cog
 
     async def __call__(self, ctx: Any) -> bool:
+        # On a plughost bot the permission chain decides, enablement being one of
+        # its links: the gate hands over to it, so the chain runs once, first.
+        chain_check = getattr(self.cog.bot, "chain_check", None)
+        if chain_check is not None:
+            allowed: bool = await chain_check(ctx, cog_name=self.cog.name)
+            return allowed
         return _enabled(self.cog, getattr(ctx, "guild_id", None))
 
 
 def enablement_check(cog: Cog) -> EnablementCheck:
     return EnablementCheck(cog)
+
+
+def gated_autocomplete(
+    callback: Callable[..., Coroutine[Any, Any, Any]], cog: Cog
+) -> Callable[..., Coroutine[Any, Any, Any]]:
+    """Wrap an autocomplete callback so the gate decides it first (interactions.py
+    runs autocompletes without their command's checks). A refused member gets no
+    suggestions."""
+    if getattr(callback, "_plughost_gated", False):
+        return callback  # subcommands are bound twice over: gate once
+
+    async def gated(*args: Any, **kwargs: Any) -> Any:
+        # (ctx) or (binding, ctx): the context is the argument with a focussed option.
+        ctx = next((a for a in args if hasattr(a, "focussed_option")), None)
+        if ctx is not None and not await EnablementCheck(cog)(ctx):
+            return await ctx.send([])
+        return await callback(*args, **kwargs)
+
+    gated.__wrapped__ = callback  # type: ignore[attr-defined]  # for introspection
+    gated._plughost_gated = True  # type: ignore[attr-defined]
+    return gated
 
 
 def gated_listener(

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, final
 
 from interactions.client.const import GLOBAL_SCOPE
 from interactions.models.internal.application_commands import (
+    ComponentCommand,
     InteractionCommand,
     application_commands_to_dict,
     sync_needed,
@@ -74,7 +75,13 @@ class CommandSync:
     def place(self, cog: Cog) -> None:
         """Register ``cog``'s application commands where it should be visible now."""
         bot = self._bot
-        commands = [c for c in cog._plughost_commands if isinstance(c, InteractionCommand)]
+        # Component and modal callbacks are InteractionCommands too, but not
+        # application commands: Discord is never told about them.
+        commands = [
+            c
+            for c in cog._plughost_commands
+            if isinstance(c, InteractionCommand) and not isinstance(c, ComponentCommand)
+        ]
         if not commands:
             return
         guilds = [int(guild.id) for guild in bot.guilds]

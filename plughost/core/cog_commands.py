@@ -1,8 +1,8 @@
 """``cog list|info|load|unload|reload|enable|disable|install|uninstall``, prefixed and slash.
 
-The privilege checks here are deliberately simple (bot owner: ``bot.owner_ids``;
-guild admin: ADMINISTRATOR or MANAGE_GUILD): the permission chain of a later issue
-replaces them with privilege levels and rules.
+Loading, unloading, reloading and installing are for bot owners; switching a cog
+in a guild is for its administrators (or members with Manage Server). The
+permission chain enforces both, so rules can open ``cog enable`` to a role.
 
 No ``from __future__ import annotations``: interactions.py reads option
 annotations as objects.
@@ -10,35 +10,18 @@ annotations as objects.
 
 from typing import Any
 
-import interactions
 from interactions import OptionType, slash_option
 from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_subcommand
 
+from plughost import checks
 from plughost.cogs.manager import CogError, CogManager
 
 __all__ = ["CogCommands", "describe_cogs"]
-
-_ADMIN = (interactions.Permissions.ADMINISTRATOR, interactions.Permissions.MANAGE_GUILD)
 
 
 def _manager(ctx: Any) -> CogManager:
     manager: CogManager = ctx.bot.cogs
     return manager
-
-
-async def is_owner(ctx: Any) -> bool:
-    # Simple for now: the permission chain (a later issue) replaces this check.
-    return int(ctx.author.id) in {int(i) for i in ctx.bot.owner_ids}
-
-
-async def is_guild_admin(ctx: Any) -> bool:
-    # Simple for now: the permission chain (a later issue) replaces this check.
-    if await is_owner(ctx):
-        return True
-    author = ctx.author
-    if ctx.guild_id is None or not isinstance(author, interactions.Member):
-        return False
-    return any(author.has_permission(p) for p in _ADMIN)
 
 
 def describe_cogs(manager: CogManager, guild_id: int | None = None) -> str:
@@ -52,7 +35,10 @@ def describe_cogs(manager: CogManager, guild_id: int | None = None) -> str:
         if guild_id is not None:
             on = manager.enablement.is_enabled(cog.name, guild_id)
             where = " (enabled here)" if on else " (disabled here)"
-        lines.append(f"loaded: {name}{version}{where}")
+        # Flagged: users are owed a statement of what each cog stores about them.
+        stated = type(cog).end_user_data_statement
+        flag = "" if stated else " [no end-user data statement]"
+        lines.append(f"loaded: {name}{version}{where}{flag}")
     for name, info in catalog.available.items():
         if name not in manager.loaded:
             lines.append(f"available: {name} {info.distribution} {info.version}")
@@ -102,37 +88,37 @@ class CogCommands:
 
     @hybrid_slash_subcommand(base="cog", name="load", description="Load a cog (bot owner).")
     @slash_option("name", "The cog's name", opt_type=OptionType.STRING, required=True)
-    @interactions.check(is_owner)
+    @checks.is_owner()
     async def cmd_cog_load(self, ctx: HybridContext, name: str) -> None:
         await _run(ctx, _manager(ctx).load(name), f"Loaded {name}.")
 
     @hybrid_slash_subcommand(base="cog", name="unload", description="Unload a cog (bot owner).")
     @slash_option("name", "The cog's name", opt_type=OptionType.STRING, required=True)
-    @interactions.check(is_owner)
+    @checks.is_owner()
     async def cmd_cog_unload(self, ctx: HybridContext, name: str) -> None:
         await _run(ctx, _manager(ctx).unload(name), f"Unloaded {name}.")
 
     @hybrid_slash_subcommand(base="cog", name="reload", description="Reload a cog (bot owner).")
     @slash_option("name", "The cog's name", opt_type=OptionType.STRING, required=True)
-    @interactions.check(is_owner)
+    @checks.is_owner()
     async def cmd_cog_reload(self, ctx: HybridContext, name: str) -> None:
         await _run(ctx, _manager(ctx).reload(name), f"Reloaded {name}.")
 
     @hybrid_slash_subcommand(base="cog", name="enable", description="Enable a cog here.")
     @slash_option("name", "The cog's name", opt_type=OptionType.STRING, required=True)
-    @interactions.check(is_guild_admin)
+    @checks.admin_or_permissions(manage_guild=True)
     async def cmd_cog_enable(self, ctx: HybridContext, name: str) -> None:
         await _switch(ctx, name, True)
 
     @hybrid_slash_subcommand(base="cog", name="disable", description="Disable a cog here.")
     @slash_option("name", "The cog's name", opt_type=OptionType.STRING, required=True)
-    @interactions.check(is_guild_admin)
+    @checks.admin_or_permissions(manage_guild=True)
     async def cmd_cog_disable(self, ctx: HybridContext, name: str) -> None:
         await _switch(ctx, name, False)
 
     @hybrid_slash_subcommand(base="cog", name="install", description="Install a cog from PyPI.")
     @slash_option("package", "PKG or PKG==VERSION", opt_type=OptionType.STRING, required=True)
-    @interactions.check(is_owner)
+    @checks.is_owner()
     async def cmd_cog_install(self, ctx: HybridContext, package: str) -> None:
         await ctx.defer()
         try:
@@ -144,7 +130,7 @@ class CogCommands:
 
     @hybrid_slash_subcommand(base="cog", name="uninstall", description="Uninstall a cog package.")
     @slash_option("package", "The distribution's name", opt_type=OptionType.STRING, required=True)
-    @interactions.check(is_owner)
+    @checks.is_owner()
     async def cmd_cog_uninstall(self, ctx: HybridContext, package: str) -> None:
         await ctx.defer()
         await _run(ctx, _manager(ctx).uninstall(package), f"Uninstalled {package}.")

@@ -9,15 +9,20 @@ from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_command
 
 from plughost.cogs import Cog
 from plughost.core.cog_commands import CogCommands
+from plughost.core.mydata import MyDataCommands
+from plughost.core.perm_commands import PermCommands
 from plughost.core.ping import describe_latency
 
 __all__ = ["Core"]
 
 
-class Core(CogCommands, Cog):
+class Core(CogCommands, MyDataCommands, PermCommands, Cog):
     """Commands every plughost bot has."""
 
-    end_user_data_statement = "Stores nothing about users."
+    end_user_data_statement = (
+        "Keeps a log of data deletion and export requests: who asked, when, and the outcome, "
+        "never the data itself."
+    )
     # Guild admins cannot switch core off: they would lose `cog enable` with it.
     guild_toggleable: ClassVar[bool] = False
 

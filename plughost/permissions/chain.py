@@ -123,6 +123,11 @@ class PermissionChain:
         """Allow or deny ``request``; a denial's reason is for the member (unless silent)."""
         return (await self._run(request))[1]
 
+    async def decide_with_link(self, request: PermissionRequest) -> tuple[str, Decision]:
+        """Like :meth:`decide`, also naming the deciding link (for the error boundary:
+        a prefixed command of a disabled cog stays quiet, as if it did not exist)."""
+        return await self._run(request)
+
     async def explain(self, request: PermissionRequest) -> Explanation:
         """Like :meth:`decide`, also naming the link that decided (``perm explain``)."""
         link, decision = await self._run(request)

@@ -18,7 +18,14 @@ from plughost.permissions.chain import PermissionChain
 from plughost.permissions.decision import Decision, InvocationKind, PermissionRequest
 from plughost.permissions.requirement import requirement_of
 
-__all__ = ["ChainCheck", "allowed_by_chain", "owner_ids_of", "request_from_context"]
+__all__ = [
+    "ChainCheck",
+    "allowed_by_chain",
+    "command_name_of",
+    "owner_ids_of",
+    "request_for",
+    "request_from_context",
+]
 
 # Contexts the chain allowed. Weak: a context lives as long as its invocation.
 _ALLOWED: Final[weakref.WeakSet[Any]] = weakref.WeakSet()
@@ -55,7 +62,8 @@ def _kind(ctx: Any) -> InvocationKind:
     return "slash"
 
 
-def _command_name(command: Any) -> str | None:
+def command_name_of(command: Any) -> str | None:
+    """A command's qualified name (``cog list``), as rules name it."""
     if command is None:
         return None
     for attribute in ("qualified_name", "resolved_name"):
@@ -66,9 +74,19 @@ def _command_name(command: Any) -> str | None:
     return str(name) if name else None
 
 
-def _parents(ctx: Any, channel: Any) -> tuple[int, ...]:
+def _command_of(ctx: Any) -> Any:
+    # A hybrid context looks its command up by name in the global interaction table,
+    # which misses guild-placed commands (KeyError): ask the context it wraps.
+    inner = getattr(ctx, "_prefixed_ctx", None) or getattr(ctx, "_slash_ctx", None)
+    try:
+        return (inner or ctx).command
+    except (KeyError, AttributeError):
+        return None
+
+
+def _parents(client: Any, channel: Any) -> tuple[int, ...]:
     parents: list[int] = []
-    cache = ctx.client.cache
+    cache = client.cache
     seen = 0
     parent_id = getattr(channel, "parent_id", None)
     # At most two steps: thread -> channel -> category.
@@ -88,14 +106,38 @@ def request_from_context(
     ``cog_name`` defaults to the command's extension's ``__cog_name__`` (plughost
     cogs set it to their entry-point name).
     """
-    command = getattr(ctx, "command", None)
+    command = _command_of(ctx)
+    return request_for(
+        getattr(ctx, "client", None) or getattr(ctx, "bot", None),
+        ctx.author,
+        ctx.guild,
+        ctx.channel,
+        command,
+        channel_id=int(ctx.channel_id) if ctx.channel_id else None,
+        cog_name=cog_name,
+        kind=kind or _kind(ctx),
+    )
+
+
+def request_for(
+    client: Any,
+    author: Any,
+    guild: Any,
+    channel: Any,
+    command: Any,
+    *,
+    channel_id: int | None = None,
+    cog_name: str | None = None,
+    kind: InvocationKind = "slash",
+) -> PermissionRequest:
+    """The request ``author`` would make running ``command`` in ``channel`` of
+    ``guild`` (None: a DM); what ``perm explain`` asks the chain about."""
     if cog_name is None and command is not None:
         extension = getattr(command, "extension", None)
         named = getattr(extension, "__cog_name__", None)
         cog_name = named if isinstance(named, str) else None
-    guild = ctx.guild
-    author = ctx.author
-    channel = ctx.channel
+    if channel_id is None and channel is not None:
+        channel_id = int(channel.id)
     fields: dict[str, Any] = {}
     if guild is not None and isinstance(author, interactions.Member):
         roles = sorted(author.roles, key=lambda r: r.position, reverse=True)
@@ -106,14 +148,14 @@ def request_from_context(
         me = guild.me
         if me is not None:
             fields["bot_permissions"] = _channel_permissions(me, channel)
-        fields["parent_ids"] = _parents(ctx, channel)
+        fields["parent_ids"] = _parents(client, channel)
     return PermissionRequest(
-        kind=kind or _kind(ctx),
+        kind=kind,
         invoker_id=int(author.id),
         guild_id=int(guild.id) if guild is not None else None,
-        channel_id=int(ctx.channel_id) if ctx.channel_id else None,
+        channel_id=channel_id,
         cog_name=cog_name,
-        command_name=_command_name(command),
+        command_name=command_name_of(command),
         requirement=requirement_of(command) if command is not None else None,
         **fields,
     )
@@ -128,18 +170,28 @@ def _channel_permissions(member: Any, channel: Any) -> int:
 
 @final
 class ChainCheck:
-    """An interactions.py check running the chain; put it first on every command."""
+    """An interactions.py check running the chain; put it first on every command.
 
-    __slots__ = ("__weakref__", "chain", "decisions")
+    plughost's cogs reach it through their enablement gate
+    (``plughost.cogs.gate.EnablementCheck``), which passes the cog's name: a hybrid
+    command's prefixed twin carries no extension to read it from.
+    """
+
+    __slots__ = ("__weakref__", "chain", "decisions", "links")
 
     def __init__(self, chain: PermissionChain) -> None:
         self.chain = chain
         self.decisions: weakref.WeakKeyDictionary[Any, Decision] = weakref.WeakKeyDictionary()
         """ctx -> the chain's decision, for the error boundary's reply."""
+        self.links: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+        """ctx -> the name of the link that decided."""
 
-    async def __call__(self, ctx: Any) -> bool:
-        decision = await self.chain.decide(request_from_context(ctx))
+    async def __call__(self, ctx: Any, *, cog_name: str | None = None) -> bool:
+        link, decision = await self.chain.decide_with_link(
+            request_from_context(ctx, cog_name=cog_name)
+        )
         self.decisions[ctx] = decision
+        self.links[ctx] = link
         if decision.allowed:
             _ALLOWED.add(ctx)
         return decision.allowed

@@ -8,6 +8,7 @@ the prefixed twin of a hybrid command (which shares the callback).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Final, final
 
@@ -63,4 +64,9 @@ def requirement_of(command: Any) -> Requirement | None:
     """The requirement recorded on ``command`` (a command object or its callback)."""
     callback = getattr(command, "callback", None) or command
     found = getattr(callback, REQUIREMENT_ATTR, None)
+    # Cogs bind callbacks as functools.partial objects, which do not forward the
+    # attribute the decorators set on the function underneath.
+    while found is None and isinstance(callback, functools.partial):
+        callback = callback.func
+        found = getattr(callback, REQUIREMENT_ATTR, None)
     return found if isinstance(found, Requirement) else None

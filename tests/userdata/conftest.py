@@ -83,3 +83,7 @@ def owned_by(rows: dict[tuple[str, ...], Any], user_id: int) -> set[tuple[str, .
         if (parts[2] == "USER" and parts[3:] == (uid,))
         or (parts[2] == "MEMBER" and parts[4:] == (uid,))
     }
+
+
+# The installed-cog fixture, for the command and CLI tests.
+from .installed import installed_cogs  # noqa: E402, F401 - a fixture, found by name
