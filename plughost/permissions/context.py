@@ -143,11 +143,13 @@ def request_for(
         roles = sorted(author.roles, key=lambda r: r.position, reverse=True)
         fields["role_ids"] = (*(int(r.id) for r in roles), int(guild.id))  # @everyone last
         fields["guild_owner_id"] = int(guild._owner_id)
-        fields["guild_permissions"] = int(author.guild_permissions)
-        fields["channel_permissions"] = _channel_permissions(author, channel)
+        guild_permissions = _guild_permissions(author, guild)
+        fields["guild_permissions"] = guild_permissions
+        fields["channel_permissions"] = _channel_permissions(author, guild_permissions, channel)
         me = guild.me
         if me is not None:
-            fields["bot_permissions"] = _channel_permissions(me, channel)
+            bot_guild = _guild_permissions(me, guild)
+            fields["bot_permissions"] = _channel_permissions(me, bot_guild, channel)
         fields["parent_ids"] = _parents(client, channel)
     return PermissionRequest(
         kind=kind,
@@ -161,11 +163,46 @@ def request_for(
     )
 
 
-def _channel_permissions(member: Any, channel: Any) -> int:
-    try:
-        return int(member.channel_permissions(channel))
-    except Exception:  # a thread or uncached channel: guild-wide is the best we know
-        return int(member.guild_permissions)
+# Computed once. interactions.py recomputes Permissions.ALL on every access, and
+# Member.guild_permissions / channel_permissions return it for administrators:
+# measured 255 us per access, 0.64 ms per invocation, a third of a !ping round
+# trip. The arithmetic below is upstream's, on plain ints.
+_ALL: Final = int(interactions.Permissions.ALL)
+_ADMINISTRATOR: Final = int(interactions.Permissions.ADMINISTRATOR)
+
+
+def _guild_permissions(member: Any, guild: Any) -> int:
+    """The member's guild-wide permissions: owner and administrators have all."""
+    if int(guild._owner_id) == int(member.id):
+        return _ALL
+    default = guild.default_role
+    permissions = int(default.permissions) if default is not None else 0
+    for role in member.roles:
+        permissions |= int(role.permissions)
+    return _ALL if permissions & _ADMINISTRATOR else permissions
+
+
+def _channel_permissions(member: Any, guild_permissions: int, channel: Any) -> int:
+    """Guild-wide permissions with the channel's overwrites applied, as Discord does:
+    @everyone's first, then the member's roles' (together), then the member's own."""
+    if guild_permissions & _ADMINISTRATOR:
+        return _ALL
+    overwrites = getattr(channel, "permission_overwrites", None)
+    if not overwrites:  # none, or a thread / uncached channel: guild-wide is what we know
+        return guild_permissions
+    guild_id, member_id = int(member._guild_id), int(member.id)
+    role_ids = {int(r) for r in member._role_ids}
+    permissions = guild_permissions
+    everyone = [o for o in overwrites if int(o.id) == guild_id]
+    roles = [o for o in overwrites if int(o.id) in role_ids]
+    own = [o for o in overwrites if int(o.id) == member_id]
+    for group in (everyone, roles, own):
+        deny = allow = 0
+        for overwrite in group:
+            deny |= int(overwrite.deny)
+            allow |= int(overwrite.allow)
+        permissions = (permissions & ~deny) | allow
+    return permissions
 
 
 @final
