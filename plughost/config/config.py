@@ -9,7 +9,7 @@ from collections.abc import MutableMapping
 from typing import Any, ClassVar, Final
 
 from plughost.config.connection import _current, _fallback, current_store
-from plughost.config.documents import copy_json, flat_immutable, merge_owned
+from plughost.config.documents import copy_json, decode, flat_immutable, merge_owned
 from plughost.config.group import Group
 from plughost.config.keys import MAX_KEY_LENGTH, Category, encode_parts, parts_under
 from plughost.config.value import Value, child_key
@@ -268,11 +268,29 @@ class Config:
         """``{id: {id: document-with-defaults}}`` down to document level."""
         group = self._get_base_group(category, *primary_keys)
         prefix = group._key
-        rows = await current_store().scan(prefix)
+        rows = await current_store().scan_text(prefix)
         defaults = self._defaults.get(category, {})
         flat = flat_immutable(defaults)
         out: dict[Any, Any] = {}
-        for key, doc in rows:  # scanned documents are fresh: merged without copying
+        if group._category.pkey_len - len(primary_keys) == 1:
+            # One level down (all_guilds, all_members(guild), ...): each key is
+            # the prefix plus one part and its terminator, so the part is a
+            # slice unless escaped. Inlined, with no parts_under() call or
+            # tuple per row; with scan_text (decode as we go) all_members of
+            # 10,000 members, GC off, best of 15: 18-33 ms before, 13-16 after.
+            start = len(prefix)
+            for key, text in rows:
+                doc = decode(text)  # decoded here: the text row is its only other copy
+                part = key[start:-1]
+                if "\x1e" in part:  # an escaped identifier: decode it properly
+                    part = parts_under(prefix, key)[0]
+                value = doc
+                if type(doc) is dict and defaults:
+                    value = {**defaults, **doc} if flat else merge_owned(defaults, doc)
+                out[int(part) if int_keys else part] = value
+            return out
+        for key, text in rows:  # scanned documents are fresh: merged without copying
+            doc = decode(text)
             parts = parts_under(prefix, key)
             node = out
             for part in parts[:-1]:

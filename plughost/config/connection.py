@@ -44,6 +44,8 @@ _APPS: Final = {
         "default_connection": "default",
     }
 }
+#: ``PRAGMA journal_size_limit`` in bytes: the WAL file kept after a checkpoint.
+_WAL_SIZE_LIMIT: Final = 64 * 1024 * 1024
 #: Serialises schema migrations of processes starting together on one database.
 _MIGRATION_LOCK: Final = 0x706C7567686F7374  # "plughost"
 
@@ -108,6 +110,14 @@ def _tortoise_connection(
         credentials["file_path"] = target
         credentials["journal_mode"] = "WAL"
         credentials["synchronous"] = synchronous.upper()
+        # Tortoise's default of 16 KB truncates the WAL file at every
+        # checkpoint reset, so the next ~4 MB of commits regrow it block by
+        # block. Bounded at 64 MB instead (the WAL normally stays near 4 MB,
+        # SQLite's 1,000-page auto-checkpoint). Measured with sqlite3 alone,
+        # 4 alternating runs of 20,000 upserts: 23.6 -> 20.4 us per upsert
+        # (best 22.3 -> 17.5); raw aiosqlite, the benchmark's ceiling, keeps
+        # SQLite's default (no truncation).
+        credentials["journal_size_limit"] = _WAL_SIZE_LIMIT
     else:
         credentials["maxsize"] = pool_max
         credentials["minsize"] = 1

@@ -80,6 +80,13 @@ def encode(value: Any) -> str:
     # PostgreSQL's jsonb cannot hold U+0000; refuse it on every backend alike.
     if "\\u0000" in text and _NUL.search(text):
         raise ValueError("config strings cannot contain NUL (U+0000) characters")
+    if not text.isascii():
+        # A lone surrogate (U+D800-U+DFFF) is no UTF-8: the database refused
+        # it at commit, failing every write of its group-commit batch.
+        try:
+            text.encode()
+        except UnicodeEncodeError:
+            raise ValueError("config strings cannot contain lone surrogates") from None
     return text
 
 

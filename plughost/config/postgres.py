@@ -118,12 +118,11 @@ class PostgresStore(ConfigStore):
         # NOTIFY in flight may be about to drop.
         return await self._load(key)
 
-    async def scan(self, prefix: str) -> list[tuple[str, Any]]:
+    async def scan_text(self, prefix: str) -> Sequence[Any]:
         self.check_open()
         low, high = prefix_range(prefix)
         async with self._client.acquire_connection() as conn:
-            rows = await conn.fetch(_SCAN, low, high)
-        return [(row[0], decode(row[1])) for row in rows]
+            return await conn.fetch(_SCAN, low, high)  # type: ignore[no-any-return]
 
     # -- writes ---------------------------------------------------------------------
 

@@ -59,19 +59,42 @@ def _apply_batch(
 ) -> None:
     """Run in aiosqlite's thread: every op of the batch in one transaction, then report."""
     error: BaseException | None = None
+    statements = [op for op in ops if op is not None]
     try:
-        db.execute("BEGIN")
-        try:
-            for op in ops:
-                if op is not None:
+        if len(statements) == 1:
+            # One statement: SQLite's autocommit (Tortoise opens the connection
+            # with isolation_level=None) commits it, or rolls it back, before
+            # execute() returns, as BEGIN/statement/COMMIT would, in one
+            # sqlite3 call instead of three: 22.1 -> 20.0 us per upsert, mean
+            # of 6 runs of 20,000 with sqlite3 alone (spread 0-5 us).
+            db.execute(statements[0][0], statements[0][1])
+        elif statements:
+            db.execute("BEGIN")
+            try:
+                for op in statements:
                     db.execute(op[0], op[1])
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
     except BaseException as exc:  # reported to every writer of the batch
         error = exc
     loop.call_soon_threadsafe(finish, ops, futures, error)
+
+
+def _select(db: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[Any]:
+    """Run in aiosqlite's thread: the rows of a query as plain tuples.
+
+    Tortoise sets ``row_factory = sqlite3.Row`` on its connection; a cursor of
+    our own without it skips building a Row per row (measured 1-2 ms of the
+    ~9 ms fetch of a 10,000-member guild).
+    """
+    cursor = db.cursor()
+    cursor.row_factory = None
+    try:
+        return cursor.execute(sql, params).fetchall()
+    finally:
+        cursor.close()
 
 
 class _GroupCommit:
@@ -176,6 +199,27 @@ class _GroupCommit:
         if self._ops:
             self._dispatch()
 
+    def select(self, sql: str, params: tuple[Any, ...]) -> asyncio.Future[list[Any]] | None:
+        """Queue a read on aiosqlite's thread, or None while Tortoise holds the connection.
+
+        What ``async with client.acquire_connection()`` plus ``execute_fetchall``
+        does, minus the lock's coroutines and aiosqlite's wrapper coroutine.
+        Uncached gets vs raw aiosqlite in the same run (2 runs each, loaded
+        2-core VM): 0.64-0.75 of raw before, 0.92 after, together with the
+        Row-free cursor and _fetch's inlining. It is safe for the same
+        reason as group commit: while the lock is free no Tortoise transaction
+        is open, and the worker's FIFO runs the read before anything queued
+        later. Returns None when the caller must take the lock instead.
+        """
+        client: Any = self._client
+        loop = self._loop
+        if loop is None or client._lock.locked():
+            return None
+        future: asyncio.Future[list[Any]] = loop.create_future()
+        conn = client._connection
+        conn._tx.put_nowait((future, functools.partial(_select, conn._conn, sql, params)))
+        return future
+
     async def drain(self) -> None:
         if self._ops or self._in_flight:
             await self.submit(None)
@@ -210,23 +254,29 @@ class SQLiteStore(ConfigStore):
 
     # -- reads -------------------------------------------------------------------
 
+    async def _select(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
+        """The rows of a read, as tuples; straight to aiosqlite unless Tortoise holds it."""
+        future = self._writer.select(sql, params)
+        if future is not None:
+            return await future
+        # Execute_query's extra work (NUL rewriting, change counting) cost
+        # ~10% of an uncached get: aiosqlite under Tortoise's lock instead.
+        async with self._client.acquire_connection() as conn:
+            return [tuple(row) for row in await conn.execute_fetchall(sql, params)]
+
     async def _fetch(self, key: str) -> tuple[Any, int]:
         self.check_open()
-        # Straight to aiosqlite under Tortoise's lock: execute_query's extra
-        # work (NUL rewriting, change counting) cost ~10% of an uncached get.
-        async with self._client.acquire_connection() as conn:
-            rows = list(await conn.execute_fetchall(_SELECT, (key,)))
+        # The lock-free path inlined: one coroutine frame fewer per uncached get.
+        future = self._writer.select(_SELECT, (key,))
+        rows = await (future if future is not None else self._select(_SELECT, (key,)))
         if not rows:
             return MISSING, 0
         return decode(rows[0][0]), int(rows[0][1])
 
-    async def scan(self, prefix: str) -> list[tuple[str, Any]]:
+    async def scan_text(self, prefix: str) -> Sequence[Any]:
         self.check_open()
         await self._writer.drain()  # the database must hold every accepted write
-        low, high = prefix_range(prefix)
-        async with self._client.acquire_connection() as conn:
-            rows = await conn.execute_fetchall(_SCAN, (low, high))
-        return [(row[0], decode(row[1])) for row in rows]
+        return await self._select(_SCAN, prefix_range(prefix))
 
     # -- writes -------------------------------------------------------------------
 
@@ -249,7 +299,9 @@ class SQLiteStore(ConfigStore):
     async def write(self, key: str, path: tuple[str, ...], value: Any, text: str) -> None:
         self.check_open()
         if path:
-            entry = await self._entry(key)
+            # peek() first: a cached document (nearly every set) skips the
+            # _entry() coroutine frame (0-130 ns measured; cheap to keep).
+            entry = self.cache.peek(key) or await self._entry(key)
             # In place: readers only ever get copies of cached documents.
             value = set_path(entry.value if entry.value is not MISSING else {}, path, value)
             text = encode(value)
@@ -297,8 +349,7 @@ class SQLiteStore(ConfigStore):
     # -- one user's documents ---------------------------------------------------------
 
     async def _first_key_from(self, low: str) -> str | None:
-        async with self._client.acquire_connection() as conn:
-            rows = list(await conn.execute_fetchall(_FIRST_FROM, (low,)))
+        rows = await self._select(_FIRST_FROM, (low,))
         return str(rows[0][0]) if rows else None
 
     async def _scan_ranges_with_suffix(
@@ -306,9 +357,8 @@ class SQLiteStore(ConfigStore):
     ) -> list[tuple[str, Any]]:
         (low1, high1), (low2, high2) = ranges
         params = (low1, high1, low2, high2, -len(suffix), suffix)
-        async with self._client.acquire_connection() as conn:
-            rows = await conn.execute_fetchall(_SCAN_SUFFIX, params)
-        return [(row[0], decode(row[1])) for row in rows]
+        rows = await self._select(_SCAN_SUFFIX, params)
+        return [(key, decode(data)) for key, data in rows]
 
     async def delete_documents(self, keys: Sequence[str]) -> None:
         self.check_open()

@@ -114,7 +114,9 @@ class Value:
             doc = await store.read_for_update(self._key)
         else:
             entry = store.cache.get(self._key)
-            doc = entry.value if entry is not None else await store.read(self._key)
+            # On a miss, _load() directly: read() would look the key up (and
+            # count the miss) a second time, one more coroutine frame too.
+            doc = entry.value if entry is not None else await store._load(self._key)
         return get_path(doc, self._path) if self._path else doc
 
     async def _get(self, default: Any = ..., *, fresh: bool = False) -> Any:
@@ -139,6 +141,11 @@ class Value:
         """Store ``value`` (JSON-serialisable; ``TypeError`` before any write otherwise)."""
         text = encode(value)
         obj = value if type(value) in _PLAIN else decode(text)
+        if len(self._pkeys) == self._category.pkey_len:
+            # One document (nearly every set): straight to the store, one
+            # coroutine frame less than through _write (0-130 ns measured).
+            await current_store().write(self._key, self._path, obj, text)
+            return
         await self._write(current_store(), obj, text)
 
     async def _write(self, store: ConfigStore, obj: Any, text: str) -> None:

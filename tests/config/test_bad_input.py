@@ -49,6 +49,15 @@ async def test_nul_characters_are_refused_on_every_backend(conf: Config) -> None
     assert await conf.value() is None
 
 
+async def test_lone_surrogates_are_refused_before_writing(conf: Config) -> None:
+    await conf.value.set("kept")
+    for bad in ("a\ud800", {"\udfff": 1}, ["\ud83d"]):
+        with pytest.raises(ValueError, match="surrogate"):
+            await conf.value.set(bad)
+    assert await conf.value.set("é\U0001f600") is None  # valid non-ASCII still goes through
+    assert await conf.value() == "é\U0001f600"
+
+
 @pytest.mark.parametrize("bad", ["1", 1.0, None, True, 2**70 * 1.0])
 async def test_from_id_needs_an_int(conf: Config, bad: object) -> None:
     for call in (conf.guild_from_id, conf.channel_from_id, conf.role_from_id, conf.user_from_id):
