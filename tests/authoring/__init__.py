@@ -1,0 +1,1 @@
+"""Tests of the cog-author tools: new-cog and cogs check (a package, to import cogs.dists)."""
