@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from plughost import checks
     from plughost.bot import Bot
     from plughost.cogs.cog import Cog
+    from plughost.commands.converters import TimeSpan
     from plughost.config import Config, Group, Value
     from plughost.hookspecs import hookimpl
     from plughost.permissions.decision import Decision, PermissionRequest
@@ -30,6 +31,7 @@ __all__ = [
     "Group",
     "PermissionRequest",
     "PrivilegeLevel",
+    "TimeSpan",
     "Value",
     "__version__",
     "checks",
@@ -44,6 +46,7 @@ _LAZY: Final = {
     "Group": "plughost.config",
     "PermissionRequest": "plughost.permissions.decision",
     "PrivilegeLevel": "plughost.permissions.levels",
+    "TimeSpan": "plughost.commands.converters",
     "Value": "plughost.config",
     "hookimpl": "plughost.hookspecs",
 }

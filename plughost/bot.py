@@ -21,11 +21,13 @@ from interactions.api.http.route import Route
 from interactions.client import errors
 from interactions.client.const import GLOBAL_SCOPE
 from interactions.ext import hybrid_commands
-from interactions.ext import prefixed_commands as prefixed
 
 from plughost.cogs.cog import Cog
 from plughost.cogs.gate import EnablementCheck
 from plughost.cogs.manager import CogManager
+from plughost.commands.prefixes import PlughostPrefixedManager, prefixes
+from plughost.commands.usage import cooldown_reply, usage_reply
+from plughost.context import ContextHelpers, PlughostHybridContext, PlughostPrefixedContext
 from plughost.event_tracker import TRACKED_EVENTS, EventTracker
 from plughost.hookspecs import DeletionRequester
 from plughost.permissions.dispatch import denial_reply, install_chain, refresh_owners
@@ -103,8 +105,12 @@ class Bot(interactions.Client):
         self.stopping = False
         #: The shard this client serves (interactions.py keeps it only on its connection state).
         self.shard_id = shard_id
-        self.prefixed = prefixed.setup(self, generate_prefixes=_prefixes)
-        self.hybrid = hybrid_commands.setup(self)
+        # plughost's manager and contexts: arguments named in errors, per-guild
+        # prefixes, and the rich context helpers (ctx.tick() and friends).
+        self.prefixed = PlughostPrefixedManager(
+            self, generate_prefixes=prefixes, prefixed_context=PlughostPrefixedContext
+        )
+        self.hybrid = hybrid_commands.setup(self, hybrid_context=PlughostHybridContext)
         self.tracker: EventTracker | None = EventTracker() if track_events else None
         if self.tracker is not None:
             for name in TRACKED_EVENTS:
@@ -281,10 +287,9 @@ class Bot(interactions.Client):
         elif isinstance(error, errors.CommandCheckFailure):
             reply = "You are not allowed to run that command here."
         elif isinstance(error, errors.BadArgument):
-            reply = f"Bad argument: {error}"
+            reply = usage_reply(ctx, error)
         elif isinstance(error, errors.CommandOnCooldown):
-            wait = error.cooldown.get_cooldown_time()
-            reply = f"That command is on cooldown; try again in {wait:.0f} s."
+            reply = cooldown_reply(error.cooldown.get_cooldown_time())
         else:
             log.error(
                 "command %r failed for user %s in guild %s",
@@ -311,7 +316,7 @@ def _scoped_command(ctx: Any) -> Any:
     return by_scope.get(GLOBAL_SCOPE, {}).get(name)
 
 
-class ScopedSlashContext(interactions.SlashContext):
+class ScopedSlashContext(ContextHelpers, interactions.SlashContext):
     @property
     def command(self) -> Any:  # type: ignore[override]  # upstream: looked up by name only
         return _scoped_command(self)
@@ -327,10 +332,3 @@ class ScopedAutocompleteContext(interactions.AutocompleteContext):
     @property
     def command(self) -> Any:  # type: ignore[override]  # upstream: looked up by name only
         return _scoped_command(self)
-
-
-async def _prefixes(bot: interactions.Client, message: interactions.Message) -> list[str]:
-    """The instance's prefix, and the bot's mention in both of Discord's spellings."""
-    prefix = bot.prefix if isinstance(bot, Bot) else "!"
-    user_id = bot.user.id
-    return [prefix, f"<@{user_id}> ", f"<@!{user_id}> "]

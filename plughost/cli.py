@@ -19,6 +19,7 @@ import click
 
 from plughost import instance as instances
 from plughost._version import __version__
+from plughost.cli_authoring import new_cog_command
 from plughost.cli_cogs import cogs
 from plughost.cli_store import convert
 from plughost.cli_userdata import userdata
@@ -497,6 +498,7 @@ def console_command(
 cli.add_command(convert)
 cli.add_command(cogs)
 cli.add_command(userdata)
+cli.add_command(new_cog_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

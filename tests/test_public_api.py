@@ -17,6 +17,7 @@ EXPECTED = [
     "Group",
     "PermissionRequest",
     "PrivilegeLevel",
+    "TimeSpan",
     "Value",
     "__version__",
     "checks",

@@ -31,6 +31,7 @@ from interactions.models.internal.callback import CallbackObject
 from interactions.models.internal.tasks import Task
 
 from plughost.cogs.gate import enablement_check, gated_autocomplete, gated_listener
+from plughost.commands.arguments import resolve_annotations
 
 if TYPE_CHECKING:
     from interactions.models.internal.application_commands import GlobalAutoComplete
@@ -242,6 +243,9 @@ class Cog(interactions.Extension):
     def _bind_command(self, command: Any) -> None:
         command.extension = self
         _bind_callbacks(command, self)
+        # Before interactions.py parses the parameters: a cog module with
+        # `from __future__ import annotations` has strings where it wants types.
+        resolve_annotations(command)
         # First of the command's own checks: a cog disabled in a guild runs nothing
         # there, not even another check's side effects. Hybrid commands' prefixed
         # twins share this list (interactions.py passes it on, uncopied).

@@ -9,14 +9,16 @@ from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_command
 
 from plughost.cogs import Cog
 from plughost.core.cog_commands import CogCommands
+from plughost.core.help_commands import HelpCommands
 from plughost.core.mydata import MyDataCommands
 from plughost.core.perm_commands import PermCommands
 from plughost.core.ping import describe_latency
+from plughost.core.prefix_commands import PrefixCommands
 
 __all__ = ["Core"]
 
 
-class Core(CogCommands, MyDataCommands, PermCommands, Cog):
+class Core(CogCommands, HelpCommands, MyDataCommands, PermCommands, PrefixCommands, Cog):
     """Commands every plughost bot has."""
 
     end_user_data_statement = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from bisect import bisect_right
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -323,12 +324,13 @@ class FakeDiscord:
         dm = self.state.dm_channel(user)
 
         def replies() -> list[Message]:
-            found = [
-                self.state.messages[i]
-                for cid in {channel.id, dm.id}
-                for i in self.state.channel_messages.get(cid, [])
-                if i > message.id
-            ]
+            # Ids are appended in increasing order: bisect to the messages after
+            # ours instead of scanning the channel (quadratic over a long test:
+            # the 10,000-line fuzz spent most of its 158 s here).
+            found = []
+            for cid in {channel.id, dm.id}:
+                ids = self.state.channel_messages.get(cid, [])
+                found.extend(self.state.messages[i] for i in ids[bisect_right(ids, message.id) :])
             return sorted(
                 (
                     m

@@ -1,0 +1,19 @@
+"""The command framework around interactions.py: argument preparation and usage
+replies, per-guild prefixes, converters, and paging of long output."""
+
+from plughost.commands.arguments import ArgumentError, prepare_prefixed, resolve_annotations
+from plughost.commands.converters import TimeSpan, parse_timespan
+from plughost.commands.paging import pagify
+from plughost.commands.usage import cooldown_reply, usage_line, usage_reply
+
+__all__ = [
+    "ArgumentError",
+    "TimeSpan",
+    "cooldown_reply",
+    "pagify",
+    "parse_timespan",
+    "prepare_prefixed",
+    "resolve_annotations",
+    "usage_line",
+    "usage_reply",
+]

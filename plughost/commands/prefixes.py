@@ -1,0 +1,76 @@
+"""Per-guild prefixes (in the core cog's Config) and the prefixed-command manager.
+
+The prefix of a guild lives in the guild scope of the core config, so every shard
+process sharing a store sees a change (Config's cache is invalidated across
+processes); the instance's prefix is the default, and the bot's mention always
+works, so a guild that forgets its prefix can still reach ``prefix``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Final
+
+import interactions
+from interactions.ext.prefixed_commands import PrefixedCommand, PrefixedManager
+
+from plughost.commands.arguments import prepare_prefixed
+from plughost.config import Config
+
+__all__ = ["CORE_CONFIG_ID", "PlughostPrefixedManager", "core_config", "guild_prefix", "prefixes"]
+
+_log = logging.getLogger("plughost.commands")
+
+#: The identifier of the core cog's Config (a fixed random number, as Red advises).
+CORE_CONFIG_ID: Final = 0x9E11C0DE
+#: Discord's default blurple: what embeds get unless the owner chose a colour.
+DEFAULT_EMBED_COLOR: Final = 0x5865F2
+#: Long prefixes make commands tedious and let one guild shadow every message.
+MAX_PREFIX_LENGTH: Final = 10
+
+
+def core_config() -> Config:
+    """The core cog's Config: ``guild.prefix`` (None: the instance's), ``embed_color``."""
+    conf = Config.get_conf(None, identifier=CORE_CONFIG_ID, cog_name="core")
+    # Registration is idempotent and cheap; doing it here means every reader agrees.
+    if not conf._defaults:
+        conf.register_guild(prefix=None)
+        conf.register_global(embed_color=DEFAULT_EMBED_COLOR)
+    return conf
+
+
+async def guild_prefix(bot: Any, guild_id: int | None) -> str:
+    """The prefix of ``guild_id`` (None: a DM): its own, else the instance's."""
+    default: str = getattr(bot, "prefix", "!")
+    if guild_id is None:
+        return default
+    try:
+        stored = await core_config().guild_from_id(int(guild_id)).prefix()
+    except RuntimeError:
+        return default  # no store open (a bare Bot in a unit test): the default serves
+    return stored if isinstance(stored, str) and stored else default
+
+
+async def set_guild_prefix(guild_id: int, prefix: str | None) -> None:
+    """Store ``prefix`` for ``guild_id``; None goes back to the instance's."""
+    group = core_config().guild_from_id(int(guild_id))
+    if prefix is None:
+        await group.prefix.clear()
+    else:
+        await group.prefix.set(prefix)
+
+
+async def prefixes(bot: interactions.Client, message: interactions.Message) -> list[str]:
+    """The guild's prefix, and the bot's mention in both of Discord's spellings."""
+    guild_id = int(message._guild_id) if message._guild_id else None
+    user_id = bot.user.id
+    return [await guild_prefix(bot, guild_id), f"<@{user_id}> ", f"<@!{user_id}> "]
+
+
+class PlughostPrefixedManager(PrefixedManager):
+    """interactions.py's prefixed manager, making every command it registers report
+    bad arguments by name (see :mod:`plughost.commands.arguments`)."""
+
+    def add_command(self, command: PrefixedCommand) -> None:
+        super().add_command(command)
+        prepare_prefixed(command)

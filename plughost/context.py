@@ -1,0 +1,159 @@
+"""The rich context: ``tick``, ``maybe_send_embed``, ``embed_color``, ``send_help``, ``send_paged``.
+
+Each helper is a function taking any interactions.py context (prefixed, slash,
+hybrid, component, ...), and :class:`ContextHelpers` puts the same helpers on
+plughost's context classes as methods, so a cog writes ``await ctx.tick()``.
+Functions first, because a cog may receive contexts plughost did not build (a
+component callback's, or one from a bare Client in a test) and the helpers must
+work there too; the methods are one-line delegations.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import interactions
+from interactions.client import errors
+from interactions.ext.hybrid_commands import HybridContext
+from interactions.ext.prefixed_commands import PrefixedContext
+
+from plughost.commands.help import command_help, help_overview
+from plughost.commands.paging import pagify
+from plughost.commands.prefixes import DEFAULT_EMBED_COLOR, core_config
+from plughost.permissions.context import _channel_permissions, _guild_permissions
+
+__all__ = [
+    "ContextHelpers",
+    "PlughostHybridContext",
+    "PlughostPrefixedContext",
+    "bot_permissions",
+    "embed_color",
+    "embed_text",
+    "maybe_send_embed",
+    "send_help",
+    "send_paged",
+    "tick",
+]
+
+_EMBED_LINKS: Final = int(interactions.Permissions.EMBED_LINKS)
+_ADD_REACTIONS: Final = int(interactions.Permissions.ADD_REACTIONS)
+_ALL: Final = int(interactions.Permissions.ALL)
+
+
+def _message_of(ctx: Any) -> interactions.Message | None:
+    """The member's message, for invocations that have one (prefixed, hybrid by prefix)."""
+    inner = getattr(ctx, "_prefixed_ctx", None) or ctx
+    return inner.message if isinstance(inner, PrefixedContext) else None
+
+
+def bot_permissions(ctx: Any) -> int:
+    """The bot's permissions in the invocation's channel, as an int (all in DMs).
+
+    Interactions carry Discord's own answer; for messages it is computed from the
+    cache with the chain's arithmetic (no REST call).
+    """
+    inner = getattr(ctx, "_slash_ctx", None) or ctx
+    if isinstance(inner, interactions.InteractionContext):
+        return int(inner.app_permissions) if inner.guild_id else _ALL
+    guild = ctx.guild
+    me = guild.me if guild is not None else None
+    if me is None:
+        return _ALL
+    return _channel_permissions(me, _guild_permissions(me, guild), ctx.channel)
+
+
+async def tick(ctx: Any, success: bool = True) -> None:
+    """Acknowledge: a ✅ (❌) reaction on the member's message, or the emoji as a
+    reply where there is no message to react to (slash) or reactions are not allowed."""
+    emoji = "\N{WHITE HEAVY CHECK MARK}" if success else "\N{CROSS MARK}"
+    message = _message_of(ctx)
+    if message is not None and bot_permissions(ctx) & _ADD_REACTIONS:
+        try:
+            await message.add_reaction(emoji)
+            return
+        except errors.HTTPException:
+            pass  # the channel refused after all (a race, or a stale cache): say it
+    await ctx.send(emoji)
+
+
+def embed_text(embed: interactions.Embed) -> str:
+    """An embed as plain text, for channels where the bot may not embed links."""
+    parts = []
+    if embed.title:
+        parts.append(f"**{embed.title}**")
+    if embed.description:
+        parts.append(str(embed.description))
+    for field in embed.fields or ():
+        parts.append(f"**{field.name}**\n{field.value}")
+    if embed.footer and embed.footer.text:
+        parts.append(str(embed.footer.text))
+    return "\n\n".join(parts) or "(empty)"
+
+
+async def maybe_send_embed(ctx: Any, embed: interactions.Embed) -> None:
+    """Send ``embed``, or its text where the bot lacks Embed Links (paged if long)."""
+    if bot_permissions(ctx) & _EMBED_LINKS:
+        await ctx.send(embed=embed)
+    else:
+        await send_paged(ctx, embed_text(embed))
+
+
+async def embed_color(ctx: Any) -> interactions.Color:
+    """The colour embeds should use: the owner's choice (core config ``embed_color``),
+    Discord's blurple until one is set."""
+    try:
+        value = await core_config().embed_color()
+    except RuntimeError:
+        value = DEFAULT_EMBED_COLOR  # no store open
+    return interactions.Color(int(value))
+
+
+async def send_paged(ctx: Any, text: str) -> None:
+    """Send ``text`` in as many messages as Discord's 2,000-character limit needs,
+    split on line boundaries."""
+    for page in pagify(text):
+        await ctx.send(page)
+
+
+async def send_help(ctx: Any, command: str | None = None) -> None:
+    """Send help: for ``command`` (a name, ``"perm explain"``), else for the command
+    being run if there is one, else the whole listing the caller may run."""
+    if command is None:
+        inner = getattr(ctx, "_prefixed_ctx", None) or getattr(ctx, "_slash_ctx", None) or ctx
+        try:
+            current = inner.command
+        except (KeyError, AttributeError):
+            current = None
+        name = getattr(current, "qualified_name", None) or getattr(current, "resolved_name", None)
+        command = str(name) if name and name != "help" else None
+    text = await (command_help(ctx, command) if command else help_overview(ctx))
+    await send_paged(ctx, text)
+
+
+class ContextHelpers:
+    """Mixed into plughost's context classes: the helpers above as methods."""
+
+    __slots__ = ()
+
+    async def tick(self, success: bool = True) -> None:
+        await tick(self, success)
+
+    async def maybe_send_embed(self, embed: interactions.Embed) -> None:
+        await maybe_send_embed(self, embed)
+
+    async def embed_color(self) -> interactions.Color:
+        return await embed_color(self)
+
+    async def send_help(self, command: str | None = None) -> None:
+        await send_help(self, command)
+
+    async def send_paged(self, text: str) -> None:
+        await send_paged(self, text)
+
+
+class PlughostPrefixedContext(ContextHelpers, PrefixedContext):
+    """The context of prefixed commands on a plughost bot."""
+
+
+class PlughostHybridContext(ContextHelpers, HybridContext):
+    """The context of hybrid commands on a plughost bot."""

@@ -1,0 +1,43 @@
+"""``prefix [new|reset]``: show or change this server's command prefix.
+
+No ``from __future__ import annotations``: interactions.py reads slash option
+annotations as objects.
+"""
+
+from interactions import OptionType, slash_option
+from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_command
+
+from plughost import checks
+from plughost.commands.prefixes import MAX_PREFIX_LENGTH, guild_prefix, set_guild_prefix
+
+__all__ = ["PrefixCommands"]
+
+_RESET = frozenset({"reset", "default"})
+
+
+class PrefixCommands:
+    """Mixed into the core cog."""
+
+    @hybrid_slash_command(name="prefix", description="Show or change this server's prefix.")
+    @slash_option("new", "The new prefix, or 'reset'.", OptionType.STRING, required=False)
+    @checks.guild_only()
+    @checks.admin_or_permissions(manage_guild=True)
+    async def prefix(self, ctx: HybridContext, new: str = "") -> None:
+        """Show this server's prefix, set a new one, or `reset` it to the bot's default.
+
+        Mentioning the bot always works as a prefix too."""
+        guild_id = int(ctx.guild_id or 0)  # guild_only: never 0
+        new = new.strip()
+        if not new:
+            current = await guild_prefix(ctx.bot, guild_id)
+            await ctx.send(f"This server's prefix is `{current}`.")
+            return
+        if new.lower() in _RESET:
+            await set_guild_prefix(guild_id, None)
+            await ctx.send(f"Prefix reset to the default, `{getattr(ctx.bot, 'prefix', '!')}`.")
+            return
+        if len(new) > MAX_PREFIX_LENGTH or "`" in new:
+            await ctx.send(f"A prefix has at most {MAX_PREFIX_LENGTH} characters and no backticks.")
+            return
+        await set_guild_prefix(guild_id, new)
+        await ctx.send(f"Prefix set to `{new}`.")

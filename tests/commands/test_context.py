@@ -1,0 +1,58 @@
+"""The context helpers on prefixed, slash and hybrid invocations."""
+
+import pytest
+
+from plughost.bot import Bot
+from plughost.commands import pagify
+from plughost.testing.emulator import FakeDiscord
+
+from .cogs import Tools, attach
+
+
+@pytest.fixture
+async def tools(bot: Bot) -> Tools:
+    cog = await attach(bot)
+    assert isinstance(cog, Tools)
+    return cog
+
+
+async def test_tick_reacts_to_a_message(tools: Tools, fake_discord: FakeDiscord) -> None:
+    assert await fake_discord.send("!done", expect=0) == []
+    invocation = fake_discord.messages()[-1]
+    assert [r.emoji for r in invocation.reactions] == ["\N{WHITE HEAVY CHECK MARK}"]
+
+
+async def test_tick_on_slash_is_text(tools: Tools, fake_discord: FakeDiscord) -> None:
+    response = await fake_discord.slash("done")
+    assert response.content == "\N{WHITE HEAVY CHECK MARK}"
+
+
+async def test_embed_with_default_colour(tools: Tools, fake_discord: FakeDiscord) -> None:
+    replies = await fake_discord.send("!card")
+    assert replies[0].embeds[0]["title"] == "Card"
+    assert replies[0].embeds[0]["color"] == 0x5865F2
+
+
+async def test_long_output_is_paged(tools: Tools, fake_discord: FakeDiscord) -> None:
+    replies = await fake_discord.send("!long", expect=None)
+    assert len(replies) > 1
+    assert all(len(r.content) <= 2000 for r in replies)
+    lines = "\n".join(r.content for r in replies).splitlines()
+    assert lines[0].startswith("line 0000")
+    assert lines[-1].startswith("line 0199")
+    assert len(lines) == 200
+
+
+async def test_send_help_for_the_running_command(tools: Tools, fake_discord: FakeDiscord) -> None:
+    replies = await fake_discord.send("!explainme")
+    assert replies[0].content.splitlines() == ["`!explainme`", "Shows its own help."]
+
+
+def test_pagify_splits_on_lines_and_cuts_long_lines() -> None:
+    text = "\n".join(["a" * 1500, "b" * 1500, "c " * 1500])
+    pages = list(pagify(text))
+    assert pages[0] == "a" * 1500
+    assert pages[1] == "b" * 1500
+    assert all(len(p) <= 2000 for p in pages)
+    assert "".join(pages[2:]).replace(" ", "") == "c" * 1500
+    assert list(pagify("")) == []
