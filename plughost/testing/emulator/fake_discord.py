@@ -327,7 +327,7 @@ class FakeDiscord:
             # Ids are appended in increasing order: bisect to the messages after
             # ours instead of scanning the channel (quadratic over a long test:
             # the 10,000-line fuzz spent most of its 158 s here).
-            found = []
+            found: list[Message] = []
             for cid in {channel.id, dm.id}:
                 ids = self.state.channel_messages.get(cid, [])
                 found.extend(self.state.messages[i] for i in ids[bisect_right(ids, message.id) :])
