@@ -45,6 +45,21 @@ _MEMBER = _choices("user", "role")
 _LEVEL = _choices("mod", "admin")
 
 
+def _rule_options(func: Any) -> Any:
+    """The options every rule command (allow, deny, clear) takes, in display order."""
+    options = [
+        slash_option("kind", "cog or command", OptionType.STRING, required=True, choices=_SUBJECT),
+        slash_option("subject", "The cog's or command's name", OptionType.STRING, required=True),
+        slash_option("target", "Who or where", OptionType.STRING, required=True, choices=_TARGET),
+        slash_option("who", "A mention, id or name", opt_type=OptionType.STRING, required=False),
+        slash_option("scope", "guild or global", OptionType.STRING, required=False, choices=_SCOPE),
+    ]
+    # Applied bottom-up, as a stack of decorators would be.
+    for decorate in reversed(options):
+        func = decorate(func)
+    return func
+
+
 class PermError(Exception):
     """A bad argument or a refused change; the message is for the member."""
 
@@ -184,11 +199,7 @@ class PermCommands:
         await _reply(ctx, _rules(ctx))
 
     @hybrid_slash_subcommand(base="perm", name="allow", description="Allow a cog or command.")
-    @slash_option("kind", "cog or command", OptionType.STRING, required=True, choices=_SUBJECT)
-    @slash_option("subject", "The cog's or command's name", OptionType.STRING, required=True)
-    @slash_option("target", "Who or where", OptionType.STRING, required=True, choices=_TARGET)
-    @slash_option("who", "A mention, id or name", opt_type=OptionType.STRING, required=False)
-    @slash_option("scope", "guild or global", OptionType.STRING, required=False, choices=_SCOPE)
+    @_rule_options
     @checks.admin_or_permissions(manage_guild=True)
     async def cmd_perm_allow(  # noqa: PLR0917 - prefixed commands pass options by position
         self,
@@ -204,11 +215,7 @@ class PermCommands:
         )
 
     @hybrid_slash_subcommand(base="perm", name="deny", description="Deny a cog or command.")
-    @slash_option("kind", "cog or command", OptionType.STRING, required=True, choices=_SUBJECT)
-    @slash_option("subject", "The cog's or command's name", OptionType.STRING, required=True)
-    @slash_option("target", "Who or where", OptionType.STRING, required=True, choices=_TARGET)
-    @slash_option("who", "A mention, id or name", opt_type=OptionType.STRING, required=False)
-    @slash_option("scope", "guild or global", OptionType.STRING, required=False, choices=_SCOPE)
+    @_rule_options
     @checks.admin_or_permissions(manage_guild=True)
     async def cmd_perm_deny(  # noqa: PLR0917 - prefixed commands pass options by position
         self,
@@ -224,11 +231,7 @@ class PermCommands:
         )
 
     @hybrid_slash_subcommand(base="perm", name="clear", description="Remove a rule.")
-    @slash_option("kind", "cog or command", OptionType.STRING, required=True, choices=_SUBJECT)
-    @slash_option("subject", "The cog's or command's name", OptionType.STRING, required=True)
-    @slash_option("target", "Who or where", OptionType.STRING, required=True, choices=_TARGET)
-    @slash_option("who", "A mention, id or name", opt_type=OptionType.STRING, required=False)
-    @slash_option("scope", "guild or global", OptionType.STRING, required=False, choices=_SCOPE)
+    @_rule_options
     @checks.admin_or_permissions(manage_guild=True)
     async def cmd_perm_clear(  # noqa: PLR0917 - prefixed commands pass options by position
         self,
