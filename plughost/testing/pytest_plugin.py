@@ -5,18 +5,30 @@ interactions.py client talking over a socket to the local Discord emulator:
 
 ``fake_discord``
     A started `FakeDiscord`: a demo guild with channels, an owner and members.
+``plughost_dsn``
+    The DSN of this test's own, empty store: an SQLite file in ``tmp_path``, or,
+    when a PostgreSQL database is configured (``--plughost-dsn``, the
+    ``PLUGHOST_TEST_DSN`` environment variable, or the ``plughost_dsn`` ini
+    option), a new schema in it, dropped after the test.
+``plughost_harness``
+    The `BotHarness` that runs ``bot``: the store, the bot, and restarts.
 ``bot``
-    A running plughost `Bot` on a fresh SQLite store in ``tmp_path``, connected to
-    ``fake_discord`` and ready (commands synced). ``fake_discord.send`` and
-    ``fake_discord.slash`` return once the bot has finished handling the input.
+    A running plughost `Bot` on that store, connected to ``fake_discord`` and ready
+    (commands synced). ``fake_discord.send`` and ``fake_discord.slash`` return once
+    the bot has finished handling the input.
+``restart_bot``
+    ``new_bot = await restart_bot()`` stops ``bot`` (every ``cog_unload`` runs),
+    closes and reopens the store, and starts a new bot that loads the same cogs.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
 import pytest_asyncio
 
 # Imported lazily inside the fixtures: pytest loads this plugin in every test run
@@ -24,8 +36,40 @@ import pytest_asyncio
 if TYPE_CHECKING:
     from plughost.bot import Bot
     from plughost.testing.emulator import FakeDiscord
+    from plughost.testing.harness import BotHarness
 
-__all__ = ["bot", "fake_discord"]
+__all__ = ["bot", "fake_discord", "plughost_dsn", "plughost_harness", "restart_bot"]
+
+_DSN_HELP = (
+    "PostgreSQL database for plughost's `bot` fixture (postgres://user@host:5432/db); "
+    "each test gets its own schema in it. Default: an SQLite file per test."
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("plughost", "plughost test kit")
+    group.addoption("--plughost-dsn", dest="plughost_dsn", default=None, help=_DSN_HELP)
+    parser.addini("plughost_dsn", _DSN_HELP, default="")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from plughost.testing.stores import validate_base_dsn
+
+    config.addinivalue_line(
+        "markers", "postgres: needs the PostgreSQL server (runs, never skips, when CI=true)"
+    )
+    dsn = _configured_dsn(config)
+    if dsn and (problem := validate_base_dsn(dsn)):
+        raise pytest.UsageError(f"plughost: {problem}")
+
+
+def _configured_dsn(config: pytest.Config) -> str | None:
+    from plughost.testing.stores import DSN_ENV
+
+    chosen = (
+        config.getoption("plughost_dsn") or os.environ.get(DSN_ENV) or config.getini("plughost_dsn")
+    )
+    return str(chosen) if chosen else None
 
 
 @pytest_asyncio.fixture
@@ -38,13 +82,36 @@ async def fake_discord() -> AsyncIterator[FakeDiscord]:
 
 
 @pytest_asyncio.fixture
-async def bot(fake_discord: FakeDiscord, tmp_path: Path) -> AsyncIterator[Bot]:
-    """A plughost bot on a fresh SQLite store, connected to ``fake_discord`` and ready."""
-    from plughost.config import connect
-    from plughost.testing.running import running_bot
+async def plughost_dsn(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """This test's empty store: SQLite in ``tmp_path``, or a fresh PostgreSQL schema."""
+    from plughost.testing.stores import postgres_schema, sqlite_dsn
 
-    async with (
-        connect(f"sqlite:///{tmp_path / 'plughost.db'}"),
-        running_bot(fake_discord, owner_ids=[fake_discord.owner.id]) as running,
-    ):
-        yield running
+    base = _configured_dsn(request.config)
+    if base is None:
+        yield sqlite_dsn(tmp_path)
+        return
+    async with postgres_schema(base) as dsn:
+        yield dsn
+
+
+@pytest_asyncio.fixture
+async def plughost_harness(
+    fake_discord: FakeDiscord, plughost_dsn: str
+) -> AsyncIterator[BotHarness]:
+    """The store and the running bot of this test, restartable."""
+    from plughost.testing.harness import BotHarness
+
+    async with BotHarness(fake_discord, plughost_dsn, owner_ids=[fake_discord.owner.id]) as harness:
+        yield harness
+
+
+@pytest_asyncio.fixture
+async def bot(plughost_harness: BotHarness) -> Bot:
+    """A plughost bot on a fresh store, connected to ``fake_discord`` and ready."""
+    return plughost_harness.bot
+
+
+@pytest.fixture
+def restart_bot(plughost_harness: BotHarness) -> Callable[[], Awaitable[Bot]]:
+    """``await restart_bot()``: a new bot on the same store, with the same cogs loaded."""
+    return plughost_harness.restart

@@ -21,13 +21,19 @@ heartbeat. Close the gateway first (``client.ws.close()``) and await the task ru
 ``client.astart()``, which calls ``stop()`` itself.
 """
 
+from plughost.testing.emulator.components import ComponentNotFound
 from plughost.testing.emulator.fake_discord import FakeDiscord, Settle
 from plughost.testing.emulator.gateway import ShardStatus
 from plughost.testing.emulator.invocations import CommandNotRegistered
 from plughost.testing.emulator.messages import Attachment, Message, Reaction
 from plughost.testing.emulator.models import Channel, ChannelType, Guild, Member, Role, User
 from plughost.testing.emulator.records import InteractionRecord, RecordedRequest
-from plughost.testing.emulator.replies import InteractionResponse, NoReply
+from plughost.testing.emulator.replies import (
+    InteractionResponse,
+    MissingReply,
+    NoReply,
+    Replies,
+)
 from plughost.testing.emulator.server import DiscordEmulator
 from plughost.testing.emulator.state import DiscordState
 
@@ -36,6 +42,7 @@ __all__ = [
     "Channel",
     "ChannelType",
     "CommandNotRegistered",
+    "ComponentNotFound",
     "DiscordEmulator",
     "DiscordState",
     "FakeDiscord",
@@ -44,9 +51,11 @@ __all__ = [
     "InteractionResponse",
     "Member",
     "Message",
+    "MissingReply",
     "NoReply",
     "Reaction",
     "RecordedRequest",
+    "Replies",
     "Role",
     "Settle",
     "ShardStatus",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from bisect import bisect_right
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
+from plughost.testing.emulator.components import ComponentNotFound
 from plughost.testing.emulator.invocations import Invoker
 from plughost.testing.emulator.messages import Attachment, Message, Reaction
 from plughost.testing.emulator.models import Channel, ChannelType, Guild, Member, Role, User
@@ -15,6 +16,7 @@ from plughost.testing.emulator.records import InteractionRecord, RecordedRequest
 from plughost.testing.emulator.replies import (
     InteractionResponse,
     NoReply,
+    Replies,
     content_intent_hint,
     describe_activity,
 )
@@ -25,6 +27,7 @@ __all__ = ["FakeDiscord", "Settle"]
 
 Settle = Callable[[int], Awaitable[None]]
 Author = Member | User | str | None
+_MODAL = 9  # the interaction callback type of opening a modal
 T = TypeVar("T")
 
 _KINDS = {
@@ -286,7 +289,7 @@ class FakeDiscord:
         timeout: float = 5.0,  # noqa: ASYNC109 - tests pass timeout=, per the contract
         reply_to: Message | None = None,
         files: Sequence[tuple[str, bytes]] = (),
-    ) -> list[Message]:
+    ) -> Replies:
         """Post ``text`` as ``author`` (default alice) in ``channel`` (default #general)
         and return the bot's messages sent since, there or in a DM with the author."""
         where = self._channel(channel)
@@ -302,7 +305,7 @@ class FakeDiscord:
         *,
         expect: int | None = None,
         timeout: float = 5.0,  # noqa: ASYNC109 - tests pass timeout=, per the contract
-    ) -> list[Message]:
+    ) -> Replies:
         """A direct message from ``author`` to the bot; returns the bot's replies."""
         user = self._author_user(author)
         dm = self.state.dm_channel(user)
@@ -318,7 +321,7 @@ class FakeDiscord:
         seconds: float,
         reply_to: Message | None = None,
         files: Sequence[tuple[str, bytes]] = (),
-    ) -> list[Message]:
+    ) -> Replies:
         mark = len(self.emulator.requests)
         message = self._post(text, user, channel, reply_to=reply_to, files=files)
         dm = self.state.dm_channel(user)
@@ -341,6 +344,10 @@ class FakeDiscord:
             )
 
         what = f"{text!r} in {channel.label}"
+
+        def answered(found: list[Message]) -> Replies:
+            return Replies(found, what, lambda: describe_activity(self.emulator, message.id, mark))
+
         if self.settle is not None:
             await self._settled(message.id, what, seconds=seconds, since=message.id, mark=mark)
             found = replies()
@@ -349,17 +356,17 @@ class FakeDiscord:
                     f"the bot finished handling {what} with {len(found)} of {expect} replies; "
                     + describe_activity(self.emulator, message.id, mark)
                 )
-            return found
+            return answered(found)
         wanted = 1 if expect is None else expect
         if wanted == 0:
-            return replies()
+            return answered(replies())
 
         def enough() -> list[Message] | None:
             found = replies()
             return found if len(found) >= wanted else None
 
         try:
-            return await self.state.changes.wait_for(enough, seconds)
+            return answered(await self.state.changes.wait_for(enough, seconds))
         except TimeoutError:
             hint = content_intent_hint(self.emulator, channel.guild_id)
             noun = "reply" if wanted == 1 else f"{wanted} replies"
@@ -400,19 +407,58 @@ class FakeDiscord:
 
     async def click(
         self,
-        message: Message,
-        custom_id: str,
+        message: Message | InteractionResponse,
+        component: str,
         author: Author = None,
         *,
-        values: list[str] | None = None,
+        values: Sequence[Any] | None = None,
         timeout: float = 5.0,  # noqa: ASYNC109 - tests pass timeout=, per the contract
     ) -> InteractionResponse:
-        """Press a button (or pick ``values`` in a select) on one of the bot's messages."""
-        where = self.state.channel(message.channel_id)
+        """Press a button, or pick ``values`` in a select, on one of the bot's messages.
+
+        ``component`` is the custom_id or the visible label (``"Snooze 10 min"``);
+        ``message`` may also be an `InteractionResponse` (its message is used).
+        Select values are option values or labels (ids or people/roles/channels for
+        entity selects). A component that is not there, disabled or a link raises
+        ``ComponentNotFound`` listing what the message has.
+        """
+        target = self._component_message(message)
+        where = self.state.channel(target.channel_id)
         who = self._author(author, where)
-        record = Invoker(self.state, self.emulator.url).click(message, custom_id, who, values)
-        what = f"click on {custom_id!r} in {where.label}"
+        record = Invoker(self.state, self.emulator.url).click(target, component, who, values)
+        what = f"click on {component!r} in {where.label}"
         return await self._interact(record, what, seconds=timeout)
+
+    def _component_message(self, message: Message | InteractionResponse) -> Message:
+        if isinstance(message, Message):
+            return message
+        if message.message is None:
+            raise ComponentNotFound(f"{message!r} has no message to click on")
+        return message.message
+
+    async def submit_modal(
+        self,
+        opened: InteractionResponse,
+        values: Mapping[str, str] | None = None,
+        *,
+        timeout: float = 5.0,  # noqa: ASYNC109 - tests pass timeout=, per the contract
+    ) -> InteractionResponse:
+        """Fill in and submit the modal the bot opened in ``opened`` (callback type 9).
+
+        ``values`` maps each field's custom_id (or label) to its text; fields left
+        out keep what the bot prefilled. The member who opened the modal submits
+        it, as on Discord: the bot receives a MODAL_SUBMIT interaction, so
+        ``@modal_callback`` handlers and ``bot.wait_for_modal`` see it. Returns the
+        bot's answer to the submit.
+        """
+        record = Invoker(self.state, self.emulator.url).modal_submit(opened.record, values or {})
+        where = self.state.channel(record.channel_id)
+        what = f"submit of modal {record.name!r} in {where.label}"
+        response = await self._interact(record, what, seconds=timeout)
+        if self.settle is not None:  # the handler that opened it, if it awaited the submit
+            mark = len(self.emulator.requests)
+            await self._settled(opened.record.id, what, seconds=timeout, since=record.id, mark=mark)
+        return response
 
     async def _interact(
         self, record: InteractionRecord, what: str, *, seconds: float
@@ -438,7 +484,9 @@ class FakeDiscord:
                 lambda: record.original_edited or bool(record.followup_ids),
                 f"{what} was deferred but never answered (no edit of @original, no followup)",
             )
-        if self.settle is not None:
+        # A handler that opened a modal may be awaiting its submit
+        # (``bot.wait_for_modal``): it finishes only after `submit_modal`.
+        if self.settle is not None and record.callback_type != _MODAL:
             await self._settled(record.id, what, seconds=seconds, since=since, mark=mark)
         return InteractionResponse(self.state, record)
 

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from plughost.testing.emulator.components import (
+    ComponentNotFound,
+    click_data,
+    find_component,
+    modal_submit_data,
+)
 from plughost.testing.emulator.messages import Attachment, Message
 from plughost.testing.emulator.models import Channel, Member, Role, User
 from plughost.testing.emulator.payloads import (
@@ -22,6 +28,7 @@ from plughost.testing.emulator.state import DiscordState
 __all__ = ["CommandNotRegistered", "Invoker", "find_command"]
 
 _SUB_COMMAND, _SUB_COMMAND_GROUP = 1, 2
+_MODAL_CALLBACK = 9
 _OPTION_TYPES = {
     3: "string",
     4: "integer",
@@ -94,29 +101,40 @@ class Invoker:
     def click(
         self,
         message: Message,
-        custom_id: str,
+        component: str,
         member: Member | User,
-        values: list[str] | None,
+        values: Sequence[Any] | None,
     ) -> InteractionRecord:
-        component = next(
-            (c for c in _components(message.components) if c.get("custom_id") == custom_id), None
-        )
-        if component is None:
-            ids = [
-                str(c.get("custom_id"))
-                for c in _components(message.components)
-                if c.get("custom_id")
-            ]
-            raise AssertionError(
-                f"message {message.id} has no component {custom_id!r} (it has: {ids or 'none'})"
-            )
-        data: dict[str, Any] = {"custom_id": custom_id, "component_type": component.get("type", 2)}
-        if values is not None:
-            data["values"] = values
+        """Press the button (or pick ``values`` in the select) whose custom_id or label
+        is ``component``."""
+        where = f"message {message.id} ({message.text()[:60]!r})"
+        found = find_component(message.components, component, where)
+        data = click_data(found, values, where)
         channel = self.state.channel(message.channel_id)
-        record = self._record(3, custom_id, member, channel, data)
+        record = self._record(3, data["custom_id"], member, channel, data)
         record.payload["message"] = message_json(self.state, message, files_base=self.files_base)
         record.original_message_id = message.id
+        return record
+
+    def modal_submit(
+        self, opened: InteractionRecord, values: Mapping[str, str]
+    ) -> InteractionRecord:
+        """The MODAL_SUBMIT of the modal the bot answered ``opened`` with."""
+        if opened.callback_type != _MODAL_CALLBACK:
+            raise ComponentNotFound(
+                f"the bot answered {opened.name!r} with callback type {opened.callback_type}, "
+                "not a modal (type 9)"
+            )
+        data = modal_submit_data(opened.callback_data, values)
+        channel = self.state.channel(opened.channel_id)
+        who: Member | User = self.state.users[opened.user_id]
+        if channel.guild_id is not None:
+            who = self.state.member(channel.guild_id, opened.user_id)
+        record = self._record(5, data["custom_id"], who, channel, data)
+        source = self.state.messages.get(opened.original_message_id or 0)
+        if opened.type == 3 and source is not None:
+            record.payload["message"] = message_json(self.state, source, files_base=self.files_base)
+            record.original_message_id = source.id
         return record
 
     # -- building blocks ------------------------------------------------------------
@@ -310,13 +328,6 @@ class Invoker:
             )
         self.state.uploads[attachment.id] = attachment
         return attachment
-
-
-def _components(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    for row in rows:
-        found.extend(row.get("components") or [row])
-    return found
 
 
 def _upload_holder(channel: Channel) -> Message:

@@ -86,6 +86,7 @@ class Member:
     role_ids: list[int] = field(default_factory=list)
     nick: str | None = None
     joined_at: str = ""
+    communication_disabled_until: str | None = None  # ISO timestamp while timed out
 
     @property
     def id(self) -> int:

@@ -49,7 +49,7 @@ def member_json(state: DiscordState, member: Member, *, with_user: bool = True) 
         "mute": False,
         "flags": 0,
         "pending": False,
-        "communication_disabled_until": None,
+        "communication_disabled_until": member.communication_disabled_until,
     }
     if with_user:
         data["user"] = user_json(member.user)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, SupportsIndex, overload
 
 from plughost.testing.emulator.events import Intent
 from plughost.testing.emulator.messages import EPHEMERAL, Message
@@ -10,11 +11,51 @@ from plughost.testing.emulator.records import InteractionRecord, RecordedRequest
 from plughost.testing.emulator.server import DiscordEmulator
 from plughost.testing.emulator.state import DiscordState
 
-__all__ = ["InteractionResponse", "NoReply", "content_intent_hint", "describe_activity"]
+__all__ = [
+    "InteractionResponse",
+    "MissingReply",
+    "NoReply",
+    "Replies",
+    "content_intent_hint",
+    "describe_activity",
+]
 
 
 class NoReply(AssertionError):
     """The bot did not answer as awaited; the message says what it did meanwhile."""
+
+
+class MissingReply(NoReply, IndexError):
+    """A test read a reply the bot never sent (``replies[0]`` of no replies)."""
+
+
+class Replies(list[Message]):
+    """The bot's messages in answer to one action, oldest first: a plain list, except
+    that reading one past the end fails saying what was awaited and what the bot did."""
+
+    def __init__(self, messages: Iterable[Message], what: str, activity: Callable[[], str]) -> None:
+        super().__init__(messages)
+        self.what = what
+        self._activity = activity
+
+    @overload
+    def __getitem__(self, index: SupportsIndex) -> Message: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Message]: ...
+    def __getitem__(self, index: SupportsIndex | slice) -> Message | list[Message]:
+        try:
+            return super().__getitem__(index)
+        except IndexError:
+            position = int(index) if not isinstance(index, slice) else 0
+            wanted = position + 1 if position >= 0 else -position
+            raise MissingReply(
+                f"expected at least {wanted} repl{'y' if wanted == 1 else 'ies'} to "
+                f"{self.what}, got {len(self)}; {self._activity()}"
+            ) from None
+
+    def text(self) -> str:
+        """Every reply's readable text (content, embeds, files), one per line."""
+        return "\n".join(m.text() for m in self)
 
 
 class InteractionResponse:

@@ -60,15 +60,11 @@ class CoreRoutes:
         add("DELETE", "/guilds/{guild_id}/roles/{role_id}", self.delete_role)
         add("GET", "/guilds/{guild_id}/bans", self.list_bans)
         add("GET", "/guilds/{guild_id}/bans/{user_id}", self.get_ban)
-        add("PUT", "/guilds/{guild_id}/bans/{user_id}", self.ban)
-        add("DELETE", "/guilds/{guild_id}/bans/{user_id}", self.unban)
         add("DELETE", "/users/@me/guilds/{guild_id}", self.leave_guild)
         add("GET", "/guilds/{guild_id}/members", self.list_members)
         add("GET", "/guilds/{guild_id}/members/search", self.search_members)
         add("PATCH", "/guilds/{guild_id}/members/@me", self.edit_me)
         add("GET", "/guilds/{guild_id}/members/{user_id}", self.get_member)
-        add("PATCH", "/guilds/{guild_id}/members/{user_id}", self.edit_member)
-        add("DELETE", "/guilds/{guild_id}/members/{user_id}", self.kick_member)
         add("PUT", "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", self.add_member_role)
         add(
             "DELETE",
@@ -322,26 +318,6 @@ class CoreRoutes:
             raise ApiError(404, "Unknown Ban", 10026)
         return reply(self._ban_json(guild.id, user_id))
 
-    async def ban(self, req: ApiRequest) -> web.Response:
-        guild = self.state.guild(req.snowflake("guild_id"))
-        user = self.state.user(req.snowflake("user_id"))
-        self.state.bans.setdefault(guild.id, {})[user.id] = req.reason
-        self.ctx.events.ban(guild.id, user, added=True)
-        if (guild.id, user.id) in self.state.members:
-            self.state.remove_member(guild, user.id)
-            self.ctx.events.member_remove(guild.id, user)
-        return no_content()
-
-    async def unban(self, req: ApiRequest) -> web.Response:
-        guild = self.state.guild(req.snowflake("guild_id"))
-        user = self.state.user(req.snowflake("user_id"))
-        banned = self.state.bans.get(guild.id, {})
-        if user.id not in banned:
-            raise ApiError(404, "Unknown Ban", 10026)
-        del banned[user.id]
-        self.ctx.events.ban(guild.id, user, added=False)
-        return no_content()
-
     async def leave_guild(self, req: ApiRequest) -> web.Response:
         guild = self.state.guild(req.snowflake("guild_id"))
         self.ctx.events.guild_delete(guild.id)
@@ -376,22 +352,6 @@ class CoreRoutes:
     async def get_member(self, req: ApiRequest) -> web.Response:
         member = self.state.member(req.snowflake("guild_id"), req.snowflake("user_id"))
         return reply(member_json(self.state, member))
-
-    async def edit_member(self, req: ApiRequest) -> web.Response:
-        member = self.state.member(req.snowflake("guild_id"), req.snowflake("user_id"))
-        body = req.body
-        if "nick" in body:
-            member.nick = body["nick"] or None
-        if "roles" in body:
-            member.role_ids = [self.state.role(int(r)).id for r in body["roles"]]
-        self.ctx.events.member_update(member)
-        return reply(member_json(self.state, member))
-
-    async def kick_member(self, req: ApiRequest) -> web.Response:
-        guild = self.state.guild(req.snowflake("guild_id"))
-        member = self.state.remove_member(guild, req.snowflake("user_id"))
-        self.ctx.events.member_remove(guild.id, member.user)
-        return no_content()
 
     async def add_member_role(self, req: ApiRequest) -> web.Response:
         member = self.state.member(req.snowflake("guild_id"), req.snowflake("user_id"))

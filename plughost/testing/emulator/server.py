@@ -18,6 +18,7 @@ from plughost.testing.emulator.rest import ApiError, RestContext, Router, read_r
 from plughost.testing.emulator.routes_core import CoreRoutes
 from plughost.testing.emulator.routes_interactions import InteractionRoutes
 from plughost.testing.emulator.routes_messages import MessageRoutes
+from plughost.testing.emulator.routes_moderation import ModerationRoutes
 from plughost.testing.emulator.state import ADMINISTRATOR, DiscordState, NotFound
 
 __all__ = ["DiscordEmulator"]
@@ -61,6 +62,9 @@ class DiscordEmulator:
         self._ctx = RestContext(self.state, self.events, "", shard_count)
         self._router = Router()
         for routes in (
+            # First: the router takes the first match, and these add Discord's checks
+            # to kick, ban, unban and member edits that CoreRoutes also defines.
+            ModerationRoutes(self._ctx),
             CoreRoutes(self._ctx),
             MessageRoutes(self._ctx),
             InteractionRoutes(self._ctx),

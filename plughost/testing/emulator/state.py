@@ -48,6 +48,10 @@ DEFAULT_EVERYONE_PERMISSIONS = (
 )
 
 
+#: The bot's own role's position: Discord's limit of 250 roles keeps every other below it.
+BOT_ROLE_POSITION = 250
+
+
 class NotFound(LookupError):
     """A Discord object the request named does not exist (answered with Discord's code)."""
 
@@ -122,6 +126,10 @@ class DiscordState:
         self.add_member(guild, owner)
         bot_role = self.create_role(guild, self.bot.username, self.bot_permissions)
         bot_role.managed, bot_role.bot_id = True, self.bot.id
+        # On top: the bot outranks every role a test creates, as in a server set up for
+        # a moderation bot (Discord refuses a kick or ban of anyone ranked at or above
+        # the bot). A test raises a role's position above it to see that refusal.
+        bot_role.position = BOT_ROLE_POSITION
         self.add_member(guild, self.bot, [bot_role.id])
         return guild
 
@@ -175,7 +183,8 @@ class DiscordState:
         return channel
 
     def create_role(self, guild: Guild, name: str, permissions: int = 0) -> Role:
-        position = max((r.position for r in guild.roles), default=0) + 1
+        # Above every other role but the bot's own (see create_guild).
+        position = max((r.position for r in guild.roles if r.bot_id is None), default=0) + 1
         role = Role(self.snowflakes.next(), guild.id, name, permissions, position=position)
         self.roles[role.id] = role
         guild.roles.append(role)
