@@ -1,7 +1,7 @@
 """Making interactions.py's prefixed commands safe to call: real annotations, and
 conversion failures that name the argument.
 
-Two gaps upstream, both closed here rather than in every cog:
+Three gaps upstream, all closed here rather than in every cog:
 
 * interactions.py converts prefixed arguments with the annotation *objects*, so a
   module with ``from __future__ import annotations`` hands it strings (``'int'``)
@@ -10,6 +10,9 @@ Two gaps upstream, both closed here rather than in every cog:
 * a failed conversion raises a ``BadArgument`` that does not say which argument was
   bad. :func:`prepare_prefixed` wraps every parameter's converters so the error is
   an :class:`ArgumentError` carrying the parameter's name.
+* upstream's member, user, role and channel converters match names case-sensitively
+  and take the first of several; :func:`prepare_prefixed` puts
+  :mod:`plughost.commands.lookups`' converters in their place.
 """
 
 from __future__ import annotations
@@ -18,10 +21,17 @@ import functools
 import inspect
 import typing
 from collections.abc import Callable
-from typing import Any
+from types import NoneType, UnionType
+from typing import Annotated, Any, Union
 
+import interactions
+from interactions import Converter, Greedy
 from interactions.client.errors import BadArgument
+from interactions.ext.hybrid_commands import hybrid_slash
 from interactions.ext.prefixed_commands import PrefixedCommand
+from interactions.models.internal import converters as upstream
+
+from plughost.commands import lookups
 
 __all__ = ["ArgumentError", "prepare_prefixed", "resolve_annotations"]
 
@@ -71,6 +81,18 @@ def resolve_annotations(command: Any) -> None:
         resolve_annotations(sub)
 
 
+def _plain_reason(exc: Exception, arg: str) -> str:
+    """Why ``arg`` was refused, in words a member reads (Python's own messages for
+    ``int("x")`` and ``float("x")`` are for programmers)."""
+    message = str(exc)
+    if isinstance(exc, ValueError):
+        if message.startswith("invalid literal for int()"):
+            return f"`{lookups.shown(arg)}` is not a whole number"
+        if message.startswith("could not convert string to float"):
+            return f"`{lookups.shown(arg)}` is not a number"
+    return message or f"`{lookups.shown(arg)}` is not valid"
+
+
 def _named(param: str, converter: Callable[..., Any]) -> Callable[..., Any]:
     """A converter that re-raises any failure as an :class:`ArgumentError` naming its
     parameter. A plain ``async def``: upstream's ``maybe_coroutine`` awaits only
@@ -85,17 +107,98 @@ def _named(param: str, converter: Callable[..., Any]) -> Callable[..., Any]:
         except ArgumentError:
             raise
         except Exception as exc:
-            raise ArgumentError(param, str(exc) or f"{arg!r} is not valid") from exc
+            raise ArgumentError(param, _plain_reason(exc, arg)) from exc
         return result
 
     convert._plughost_named = True  # type: ignore[attr-defined]  # idempotence marker
     return convert
 
 
+def _lookup_for_type(annotation: type) -> Converter[Any] | None:
+    if annotation is interactions.Member:
+        return lookups.MemberConverter()
+    if annotation is interactions.User:
+        return lookups.UserConverter()
+    if annotation is interactions.Role:
+        return lookups.RoleConverter()
+    if issubclass(annotation, interactions.GuildChannel | interactions.ThreadChannel):
+        return lookups.ChannelConverter(annotation)
+    return None
+
+
+# The converters interactions.py gives a hybrid command's USER and MENTIONABLE options.
+_USER_KINDS = frozenset({upstream.MemberConverter, upstream.UserConverter})
+_MENTIONABLE_KINDS = _USER_KINDS | {upstream.RoleConverter}
+
+
+def _lookup_for_option(converter: Any) -> Converter[Any] | None:
+    """plughost's converter in place of the one upstream gave a hybrid option."""
+    found: Converter[Any] | None = None
+    if isinstance(converter, hybrid_slash.HackyUnionConverter):
+        kinds = frozenset(converter.converters)
+        if kinds == _USER_KINDS:
+            found = lookups.MemberOrUserConverter()
+        elif kinds == _MENTIONABLE_KINDS:
+            found = lookups.MentionableConverter()
+    elif isinstance(converter, hybrid_slash.NarrowedChannelConverter):
+        found = lookups.ChannelConverter(channel_types=converter.channel_types)
+    elif type(converter) is upstream.BaseChannelConverter:
+        found = lookups.ChannelConverter()
+    elif type(converter) is upstream.RoleConverter:
+        found = lookups.RoleConverter()
+    elif isinstance(converter, hybrid_slash.ChainConverter) and (
+        (first := _lookup_for_option(converter.first_converter)) is not None
+    ):
+        # The chain stays (its second step is the cog's own); its first step is replaced.
+        converter.first_converter = first
+    return found
+
+
+def _lookup_for(annotation: Any) -> Converter[Any] | None:
+    """plughost's converter for an annotation (or a hybrid option's upstream
+    converter) that names a member, user, role or channel; None for anything else."""
+    if isinstance(annotation, type):
+        return _lookup_for_type(annotation)
+    return _lookup_for_option(annotation)
+
+
+def _converted_types(param: Any) -> list[Any] | None:
+    """The types a parameter's converters convert to, in the order interactions.py
+    built them; None where plughost leaves the parameter alone (``Annotated``: the
+    cog chose its converter)."""
+    annotation = param.type
+    if typing.get_origin(annotation) is Annotated:
+        return None
+    if typing.get_origin(annotation) is Greedy:
+        annotation = typing.get_args(annotation)[0]
+        if typing.get_origin(annotation) in (Union, UnionType):
+            return [typing.get_args(annotation)[0]]
+        return [annotation]
+    if typing.get_origin(annotation) is tuple:
+        annotation = (typing.get_args(annotation) or (inspect.Parameter.empty,))[0]
+    if typing.get_origin(annotation) in (Union, UnionType):
+        return [a for a in typing.get_args(annotation) if a is not NoneType]
+    return [annotation]
+
+
+def _use_lookups(param: Any) -> None:
+    """Put plughost's member, user, role and channel converters in place of upstream's."""
+    types = _converted_types(param)
+    if types is None or len(types) != len(param.converters):
+        return
+    for index, annotation in enumerate(types):
+        converter = _lookup_for(annotation)
+        if converter is not None:
+            param.converters[index] = converter.convert
+
+
 def prepare_prefixed(command: Any) -> None:
-    """Wrap the converters of a parsed prefixed command (and its subcommands) so
-    failures name the argument; idempotent."""
+    """Give a parsed prefixed command (and its subcommands) plughost's converters for
+    members, users, roles and channels, and wrap every converter so failures name
+    the argument; idempotent."""
     for param in getattr(command, "parameters", None) or ():
+        if not any(getattr(c, "_plughost_named", False) for c in param.converters):
+            _use_lookups(param)
         param.converters = [
             c if getattr(c, "_plughost_named", False) else _named(param.name, c)
             for c in param.converters

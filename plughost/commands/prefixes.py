@@ -12,6 +12,7 @@ import logging
 from typing import Any, Final
 
 import interactions
+from interactions.ext.hybrid_commands import HybridSlashCommand
 from interactions.ext.prefixed_commands import PrefixedCommand, PrefixedManager
 
 from plughost.commands.arguments import prepare_prefixed
@@ -30,11 +31,12 @@ MAX_PREFIX_LENGTH: Final = 10
 
 
 def core_config() -> Config:
-    """The core cog's Config: ``guild.prefix`` (None: the instance's), ``embed_color``."""
+    """The core cog's Config: ``guild.prefix`` (None: the instance's), ``embed_color``
+    (global) and ``guild.embed_color`` (None: the global one)."""
     conf = Config.get_conf(None, identifier=CORE_CONFIG_ID, cog_name="core")
     # Registration is idempotent and cheap; doing it here means every reader agrees.
     if not conf._defaults:
-        conf.register_guild(prefix=None)
+        conf.register_guild(prefix=None, embed_color=None)
         conf.register_global(embed_color=DEFAULT_EMBED_COLOR)
     return conf
 
@@ -74,3 +76,12 @@ class PlughostPrefixedManager(PrefixedManager):
     def add_command(self, command: PrefixedCommand) -> None:
         super().add_command(command)
         prepare_prefixed(command)
+
+    def prepare_hybrid_subcommand(self, callback: Any) -> None:
+        """An ``_add_command_hook`` run after interactions.py's hybrid manager: it adds
+        a hybrid subcommand's prefixed form straight to its base, bypassing
+        `add_command`, so prepare the base again (idempotent)."""
+        if isinstance(callback, HybridSlashCommand) and callback.is_subcommand:
+            base = self.commands.get(str(callback.name))
+            if base is not None:
+                prepare_prefixed(base)

@@ -15,6 +15,7 @@ from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_subcomm
 
 from plughost import checks
 from plughost.cogs.manager import CogError, CogManager
+from plughost.context import send_paged
 
 __all__ = ["CogCommands", "describe_cogs"]
 
@@ -79,7 +80,7 @@ class CogCommands:
 
     @hybrid_slash_subcommand(base="cog", name="list", description="List installed cogs.")
     async def cmd_cog_list(self, ctx: HybridContext) -> None:
-        await ctx.send(describe_cogs(_manager(ctx), ctx.guild_id))
+        await send_paged(ctx, describe_cogs(_manager(ctx), ctx.guild_id))
 
     @hybrid_slash_subcommand(base="cog", name="info", description="Show a cog's details.")
     @slash_option("name", "The cog's name", opt_type=OptionType.STRING, required=True)

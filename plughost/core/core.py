@@ -9,8 +9,10 @@ from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_command
 
 from plughost.cogs import Cog
 from plughost.core.cog_commands import CogCommands
+from plughost.core.embed_commands import EmbedCommands
 from plughost.core.help_commands import HelpCommands
 from plughost.core.mydata import MyDataCommands
+from plughost.core.page_buttons import PageButtons
 from plughost.core.perm_commands import PermCommands
 from plughost.core.ping import describe_latency
 from plughost.core.prefix_commands import PrefixCommands
@@ -18,7 +20,16 @@ from plughost.core.prefix_commands import PrefixCommands
 __all__ = ["Core"]
 
 
-class Core(CogCommands, HelpCommands, MyDataCommands, PermCommands, PrefixCommands, Cog):
+class Core(
+    CogCommands,
+    EmbedCommands,
+    HelpCommands,
+    MyDataCommands,
+    PageButtons,
+    PermCommands,
+    PrefixCommands,
+    Cog,
+):
     """Commands every plughost bot has."""
 
     end_user_data_statement = (

@@ -27,6 +27,7 @@ from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_subcomm
 
 from plughost import checks
 from plughost.cogs.manager import CogManager
+from plughost.commands.paging import pagify, send_pages
 from plughost.userdata import DeletionResult, ExportResult
 
 if TYPE_CHECKING:
@@ -45,8 +46,6 @@ __all__ = [
 CONFIRM_SECONDS: Final = 120
 #: Discord's attachment limit for bots in servers without boosts (10 MiB since 2024).
 MAX_ATTACHMENT_BYTES: Final = 10 * 1024 * 1024
-# Discord's message limit is 2000 characters; a margin for the code fence.
-_PAGE: Final = 1900
 
 _FORGET = "plughost.mydata.forget"
 _CANCEL = "plughost.mydata.cancel"
@@ -108,20 +107,6 @@ def parse_user_id(text: str) -> int | None:
     return value if 0 < value < 2**64 else None
 
 
-def _pages(text: str) -> list[str]:
-    """``text`` cut at line ends into messages Discord accepts."""
-    pages: list[str] = []
-    current = ""
-    for full in text.splitlines():
-        line = full[:_PAGE]
-        if current and len(current) + 1 + len(line) > _PAGE:
-            pages.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    return [*pages, current] if current else pages
-
-
 async def _dm_zip(user: Any, export: ExportResult, text: str) -> str | None:
     """DM ``export`` as a zip to ``user``; None when sent, else why not (for the channel)."""
     if len(export.data) > MAX_ATTACHMENT_BYTES:
@@ -169,8 +154,7 @@ class MyDataCommands:
         description="What each part of this bot stores about users.",
     )
     async def cmd_mydata_what(self, ctx: HybridContext) -> None:
-        for page in _pages(describe_statements(_manager(ctx))):
-            await ctx.send(page)
+        await send_pages(ctx, pagify(describe_statements(_manager(ctx))))
 
     @hybrid_slash_subcommand(
         base="mydata", name="export", description="Get your data from this bot, in a DM."

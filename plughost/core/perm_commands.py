@@ -21,6 +21,7 @@ from interactions import OptionType, SlashCommandChoice, slash_option
 from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_subcommand
 
 from plughost import checks
+from plughost.commands.paging import pagify, send_pages
 from plughost.permissions.chain import PermissionChain
 from plughost.permissions.context import command_name_of, request_for
 from plughost.permissions.rules import GLOBAL, Rule
@@ -28,7 +29,6 @@ from plughost.permissions.store import PermissionStore
 
 __all__ = ["PermCommands", "parse_ids", "parse_target"]
 
-_LIMIT: Final = 1900  # Discord's 2000, less room for the "and N more" line
 _MENTION: Final = re.compile(r"<(?:@!?|@&|#)(\d+)>|(\d{15,21})")
 _GLOBAL_WORDS: Final = frozenset({"global", "--global", "-g"})
 
@@ -131,19 +131,9 @@ def describe_rule(rule: Rule) -> str:
     return f"{verb} {rule.subject_kind} `{rule.subject}` for {who}"
 
 
-def _clip(lines: list[str], empty: str) -> str:
-    """Lines joined, cut to fit one Discord message."""
-    if not lines:
-        return empty
-    out: list[str] = []
-    size = 0
-    for n, line in enumerate(lines):
-        if size + len(line) + 1 > _LIMIT:
-            out.append(f"... and {len(lines) - n} more")
-            break
-        out.append(line)
-        size += len(line) + 1
-    return "\n".join(out)
+def _joined(lines: list[str], empty: str) -> str:
+    """Lines as one text (paged when sent), or ``empty`` when there are none."""
+    return "\n".join(lines) if lines else empty
 
 
 def find_command(bot: Any, name: str) -> tuple[str | None, Any]:
@@ -171,7 +161,7 @@ async def _reply(ctx: HybridContext, action: Any) -> None:
         text = await action
     except PermError as exc:
         text = str(exc)
-    await ctx.send(text, allowed_mentions=interactions.AllowedMentions.none())
+    await send_pages(ctx, pagify(text), allowed_mentions=interactions.AllowedMentions.none())
 
 
 class PermCommands:
@@ -329,7 +319,7 @@ async def _rules(ctx: Any) -> str:
     if int(ctx.author.id) in chain.owner_ids:
         lines += [f"global: {describe_rule(rule)}" for rule in store.rules(None)]
         lines += _describe_lists(store, None, "global ")
-    return _clip(lines, "No permission rules or lists are set.")
+    return _joined(lines, "No permission rules or lists are set.")
 
 
 def _describe_lists(store: PermissionStore, guild_id: int | None, prefix: str) -> list[str]:
@@ -445,6 +435,6 @@ async def _set_roles(ctx: Any, level: str, text: str) -> str:
 async def _audit(ctx: Any, scope: str | None) -> str:
     store, _ = _store(ctx)
     guild_id = _scope(ctx, scope)
-    entries = await store.audit_log(guild_id, limit=20)
+    entries = await store.audit_log(guild_id, limit=100)
     lines = [f"{e.at:%Y-%m-%d %H:%M:%S} <@{e.actor_id}> {e.action}: {e.detail}" for e in entries]
-    return _clip(lines, "No permission changes recorded yet.")
+    return _joined(lines, "No permission changes recorded yet.")

@@ -34,6 +34,16 @@ async def test_bad_argument_names_it_and_shows_usage(
     assert "Traceback" not in text
 
 
+async def test_hybrid_subcommands_name_their_arguments_in_plain_words(
+    tools: Tools, fake_discord: FakeDiscord
+) -> None:
+    for line, name in (("!tally start x", "at"), ("!tally step 1.5", "by")):
+        replies = await fake_discord.send(line)
+        head = replies[0].content.splitlines()[0]
+        assert head == f"Bad argument `{name}`: `{line.split()[-1]}` is not a whole number", line
+    assert [r.content for r in await fake_discord.send("!tally step 2")] == ["step 2"]
+
+
 async def test_missing_argument_names_it(tools: Tools, fake_discord: FakeDiscord) -> None:
     replies = await fake_discord.send("!add 2")
     assert replies[0].content.splitlines() == ["Missing argument `b`.", "Usage: `!add <a> <b>`"]

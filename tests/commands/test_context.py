@@ -33,16 +33,6 @@ async def test_embed_with_default_colour(tools: Tools, fake_discord: FakeDiscord
     assert replies[0].embeds[0]["color"] == 0x5865F2
 
 
-async def test_long_output_is_paged(tools: Tools, fake_discord: FakeDiscord) -> None:
-    replies = await fake_discord.send("!long", expect=None)
-    assert len(replies) > 1
-    assert all(len(r.content) <= 2000 for r in replies)
-    lines = "\n".join(r.content for r in replies).splitlines()
-    assert lines[0].startswith("line 0000")
-    assert lines[-1].startswith("line 0199")
-    assert len(lines) == 200
-
-
 async def test_send_help_for_the_running_command(tools: Tools, fake_discord: FakeDiscord) -> None:
     replies = await fake_discord.send("!explainme")
     assert replies[0].content.splitlines() == ["`!explainme`", "Shows its own help."]
