@@ -30,7 +30,12 @@ from interactions.client.const import MISSING
 from interactions.models.internal.callback import CallbackObject
 from interactions.models.internal.tasks import Task
 
-from plughost.cogs.gate import enablement_check, gated_autocomplete, gated_listener
+from plughost.cogs.gate import (
+    enablement_check,
+    gated_autocomplete,
+    gated_global_autocomplete,
+    gated_listener,
+)
 from plughost.commands.arguments import resolve_annotations
 
 if TYPE_CHECKING:
@@ -235,6 +240,7 @@ class Cog(interactions.Extension):
             elif isinstance(value, interactions.GlobalAutoComplete):
                 autocomplete: GlobalAutoComplete = value.copy_with_binding(self)
                 autocomplete.extension = self  # type: ignore[attr-defined]  # as upstream
+                autocomplete.callback = gated_global_autocomplete(autocomplete.callback, self)
                 autocompletes.append(autocomplete)
         self._plughost_commands = commands
         self._plughost_autocompletes = autocompletes

@@ -2,7 +2,8 @@
 
 Built-in links, in order (``docs/permissions.md`` explains each):
 
-1. ``lists``      global, then guild, blocklists and allowlists (silent denial)
+1. ``lists``      global, then guild, blocklists and allowlists (silent denial;
+                  a listener's event nobody caused passes)
 2. ``context``    the command's guild-only and bot-permission needs
 3. ``owner``      bot owners are allowed (commands, not listeners)
 4. ``enablement`` the cog is enabled in this guild
@@ -27,7 +28,7 @@ from typing import Any, Final, Protocol, TypeAlias, cast, final
 import pluggy
 
 from plughost._hooks import AsyncHookCaller
-from plughost.permissions.decision import ALLOW, Decision, PermissionRequest
+from plughost.permissions.decision import ALLOW, NO_AUTHOR, Decision, PermissionRequest
 from plughost.permissions.levels import PrivilegeLevel, has_permissions, member_level
 from plughost.permissions.levels import permission_names as _names
 from plughost.permissions.rules import Rule
@@ -119,6 +120,12 @@ class PermissionChain:
 
     # -- deciding ----------------------------------------------------------------------
 
+    def has_cog_links(self) -> bool:
+        """Whether any cog registered a ``permission_check`` link (which may read
+        every field of a request, so requests are then built in full)."""
+        pm = self._pm
+        return pm is not None and bool(pm.hook.permission_check.get_hookimpls())
+
     async def decide(self, request: PermissionRequest) -> Decision:
         """Allow or deny ``request``; a denial's reason is for the member (unless silent)."""
         return (await self._run(request))[1]
@@ -164,6 +171,8 @@ class PermissionChain:
     def _lists(self, request: PermissionRequest) -> Decision | None:
         if request.invoker_id in self.owner_ids:
             return None  # an owner can always undo their own mistake
+        if request.invoker_id == NO_AUTHOR and request.kind == "listener":
+            return None  # an event nobody caused: there is no one to refuse
         books = self.state.lists
         lists = books.get(0)
         if lists is not None:

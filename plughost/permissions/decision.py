@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, TypeAlias, final
+from typing import Final, Literal, TypeAlias, final
 
 from plughost.permissions.requirement import Requirement
 
-__all__ = ["ALLOW", "Decision", "InvocationKind", "PermissionRequest"]
+__all__ = ["ALLOW", "NO_AUTHOR", "Decision", "InvocationKind", "PermissionRequest"]
 
 InvocationKind: TypeAlias = Literal[
     "prefixed", "slash", "context_menu", "component", "autocomplete", "listener"
@@ -15,6 +15,10 @@ InvocationKind: TypeAlias = Literal[
 """What is being decided. A hybrid command arrives as ``prefixed`` or ``slash``,
 depending on how the member invoked it; ``listener`` is a cog's listener about to
 receive a guild event."""
+
+NO_AUTHOR: Final = 0
+"""The ``invoker_id`` of a listener's request for an event nobody caused (a role
+or a channel changed). Discord ids are never 0. No list refuses such a request."""
 
 
 @final
@@ -29,7 +33,8 @@ class PermissionRequest:
 
     kind: InvocationKind
     invoker_id: int
-    """The member or user who invoked (for a listener: the event's author, if any)."""
+    """The member or user who invoked (for a listener: whoever caused the event, or
+    :data:`NO_AUTHOR`)."""
     guild_id: int | None
     """None in direct messages."""
     channel_id: int | None

@@ -64,11 +64,12 @@ def denial_reply(bot: Any, ctx: Any, *, interaction: bool) -> str | None:
     check = getattr(bot, "chain_check", None)
     if not isinstance(check, ChainCheck):
         return NOT_ALLOWED
-    decision = check.decisions.get(ctx)
-    if decision is None:
+    outcome = check.outcome(ctx)
+    if outcome is None:
         return NOT_ALLOWED
+    link, decision = outcome
     if decision.silent:
         return None
-    if check.links.get(ctx) == "enablement" and not interaction:
+    if link == "enablement" and not interaction:
         return None
     return decision.reason or NOT_ALLOWED

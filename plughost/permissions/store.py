@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final, final
 
+from plughost.cluster.remote import announce
 from plughost.config import Config, Group
 from plughost.permissions.levels import GuildRoles
 from plughost.permissions.lists import AccessList, ListKind, ListMember
@@ -89,6 +90,7 @@ class PermissionStore:
             stored[rule.key] = rule.allow
         old = self.state.rules.add(rule)
         await self._audit(actor_id, rule.guild_id, "rule.set", rule.describe())
+        await self._announce(rule.guild_id)
         return old
 
     async def remove_rule(
@@ -112,6 +114,7 @@ class PermissionStore:
             self.state.rules.add(found)  # the store still has it: so must memory
             raise
         await self._audit(actor_id, guild_id, "rule.remove", found.describe())
+        await self._announce(guild_id)
         return found
 
     def rules(self, guild_id: int | None) -> list[Rule]:
@@ -144,6 +147,7 @@ class PermissionStore:
             "roles.set",
             f"mod roles {sorted(new.mod)}, admin roles {sorted(new.admin)}",
         )
+        await self._announce(guild_id)
         return new
 
     # -- lists ---------------------------------------------------------------------------
@@ -196,6 +200,7 @@ class PermissionStore:
         verb = "added to" if add else "removed from"
         detail = f"{member} {target_id} {verb} the {kind}list"
         await self._audit(actor_id, guild_id, "list.add" if add else "list.remove", detail)
+        await self._announce(guild_id)
         return True
 
     def lists(self, guild_id: int | None) -> AccessList:
@@ -206,6 +211,10 @@ class PermissionStore:
         return AccessList(
             *(set(found.ids(k, m)) for k in ("allow", "block") for m in ("user", "role"))
         )
+
+    async def _announce(self, guild_id: int | None) -> None:
+        # Other shard processes (and this process's other shards) reload their state.
+        await announce("permissions.changed", {"guild_id": guild_id}, self)
 
     # -- audit ---------------------------------------------------------------------------
 
