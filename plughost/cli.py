@@ -20,6 +20,7 @@ import click
 from plughost import instance as instances
 from plughost._version import __version__
 from plughost.cli_authoring import new_cog_command
+from plughost.cli_cluster import cluster_command, refuse_sqlite_cluster, status_command
 from plughost.cli_cogs import cogs
 from plughost.cli_store import convert
 from plughost.cli_userdata import userdata
@@ -447,6 +448,7 @@ def run_command(
             ctx=ctx,
             param_hint="'--shards'",
         )
+    refuse_sqlite_cluster(found, shard_ids, total_shards)
     if discord_url is not None and not discord_url.startswith(("http://", "https://")):
         raise click.BadParameter(
             "expected an http:// or https:// URL", ctx=ctx, param_hint="'--discord-url'"
@@ -499,6 +501,8 @@ cli.add_command(convert)
 cli.add_command(cogs)
 cli.add_command(userdata)
 cli.add_command(new_cog_command)
+cli.add_command(cluster_command)
+cli.add_command(status_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -32,6 +32,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from plughost._hooks import AsyncHookCaller, new_plugin_manager, register_plugin
+from plughost.cluster.remote import announce, is_remote
 from plughost.cogs import install as pip_ops
 from plughost.cogs.attach import attach_cog, detach_cog
 from plughost.cogs.cog import Cog, instantiate
@@ -162,7 +163,9 @@ class CogManager:
         async with self._lock:
             if name in self.loaded:
                 raise CogError(f"the cog {name!r} is already loaded")
-            return await self._load(name, catalog=self.rescan())
+            cog = await self._load(name, catalog=self.rescan())
+        await announce("cog.loaded", {"name": name}, self.bot)
+        return cog
 
     async def unload(self, name: str) -> None:
         async with self._lock:
@@ -175,6 +178,7 @@ class CogManager:
             await self._persist_loaded()
             await self._sync()
         await self.hooks.call("cog_unloaded", name=name)
+        await announce("cog.unloaded", {"name": name}, self.bot)
 
     async def reload(self, name: str) -> Cog:
         """Replace the loaded cog ``name`` with a fresh import of its code, atomically."""
@@ -202,6 +206,7 @@ class CogManager:
             self.sync.place(new)
             await self._sync()
         await self.hooks.call("cog_loaded", name=name)
+        await announce("cog.reloaded", {"name": name}, self.bot)
         return new
 
     async def _load(
@@ -238,7 +243,8 @@ class CogManager:
             raise self._fail(name, "scan", quarantine.reason)
         info = catalog.available.get(name)
         if info is None:
-            raise CogError(f"no installed cog is named {name!r}")
+            installed = ", ".join(sorted(catalog.available)) or "none"
+            raise CogError(f"no installed cog is named {name!r} (installed: {installed})")
         return info
 
     async def _prepare(self, name: str, info: CogInfo) -> Cog:
@@ -307,13 +313,15 @@ class CogManager:
             if name not in self.loaded and self.catalog and name not in self.catalog.available:
                 raise CogError(f"no installed cog is named {name!r}")
             changed = self.enablement.set(name, guild_id, enabled)
-            await self._write_raw(("enabled", name), self.enablement.snapshot(name))
+            if not is_remote():  # the announcing process stored it
+                await self._write_raw(("enabled", name), self.enablement.snapshot(name))
             if (cog := self.loaded.get(name)) is not None and changed:
                 self.sync.place(cog)
                 await self._sync()
         hook = "cog_enabled" if enabled else "cog_disabled"
         if changed:
             await self.hooks.call(hook, name=name, guild_id=guild_id)
+            await announce(hook.replace("_", "."), {"name": name, "guild_id": guild_id}, self.bot)
         return changed
 
     # -- install / upgrade / uninstall ---------------------------------------------------
@@ -352,6 +360,7 @@ class CogManager:
                     )
             self.rescan()
             raise
+        await announce("cog.installed", {"names": names}, self.bot)
         return names
 
     async def uninstall(self, distribution: str, *, progress: Progress | None = None) -> list[str]:
@@ -405,7 +414,29 @@ class CogManager:
         stored = await self._read("enabled", {})
         self.enablement.restore(stored or {})
 
+    async def refresh_from_store(self) -> None:
+        """Catch up with the loaded set and enablement other processes stored (cluster resync)."""
+        await self._restore_enablement()
+        stored = set(await self._read("loaded", None) or ())
+        for name in sorted(stored - set(self.loaded)):
+            with contextlib.suppress(CogError):
+                await self.load(name)
+        for name in sorted(n for n in self.loaded if n not in stored and not self.is_builtin(n)):
+            with contextlib.suppress(CogError):
+                await self.unload(name)
+        async with self._lock:
+            for cog in self.loaded.values():
+                self.sync.place(cog)
+            await self._sync()
+
+    async def claim_global_commands(self) -> int:
+        """This bot now pushes global commands (cluster leader): sync that scope by difference."""
+        async with self._lock:
+            return await self.sync.claim_global()
+
     async def _persist_loaded(self) -> None:
+        if is_remote():  # the announcing process stored it
+            return
         names = sorted(n for n in self.loaded if not self.is_builtin(n))
         await self._write_raw(("loaded",), names)
 

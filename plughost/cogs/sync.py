@@ -31,6 +31,8 @@ from interactions.models.internal.application_commands import (
     sync_needed,
 )
 
+from plughost.cluster.remote import serves_global_commands
+
 if TYPE_CHECKING:
     import interactions
 
@@ -157,8 +159,27 @@ class CommandSync:
         return written
 
     def _serves_global(self) -> bool:
-        # Shard processes share the application: one of them (shard 0) owns global commands.
-        return int(getattr(self._bot, "shard_id", 0) or 0) == 0
+        # Shard processes share the application: one bot pushes global commands
+        # (the cluster leader's first shard; shard 0 without a cluster).
+        return serves_global_commands(self._bot)
+
+    async def claim_global(self) -> int:
+        """This bot has just become the one that pushes global commands: compare the
+        global scope with Discord and write it if it differs; return scopes written."""
+        if self._pushed is None:
+            return 0  # before startup: the first sync includes the global scope
+        scope = int(GLOBAL_SCOPE)
+        payload = self._local().get(scope, [])
+        self.requests += 1
+        remote: list[dict[str, Any]] = await self._bot.http.get_application_commands(  # type: ignore[assignment]  # TypedDicts are dicts
+            self._bot.app.id, scope
+        )
+        self._pushed[scope] = _key(payload)
+        if not _differs(payload, remote):
+            self._cache_ids(scope, remote)
+            return 0
+        await self._write(scope, payload)
+        return 1
 
     async def _write(self, scope: int, payload: list[dict[str, Any]]) -> None:
         log.info("syncing %d application commands to scope %s", len(payload), scope or "global")
