@@ -55,7 +55,7 @@ class DocumentCache:
             raise ValueError("the cache must hold at least one document")
         self.max_documents = max_documents
         self._entries: OrderedDict[str, Entry] = OrderedDict()
-        self._tickets: dict[str, list[Ticket]] = {}
+        self._tickets: dict[str, Ticket | list[Ticket]] = {}
         self.enabled = True
         self.hits = 0
         self.misses = 0
@@ -80,20 +80,26 @@ class DocumentCache:
 
     def begin(self, key: str) -> Ticket:
         ticket = Ticket(key)
+        # One ticket per key (nearly always) is stored as itself, not in a list.
         waiting = self._tickets.get(key)
         if waiting is None:
-            self._tickets[key] = [ticket]
-        else:
+            self._tickets[key] = ticket
+        elif isinstance(waiting, list):
             waiting.append(ticket)
+        else:
+            self._tickets[key] = [waiting, ticket]
         return ticket
 
     def end(self, ticket: Ticket) -> None:
-        waiting = self._tickets.get(ticket.key)
-        if waiting is None:
-            return
-        waiting.remove(ticket)
-        if not waiting:
-            del self._tickets[ticket.key]
+        tickets = self._tickets
+        key = ticket.key
+        waiting = tickets.get(key)
+        if waiting is ticket:
+            del tickets[key]
+        elif isinstance(waiting, list) and ticket in waiting:
+            waiting.remove(ticket)
+            if not waiting:
+                del tickets[key]
 
     def offer(self, ticket: Ticket, value: Any, version: int, *, written: bool = False) -> None:
         """Cache a database result, unless the key changed while it was out.
@@ -102,29 +108,38 @@ class DocumentCache:
         the cached entry; if the key changed meanwhile, the order of the two
         changes is unknown and the entry is dropped instead.
         """
-        self.end(ticket)
         key = ticket.key
+        if self._tickets.get(key) is ticket:  # end(), inlined for the common case
+            del self._tickets[key]
+        else:
+            self.end(ticket)
+        entries = self._entries
         if written:
             if ticket.stale or not self.enabled:
-                self._entries.pop(key, None)
+                entries.pop(key, None)
                 return
-            entry = self._entries.get(key)
+            entry = entries.get(key)
             if entry is not None:
                 if entry.version > version:
                     return  # a later write of ours already answered (versions only grow)
                 entry.value = value
                 entry.version = version
-                self._entries.move_to_end(key)
+                entries.move_to_end(key)
                 return
-        elif ticket.stale or not self.enabled or key in self._entries:
+        elif ticket.stale or not self.enabled or key in entries:
             return
-        self._insert(key, Entry(value, version))
+        entries[key] = Entry(value, version)
+        if len(entries) > self.max_documents:
+            self._evict()
 
     def _mark(self, key: str) -> None:
         waiting = self._tickets.get(key)
         if waiting is not None:
-            for ticket in waiting:
-                ticket.stale = True
+            if isinstance(waiting, list):
+                for ticket in waiting:
+                    ticket.stale = True
+            else:
+                waiting.stale = True
 
     # -- writes ------------------------------------------------------------------
 
@@ -181,15 +196,17 @@ class DocumentCache:
         for key in [k for k in self._entries if k.startswith(prefix)]:
             if not self._entries[key].pins:
                 del self._entries[key]
-        for key, waiting in self._tickets.items():
+        self.mark_prefix(prefix)
+
+    def mark_prefix(self, prefix: str) -> None:
+        """Every key under ``prefix`` changed: reads still out there must not be cached."""
+        for key in self._tickets:
             if key.startswith(prefix):
-                for ticket in waiting:
-                    ticket.stale = True
+                self._mark(key)
 
     def clear(self) -> None:
         """Forget everything not pinned (listener lost, or a bulk load)."""
         for key in [k for k, e in self._entries.items() if not e.pins]:
             del self._entries[key]
-        for waiting in self._tickets.values():
-            for ticket in waiting:
-                ticket.stale = True
+        for key in self._tickets:
+            self._mark(key)

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import json
+import operator
 import weakref
-from collections.abc import MutableMapping
+from collections.abc import MutableMapping, Sequence
+from itertools import repeat
+from operator import itemgetter
 from typing import Any, ClassVar, Final
 
 from plughost.config.connection import _current, _fallback, current_store
-from plughost.config.documents import copy_json, decode, flat_immutable, merge_owned
-from plughost.config.group import Group
+from plughost.config.documents import (
+    copy_json,
+    decode,
+    decode_many,
+    flat_immutable,
+    merge_owned,
+)
+from plughost.config.group import Group, add_attribute_names
 from plughost.config.keys import MAX_KEY_LENGTH, Category, encode_parts, parts_under
 from plughost.config.value import Value, child_key
 
@@ -24,6 +33,8 @@ _BUILTIN: Final = {
     "USER": 1,
     "MEMBER": 2,
 }
+#: How many document groups a Config keeps for reuse (see ``Config._keep``).
+_KEPT_GROUPS: Final = 4096
 #: Config objects created while no store was open (a cog built before connect()).
 _unbound: weakref.WeakValueDictionary[tuple[str, str], Config] = weakref.WeakValueDictionary()
 
@@ -85,6 +96,10 @@ class Config:
         )
         self._categories: dict[str, Category] = {}
         self._prefixes: dict[str, str] = {}
+        #: Built-in scopes by name: (category, key prefix, registered defaults).
+        self._scopes: dict[str, tuple[Category, str, dict[str, Any]]] = {}
+        #: Groups of documents accessed lately, by key (see _keep).
+        self._groups: dict[str, Group] = {}
         self._root = encode_parts((cog_name, unique_identifier))
         if len(self._root) > MAX_KEY_LENGTH // 2:
             raise ValueError("cog name and identifier are too long")
@@ -128,7 +143,9 @@ class Config:
                 registry[key] = conf
             else:
                 _unbound[key] = conf
-        conf.force_registration = force_registration
+        if conf.force_registration != force_registration:
+            conf.force_registration = force_registration
+            conf._groups.clear()
         return conf
 
     # -- registration -----------------------------------------------------------------
@@ -145,6 +162,8 @@ class Config:
         except (TypeError, ValueError) as exc:
             raise TypeError(f"config defaults must be JSON-serialisable: {exc}") from None
         target = self._defaults.setdefault(category, {})
+        self._scopes.pop(category, None)  # its defaults may have been a placeholder
+        self._groups.clear()  # kept groups and values hold the defaults they were built with
         for name, value in data.items():
             parts = name.split("__")
             for part in parts:
@@ -154,6 +173,7 @@ class Config:
             for part in reversed(parts[:-1]):
                 nested = {part: nested}
             _merge_registration(nested, target)
+        add_attribute_names(target)
 
     def register_global(self, **kwargs: Any) -> None:
         """Register global defaults; ``a__b=1`` registers ``{"a": {"b": 1}}``."""
@@ -221,39 +241,90 @@ class Config:
             raise AttributeError(item)
         return getattr(self._get_base_group(self.GLOBAL), item)  # type: ignore[no-any-return]
 
+    def _scope(self, category: str) -> tuple[Category, str, dict[str, Any]]:
+        """A built-in scope's category, key prefix and registered defaults (kept)."""
+        scope = self._scopes.get(category)
+        if scope is None:
+            # Nothing registered yet: an empty dict, dropped with the entry on
+            # the first registration (_register_default).
+            defaults = self._defaults.get(category) or {}
+            cat = self._category(category)
+            scope = (cat, self._prefixes[category], defaults)
+            self._scopes[category] = scope
+        return scope
+
+    def _one(self, category: str, part: str) -> Group:
+        """The document of a one-id scope (guild, channel, role, user)."""
+        cat, prefix, defaults = self._scopes.get(category) or self._scope(category)
+        key = prefix + part + "\x1f"
+        group = self._groups.get(key)
+        if group is None:
+            if len(key) > MAX_KEY_LENGTH:
+                raise ValueError(f"config identifiers too long (over {MAX_KEY_LENGTH} characters)")
+            group = Group(self, cat, (part,), (), key, defaults, self.force_registration, True)
+            self._keep(key, group)
+        return group
+
+    def _keep(self, key: str, group: Group) -> None:
+        """Keep a document's group (and its children) for the next access to it.
+
+        A group and its values hold nothing but their address and registered
+        defaults, so the same objects serve every access: ``conf.guild(g).x``
+        on a kept guild is two dict lookups instead of building two objects
+        (about 1 us, a third of a cached read). Bounded: the memo starts over
+        at ``_KEPT_GROUPS``; registration and a change of
+        ``force_registration`` empty it.
+        """
+        groups = self._groups
+        if len(groups) >= _KEPT_GROUPS:
+            groups.clear()
+        group._children = {}
+        groups[key] = group
+
     def guild(self, guild: Any) -> Group:
-        return self._get_base_group(self.GUILD, _id_of(guild, "guild"))
+        return self._one(self.GUILD, _id_of(guild, "guild"))
 
     def guild_from_id(self, guild_id: int) -> Group:
-        return self._get_base_group(self.GUILD, _exact_int(guild_id, "guild_id"))
+        if type(guild_id) is not int:
+            _exact_int(guild_id, "guild_id")  # raises
+        return self._one(self.GUILD, str(guild_id))
 
     def channel(self, channel: Any) -> Group:
-        return self._get_base_group(self.CHANNEL, _id_of(channel, "channel"))
+        return self._one(self.CHANNEL, _id_of(channel, "channel"))
 
     def channel_from_id(self, channel_id: int) -> Group:
-        return self._get_base_group(self.CHANNEL, _exact_int(channel_id, "channel_id"))
+        return self._one(self.CHANNEL, _exact_int(channel_id, "channel_id"))
 
     def role(self, role: Any) -> Group:
-        return self._get_base_group(self.ROLE, _id_of(role, "role"))
+        return self._one(self.ROLE, _id_of(role, "role"))
 
     def role_from_id(self, role_id: int) -> Group:
-        return self._get_base_group(self.ROLE, _exact_int(role_id, "role_id"))
+        return self._one(self.ROLE, _exact_int(role_id, "role_id"))
 
     def user(self, user: Any) -> Group:
-        return self._get_base_group(self.USER, _id_of(user, "user"))
+        return self._one(self.USER, _id_of(user, "user"))
 
     def user_from_id(self, user_id: int) -> Group:
-        return self._get_base_group(self.USER, _exact_int(user_id, "user_id"))
+        return self._one(self.USER, _exact_int(user_id, "user_id"))
+
+    def _two(self, guild_id: str, member_id: str) -> Group:
+        cat, prefix, defaults = self._scopes.get(self.MEMBER) or self._scope(self.MEMBER)
+        key = prefix + guild_id + "\x1f" + member_id + "\x1f"
+        group = self._groups.get(key)
+        if group is None:
+            if len(key) > MAX_KEY_LENGTH:
+                raise ValueError(f"config identifiers too long (over {MAX_KEY_LENGTH} characters)")
+            group = Group(
+                self, cat, (guild_id, member_id), (), key, defaults, self.force_registration, True
+            )
+            self._keep(key, group)
+        return group
 
     def member(self, member: Any) -> Group:
-        return self._get_base_group(
-            self.MEMBER, _guild_id_of_member(member), _id_of(member, "member")
-        )
+        return self._two(_guild_id_of_member(member), _id_of(member, "member"))
 
     def member_from_ids(self, guild_id: int, member_id: int) -> Group:
-        return self._get_base_group(
-            self.MEMBER, _exact_int(guild_id, "guild_id"), _exact_int(member_id, "member_id")
-        )
+        return self._two(_exact_int(guild_id, "guild_id"), _exact_int(member_id, "member_id"))
 
     def custom(self, group_identifier: str, *identifiers: Any) -> Group:
         """A custom group's document, or (fewer identifiers) every document under them."""
@@ -271,6 +342,10 @@ class Config:
         rows = await current_store().scan_text(prefix)
         defaults = self._defaults.get(category, {})
         flat = flat_immutable(defaults)
+        if group._category.pkey_len - len(primary_keys) == 1 and rows:
+            fast = _one_level(rows, len(prefix), defaults, flat, int_keys)
+            if fast is not None:
+                return fast
         out: dict[Any, Any] = {}
         if group._category.pkey_len - len(primary_keys) == 1:
             # One level down (all_guilds, all_members(guild), ...): each key is
@@ -400,6 +475,47 @@ class Config:
         if name not in self.custom_groups:
             raise ValueError(f"Custom group not initialized: {name}")
         return self._lock_for(name, ())
+
+
+_key_of = itemgetter(0)
+_text_of = itemgetter(1)
+
+
+def _one_level(
+    rows: Sequence[Any], start: int, defaults: dict[str, Any], flat: bool, int_keys: bool
+) -> dict[Any, Any] | None:
+    """``{id: document-with-defaults}`` of one-level-down ``(key, text)`` rows, or None.
+
+    The common case (all_members of a guild, all_guilds, ...) with no Python
+    frame per row: ids sliced out of the keys and documents decoded and merged
+    by C ``map``s, then zipped into the dict. None, for the caller's careful loop, whenever a row is
+    unusual: an escaped or non-integer id, a document that is not a dict (or
+    not JSON), nested defaults, or two keys naming the same id.
+    """
+    if defaults and not flat:
+        return None
+    parts = map(itemgetter(slice(start, -1)), map(_key_of, rows))
+    try:
+        if int_keys:
+            # int() refuses an escaped part (it holds \x1e) and a deeper key (\x1f).
+            ids: list[Any] = list(map(int, parts))
+        else:
+            ids = list(parts)
+            joined = "".join(ids)
+            if "\x1e" in joined or "\x1f" in joined:
+                return None
+        decoded = decode_many(list(map(_text_of, rows)))
+        if decoded is None:
+            return None
+        # Each step materialised: a dict built from chained lazy maps took
+        # 10.8 ms for 10,000 rows, from lists 6.6 ms (timeit).
+        docs: list[Any] = decoded
+        if defaults:
+            docs = list(map(operator.or_, repeat(defaults), docs))  # {**defaults, **doc}
+        out = dict(zip(ids, docs, strict=False))
+    except (ValueError, TypeError):
+        return None
+    return out if len(out) == len(rows) else None
 
 
 def _merge_registration(new: dict[str, Any], existing: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ __all__ = [
     "MISSING",
     "copy_json",
     "decode",
+    "decode_many",
     "encode",
     "flat_immutable",
     "get_path",
@@ -24,6 +25,7 @@ __all__ = [
     "merge_owned",
     "nest",
     "normalise",
+    "plain_leaf",
     "remove_path",
     "set_path",
 ]
@@ -43,8 +45,39 @@ class _Missing:
 
 MISSING: Final[Any] = _Missing()
 
-_encoder = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-_encode = _encoder.encode
+
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# The C encoder behind json.JSONEncoder(ensure_ascii=False, allow_nan=False,
+# separators=(",", ":")).encode, built once: JSONEncoder.encode builds a new
+# one on every call through two Python frames (1.44 -> 0.67 us for a
+# three-key document, timeit). No circular-reference table (markers=None): a
+# circular value hits the recursion limit instead, reported as TypeError too.
+_c_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
+if _c_make_encoder is not None:
+    _c_encode: Any = _c_make_encoder(
+        None, _not_json, json.encoder.encode_basestring, None, ":", ",", False, False, False
+    )
+else:  # an interpreter without the C accelerator: the same settings, in Python
+    _py_encoder = json.JSONEncoder(
+        ensure_ascii=False,
+        allow_nan=False,
+        separators=(",", ":"),
+        check_circular=False,
+        default=_not_json,
+    )
+
+    def _c_encode(value: Any, _level: int) -> tuple[str]:
+        return (_py_encoder.encode(value),)
+
+
+def _encode(value: Any) -> str:
+    """The JSON text of ``value``, unchecked (NUL, surrogates): :func:`encode` checks."""
+    return "".join(_c_encode(value, 0))
+
+
 # The C scanner behind json.loads (untyped in typeshed).
 _scan_once: Any = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
@@ -62,6 +95,24 @@ def decode(text: str) -> Any:
         raise ValueError(f"not JSON: {text[:40]!r}") from None
 
 
+def decode_many(texts: list[str]) -> list[Any] | None:
+    """Decode many JSON texts in one scanner call, or None if one is not JSON.
+
+    The texts are decoded as one JSON array (``[t1,t2,...]``): one C call
+    instead of one per text, 3.1 -> 1.7 ms for 10,000 small documents (timeit).
+    A text that is not a complete JSON value fails the parse or changes the
+    count or the end position, and the caller then decodes text by text.
+    """
+    joined = "[" + ",".join(texts) + "]"
+    try:
+        values, end = _scan_once(joined, 0)
+    except (StopIteration, ValueError):
+        return None
+    if end != len(joined) or type(values) is not list or len(values) != len(texts):
+        return None
+    return values
+
+
 #: Leaf types whose JSON round trip is the identity; they skip encode/decode.
 _PLAIN: Final = frozenset({str, int, bool, type(None)})
 
@@ -72,11 +123,13 @@ _NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
 def encode(value: Any) -> str:
     """JSON text for ``value``; ``TypeError`` if it is not JSON-serialisable."""
     try:
-        text = _encode(value)
-    except ValueError as exc:  # NaN / Infinity, or a circular reference
+        text = "".join(_c_encode(value, 0))
+    except (ValueError, TypeError) as exc:  # NaN / Infinity, a non-JSON type or key
         raise TypeError(f"config values must be JSON-serialisable: {exc}") from None
-    except TypeError as exc:
-        raise TypeError(f"config values must be JSON-serialisable: {exc}") from None
+    except RecursionError:
+        raise TypeError(
+            "config values must be JSON-serialisable: circular reference or nested too deep"
+        ) from None
     # PostgreSQL's jsonb cannot hold U+0000; refuse it on every backend alike.
     if "\\u0000" in text and _NUL.search(text):
         raise ValueError("config strings cannot contain NUL (U+0000) characters")
@@ -88,6 +141,32 @@ def encode(value: Any) -> str:
         except UnicodeEncodeError:
             raise ValueError("config strings cannot contain lone surrogates") from None
     return text
+
+
+#: ints up to this size (18 digits) always encode; str() refuses over 4,300.
+_INT_BOUND: Final = 10**18
+
+
+def plain_leaf(value: Any) -> bool:
+    """True for a str, small int, bool or None that :func:`encode` would accept.
+
+    Such a value reads back as itself, so a write can skip encoding it (the
+    document it goes into is encoded anyway). Raises what :func:`encode`
+    raises for a str it refuses; False for anything else (encode it).
+    """
+    kind = type(value)
+    if kind is str:
+        if "\x00" in value:
+            raise ValueError("config strings cannot contain NUL (U+0000) characters")
+        if not value.isascii():
+            try:
+                value.encode()
+            except UnicodeEncodeError:
+                raise ValueError("config strings cannot contain lone surrogates") from None
+        return True
+    if kind is int:
+        return -_INT_BOUND < value < _INT_BOUND  # type: ignore[no-any-return]
+    return kind is bool or value is None
 
 
 def normalise(value: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from typing import TYPE_CHECKING, Any
 
 from plughost.config.documents import MISSING, copy_json, merge_defaults
@@ -11,13 +12,13 @@ from plughost.config.value import Value, ValueContext
 if TYPE_CHECKING:
     from plughost.config.config import Config
 
-__all__ = ["Group"]
+__all__ = ["Group", "add_attribute_names"]
 
 
 class Group(Value):
     """Attribute access gives child ``Group``/``Value`` objects; reads mix in defaults."""
 
-    __slots__ = ("_defaults", "force_registration")
+    __slots__ = ("_children", "_defaults", "force_registration")
 
     def __init__(  # noqa: PLR0917 - built on every config access; positional is cheapest
         self,
@@ -28,10 +29,20 @@ class Group(Value):
         key: str,
         defaults: dict[str, Any],
         force_registration: bool = False,
+        whole: bool | None = None,
     ) -> None:
-        super().__init__(config, category, pkeys, path, key, defaults)
+        # Value.__init__ inlined: a group is built on every config access.
+        self._config = config
+        self._category = category
+        self._pkeys = pkeys
+        self._path = path
+        self._key = key
+        self.default = defaults
+        self._whole = len(pkeys) == category.pkey_len if whole is None else whole
         self._defaults = defaults
         self.force_registration = force_registration
+        #: Children by registered name, when this group is itself kept (Config._groups).
+        self._children: dict[str, Value] | None = None
 
     @property
     def defaults(self) -> dict[str, Any]:
@@ -47,17 +58,48 @@ class Group(Value):
         return self._child(item)
 
     def _child(self, item: str) -> Value:
+        children = self._children
+        if children is not None:
+            known = children.get(item)
+            if known is not None:
+                return known
         default = self._defaults.get(item, MISSING)
         if default is MISSING and self.force_registration:
             raise AttributeError(f"'{item}' is not a valid registered Group or value.")
-        pkeys, path, key = self._address((item,))
+        if self._whole:
+            # Inside one document (nearly every access): the name extends the path.
+            pkeys, path, key, whole = self._pkeys, (*self._path, item), self._key, True
+        else:
+            pkeys, path, key = self._address((item,))
+            whole = None
+        child: Value
         if type(default) is dict:
-            return Group(
-                self._config, self._category, pkeys, path, key, default, self.force_registration
+            child = Group(
+                self._config,
+                self._category,
+                pkeys,
+                path,
+                key,
+                default,
+                self.force_registration,
+                whole,
             )
-        return Value(
-            self._config, self._category, pkeys, path, key, None if default is MISSING else default
-        )
+            if children is not None:
+                child._children = {}  # kept below, so it keeps its own children too
+        else:
+            child = Value(
+                self._config,
+                self._category,
+                pkeys,
+                path,
+                key,
+                None if default is MISSING else default,
+                whole,
+            )
+        # Registered names only: they are few, while get_attr() may see any name.
+        if children is not None and default is not MISSING:
+            children[item] = child
+        return child
 
     def get_attr(self, item: str | int) -> Value:
         """The child named ``item`` (for names known only at run time)."""
@@ -72,9 +114,8 @@ class Group(Value):
 
     # -- reading -------------------------------------------------------------------
 
-    async def _get(self, default: Any = ..., *, fresh: bool = False) -> Any:
+    def _result(self, raw: Any, default: Any) -> Any:
         defaults = self._defaults if default is ... else default
-        raw = await self._raw(fresh=fresh)
         if raw is MISSING:
             return copy_json(defaults)
         if type(raw) is dict and type(defaults) is dict:
@@ -131,3 +172,25 @@ class Group(Value):
         if not isinstance(value, dict):
             raise ValueError("You may only set the value of a group to be a dict.")
         await super().set(value)
+
+
+def add_attribute_names(defaults: dict[str, Any]) -> None:
+    """Let ``group.<name>`` find every registered name in ``defaults`` on the class.
+
+    A name the class does not define reaches ``Group.__getattr__`` only after
+    CPython 3.11 has built and thrown away an ``AttributeError`` (~0.5 us;
+    a whole cached read is ~1.4 us now). A class property running ``self._child(name)``
+    is found at once and does exactly what ``__getattr__`` does, so adding
+    one for any registered name (of any cog) changes nothing but speed. Names
+    the class already has (``set``, ``all``, ...) keep their meaning, as in Red.
+    """
+    for name, value in defaults.items():
+        if name not in _PROPERTY_NAMES and not hasattr(Group, name):
+            setattr(Group, name, property(operator.methodcaller("_child", name)))
+            _PROPERTY_NAMES.add(name)
+        if type(value) is dict:
+            add_attribute_names(value)
+
+
+#: Names given a class property by :func:`add_attribute_names`.
+_PROPERTY_NAMES: set[str] = set()

@@ -13,7 +13,7 @@ import asyncio
 import functools
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from tortoise.backends.sqlite.client import SqliteClient
 
@@ -44,9 +44,11 @@ _SCAN_SUFFIX: Final = (
 
 # A queued operation: (SQL, parameters, cache entry pinned until it commits).
 # None is a barrier: it only waits for everything queued before it.
-_Op = tuple[str, tuple[Any, ...], Entry | None] | None
+_Statement = tuple[str, tuple[Any, ...], Entry | None]
+_Op = _Statement | None
 
 
+_Fetch = Callable[[sqlite3.Connection, str, tuple[Any, ...]], list[Any]]
 _Finish = Callable[[list[_Op], list[asyncio.Future[None]], BaseException | None], None]
 
 
@@ -59,7 +61,11 @@ def _apply_batch(
 ) -> None:
     """Run in aiosqlite's thread: every op of the batch in one transaction, then report."""
     error: BaseException | None = None
-    statements = [op for op in ops if op is not None]
+    # A lone write (writes that do not overlap) skips building the list.
+    statements = cast(
+        "list[_Statement]",
+        ops if len(ops) == 1 and ops[0] is not None else [op for op in ops if op is not None],
+    )
     try:
         if len(statements) == 1:
             # One statement: SQLite's autocommit (Tortoise opens the connection
@@ -80,6 +86,15 @@ def _apply_batch(
     except BaseException as exc:  # reported to every writer of the batch
         error = exc
     loop.call_soon_threadsafe(finish, ops, futures, error)
+
+
+def _select_few(db: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[Any]:
+    """Run in aiosqlite's thread: the rows of a query that returns at most a few.
+
+    What aiosqlite's ``execute_fetchall`` runs; the rows are ``sqlite3.Row``
+    (Tortoise's row factory), cheaper than a cursor of our own for one row.
+    """
+    return db.execute(sql, params).fetchall()
 
 
 def _select(db: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[Any]:
@@ -199,7 +214,9 @@ class _GroupCommit:
         if self._ops:
             self._dispatch()
 
-    def select(self, sql: str, params: tuple[Any, ...]) -> asyncio.Future[list[Any]] | None:
+    def select(
+        self, sql: str, params: tuple[Any, ...], fetch: _Fetch = _select
+    ) -> asyncio.Future[list[Any]] | None:
         """Queue a read on aiosqlite's thread, or None while Tortoise holds the connection.
 
         What ``async with client.acquire_connection()`` plus ``execute_fetchall``
@@ -217,7 +234,7 @@ class _GroupCommit:
             return None
         future: asyncio.Future[list[Any]] = loop.create_future()
         conn = client._connection
-        conn._tx.put_nowait((future, functools.partial(_select, conn._conn, sql, params)))
+        conn._tx.put_nowait((future, functools.partial(fetch, conn._conn, sql, params)))
         return future
 
     async def drain(self) -> None:
@@ -273,6 +290,27 @@ class SQLiteStore(ConfigStore):
             return MISSING, 0
         return decode(rows[0][0]), int(rows[0][1])
 
+    async def _load(self, key: str) -> Any:
+        # ConfigStore._load with _fetch inlined: an uncached read is this one
+        # coroutine and aiosqlite's future, as a raw execute_fetchall is.
+        cache = self.cache
+        ticket = cache.begin(key)
+        try:
+            if self.closed:
+                self.check_open()
+            future = self._writer.select(_SELECT, (key,), _select_few)
+            rows = await (future if future is not None else self._select(_SELECT, (key,)))
+        except BaseException:
+            cache.end(ticket)
+            raise
+        if rows:
+            value = decode(rows[0][0])
+            cache.offer(ticket, value, rows[0][1])
+        else:
+            value = MISSING
+            cache.offer(ticket, value, 0)
+        return value
+
     async def scan_text(self, prefix: str) -> Sequence[Any]:
         self.check_open()
         await self._writer.drain()  # the database must hold every accepted write
@@ -296,8 +334,9 @@ class SQLiteStore(ConfigStore):
                 if entry is not None:
                     return entry
 
-    async def write(self, key: str, path: tuple[str, ...], value: Any, text: str) -> None:
-        self.check_open()
+    async def write(self, key: str, path: tuple[str, ...], value: Any, text: str | None) -> None:
+        if self.closed:
+            self.check_open()
         if path:
             # peek() first: a cached document (nearly every set) skips the
             # _entry() coroutine frame (0-130 ns measured; cheap to keep).
@@ -305,7 +344,10 @@ class SQLiteStore(ConfigStore):
             # In place: readers only ever get copies of cached documents.
             value = set_path(entry.value if entry.value is not MISSING else {}, path, value)
             text = encode(value)
-        version = self._next_version()
+        elif text is None:
+            text = encode(value)
+        self._version += 1  # _next_version(), inlined on the hot path
+        version = self._version
         pinned = self.cache.put(key, value, version)
         await self._writer.submit((_UPSERT, (key, text, version), pinned))
 
@@ -327,6 +369,9 @@ class SQLiteStore(ConfigStore):
         # range delete is queued after them and will remove them on disk.
         for key in self.cache.keys_under(prefix):
             self.cache.put(key, MISSING, self._next_version())
+        # And a read of an uncached key under it, still out, ran before the
+        # range delete: its result must not be cached.
+        self.cache.mark_prefix(prefix)
 
     async def delete_prefix(self, prefix: str) -> None:
         self.check_open()

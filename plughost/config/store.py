@@ -93,8 +93,12 @@ class ConfigStore(abc.ABC):
     # -- writes -------------------------------------------------------------------
 
     @abc.abstractmethod
-    async def write(self, key: str, path: tuple[str, ...], value: Any, text: str) -> None:
-        """Store ``value`` (JSON ``text``) at ``path`` in document ``key``; durable on return."""
+    async def write(self, key: str, path: tuple[str, ...], value: Any, text: str | None) -> None:
+        """Store ``value`` (JSON ``text``) at ``path`` in document ``key``; durable on return.
+
+        ``text`` is None when ``value`` is a plain leaf (``documents.plain_leaf``),
+        already checked: the store encodes it if it needs its text.
+        """
 
     @abc.abstractmethod
     async def delete(self, key: str, path: tuple[str, ...]) -> None:

@@ -16,6 +16,7 @@ from plughost.config.documents import (
     get_path,
     nest,
     normalise,
+    plain_leaf,
 )
 from plughost.config.keys import MAX_KEY_LENGTH, Category, encode_part, parts_under
 from plughost.config.store import ConfigStore, RmwToken
@@ -45,7 +46,7 @@ class Value:
     several documents, and attribute names extend the primary keys instead.
     """
 
-    __slots__ = ("_category", "_config", "_key", "_path", "_pkeys", "default")
+    __slots__ = ("_category", "_config", "_key", "_path", "_pkeys", "_whole", "default")
 
     def __init__(  # noqa: PLR0917 - built on every config access; positional is cheapest
         self,
@@ -55,6 +56,7 @@ class Value:
         path: tuple[str, ...],
         key: str,
         default: Any = None,
+        whole: bool | None = None,
     ) -> None:
         self._config = config
         self._category = category
@@ -63,6 +65,8 @@ class Value:
         self._key = key
         #: The registered default (shared; reads hand out copies).
         self.default = default
+        #: Inside one document (every primary key given), not spanning several.
+        self._whole = len(pkeys) == category.pkey_len if whole is None else whole
 
     def __repr__(self) -> str:
         where = "/".join((self._category.name, *self._pkeys, *self._path))
@@ -72,10 +76,6 @@ class Value:
     def identifiers(self) -> tuple[str, ...]:
         """Primary keys then attribute path, as strings."""
         return self._pkeys + self._path
-
-    @property
-    def _spans_documents(self) -> bool:
-        return len(self._pkeys) < self._category.pkey_len
 
     def _address(self, names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], str]:
         """Primary keys, path and key of the descendant reached through ``names``."""
@@ -103,7 +103,7 @@ class Value:
     async def _raw(self, *, fresh: bool = False) -> Any:
         """The stored value, shared with the cache (never mutate it), or MISSING."""
         store = current_store()
-        if self._spans_documents:
+        if not self._whole:
             rows = await store.scan(self._key)
             if not rows:
                 return MISSING
@@ -120,10 +120,13 @@ class Value:
         return get_path(doc, self._path) if self._path else doc
 
     async def _get(self, default: Any = ..., *, fresh: bool = False) -> Any:
-        raw = await self._raw(fresh=fresh)
+        return self._result(await self._raw(fresh=fresh), default)
+
+    def _result(self, raw: Any, default: Any) -> Any:
+        """What a read returns for the stored ``raw`` (shared): a copy, or the default's."""
         if raw is MISSING:
             return copy_json(self.default if default is ... else default)
-        return copy_json(raw)
+        return raw if type(raw) in _PLAIN else copy_json(raw)
 
     def __call__(self, default: Any = ..., *, acquire_lock: bool = True) -> ValueContext:
         """Read the value (``await``), or edit it in place (``async with``).
@@ -139,19 +142,27 @@ class Value:
 
     async def set(self, value: Any) -> None:
         """Store ``value`` (JSON-serialisable; ``TypeError`` before any write otherwise)."""
-        text = encode(value)
-        obj = value if type(value) in _PLAIN else decode(text)
-        if len(self._pkeys) == self._category.pkey_len:
+        text: str | None
+        if plain_leaf(value):
+            # A str/int/bool/None reads back as itself: nothing to encode yet
+            # (the store encodes the document it goes into).
+            obj, text = value, None
+        else:
+            text = encode(value)
+            obj = decode(text)
+        if self._whole:
             # One document (nearly every set): straight to the store, one
             # coroutine frame less than through _write (0-130 ns measured).
             await current_store().write(self._key, self._path, obj, text)
             return
         await self._write(current_store(), obj, text)
 
-    async def _write(self, store: ConfigStore, obj: Any, text: str) -> None:
-        if not self._spans_documents:
+    async def _write(self, store: ConfigStore, obj: Any, text: str | None) -> None:
+        if self._whole:
             await store.write(self._key, self._path, obj, text)
             return
+        if text is None:
+            text = encode(obj)  # not a dict: _split refuses it below
         depth = self._category.pkey_len - len(self._pkeys)
         docs: list[tuple[str, Any, str]] = []
         self._split(obj, depth, self._key, docs)
@@ -172,7 +183,7 @@ class Value:
     async def clear(self) -> None:
         """Remove the stored value, so that reads return the default again."""
         store = current_store()
-        if self._spans_documents:
+        if not self._whole:
             await store.delete_prefix(self._key)
         else:
             await store.delete(self._key, self._path)
@@ -193,20 +204,29 @@ class ValueContext:
     )
 
     def __init__(self, value: Value, default: Any, acquire_lock: bool) -> None:
+        # Only what a plain read needs: the rest is set by __aenter__.
         self._value = value
         self._default = default
         self._acquire_lock = acquire_lock
-        self._lock: asyncio.Lock | None = None
-        self._store: ConfigStore | None = None
-        self._token: RmwToken | None = None
-        self._raw: Any = None
-        self._original: Any = None
 
     def __await__(self) -> Generator[Any, None, Any]:
-        return self._value._get(self._default).__await__()
+        # A generator, not a coroutine chain: a cached read (nearly every
+        # read) returns without creating a coroutine, and a miss goes
+        # straight to the store's _load, not through _get and _raw.
+        value = self._value
+        if value._whole:
+            store = current_store()
+            entry = store.cache.get(value._key)
+            if entry is not None:
+                doc = entry.value
+            else:
+                doc = yield from store._load(value._key).__await__()
+            return value._result(get_path(doc, value._path) if value._path else doc, self._default)
+        return (yield from value._get(self._default).__await__())
 
     async def __aenter__(self) -> Any:
         value = self._value
+        self._lock: asyncio.Lock | None = None
         if self._acquire_lock:
             self._lock = value.get_lock()
             await self._lock.acquire()
@@ -228,7 +248,9 @@ class ValueContext:
             if self._lock is not None:
                 self._lock.release()
             raise
-        self._store, self._token, self._raw = store, token, raw
+        self._store: ConfigStore = store
+        self._token: RmwToken = token
+        self._raw: Any = raw
         return raw
 
     async def __aexit__(
@@ -239,8 +261,6 @@ class ValueContext:
     ) -> None:
         # As in Red, the block's changes are saved even when it raised.
         store, token = self._store, self._token
-        assert store is not None
-        assert token is not None
         try:
             try:
                 text = encode(self._raw)
