@@ -16,6 +16,7 @@ from plughost._version import __version__
 if TYPE_CHECKING:
     from plughost import checks
     from plughost.bot import Bot
+    from plughost.cluster.cooldowns import SharedCooldown
     from plughost.cogs.cog import Cog
     from plughost.commands.converters import TimeSpan
     from plughost.config import Config, Group, Value
@@ -31,6 +32,7 @@ __all__ = [
     "Group",
     "PermissionRequest",
     "PrivilegeLevel",
+    "SharedCooldown",
     "TimeSpan",
     "Value",
     "__version__",
@@ -46,6 +48,7 @@ _LAZY: Final = {
     "Group": "plughost.config",
     "PermissionRequest": "plughost.permissions.decision",
     "PrivilegeLevel": "plughost.permissions.levels",
+    "SharedCooldown": "plughost.cluster.cooldowns",
     "TimeSpan": "plughost.commands.converters",
     "Value": "plughost.config",
     "hookimpl": "plughost.hookspecs",

@@ -111,6 +111,7 @@ class Bot(interactions.Client):
             self, generate_prefixes=prefixes, prefixed_context=PlughostPrefixedContext
         )
         self.hybrid = hybrid_commands.setup(self, hybrid_context=PlughostHybridContext)
+        self._add_command_hook.append(self.prefixed.prepare_hybrid_subcommand)
         self.tracker: EventTracker | None = EventTracker() if track_events else None
         if self.tracker is not None:
             for name in TRACKED_EVENTS:

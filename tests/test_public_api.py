@@ -17,6 +17,7 @@ EXPECTED = [
     "Group",
     "PermissionRequest",
     "PrivilegeLevel",
+    "SharedCooldown",
     "TimeSpan",
     "Value",
     "__version__",

@@ -69,8 +69,9 @@ def backup(name: str, to: Path | str | None = None) -> Path:
     ``to`` may be a file path or an existing folder (a dated file name is chosen in
     it); by default the archive goes to :func:`backups_dir`. Safe while the bot runs:
     the SQLite database is copied with SQLite's online-backup API, which yields a
-    consistent snapshot. For a PostgreSQL instance only settings and files are
-    archived, and the manifest says so. Returns the archive's path.
+    consistent snapshot. For a PostgreSQL instance, plughost's documents are dumped
+    through the store itself (no external tools) into the archive, and the manifest
+    names the dump. Returns the archive's path.
     """
     instance = load(name)
     target = _destination(instance, None if to is None else Path(to))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -88,9 +89,13 @@ def test_a_new_cog_installs_passes_its_tests_builds_and_checks(
     assert tests.returncode == 0, tests.stdout + tests.stderr
     assert "3 passed" in tests.stdout
 
-    # `python -m build` needs the `build` package (and an index, for its isolated
-    # build environment); pip's wheel builder makes the same wheel offline.
-    (wheel,) = author_venv.build_wheels([project], tmp_path / "wheels")
+    # As an author publishes: `python -m build`, in its isolated build environment
+    # (it fetches hatchling from the package index, as on the author's machine).
+    built = run_in(
+        author_venv, "-m", "build", "--wheel", "-o", str(tmp_path / "wheels"), cwd=project
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    (wheel,) = (tmp_path / "wheels").glob("*.whl")
     assert wheel.name == "plughost_hello-0.1.0-py3-none-any.whl"
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
@@ -110,3 +115,14 @@ def test_a_new_cog_installs_passes_its_tests_builds_and_checks(
     assert f"PASS  plughost range: plughost<1,>=0.1 includes {__version__}" in checked.stdout
     assert "PASS  left behind: nothing" in checked.stdout
     assert checked.stdout.endswith("all checks passed (1 cog)\n")
+    # ... and it answers in the console, which loads every installed cog.
+    console = subprocess.run(
+        [str(fresh.python), "-m", "plughost", "console"],
+        input="!hello\n/hello\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert console.returncode == 0, console.stdout + console.stderr
+    assert console.stdout.count("That is greeting number") == 2, console.stdout

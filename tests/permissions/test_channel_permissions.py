@@ -19,12 +19,29 @@ ADMIN = int(Permissions.ADMINISTRATOR)
 class Role:
     id: int
     permissions: int
+    position: int = 1
+
+
+EVERYONE = Role(GUILD, SEND | VIEW, 0)
+
+
+@dataclass
+class Cache:
+    """The one part of interactions.py's cache the computation reads."""
+
+    role_cache: dict[int, Role]
+
+
+@dataclass
+class Client:
+    cache: Cache
 
 
 @dataclass
 class Guild:
+    id: int = GUILD
     _owner_id: int = OWNER
-    default_role: Role = field(default_factory=lambda: Role(GUILD, SEND | VIEW))
+    _role_ids: frozenset[int] = frozenset({GUILD, MOD_ROLE, MUTED_ROLE})
 
 
 @dataclass
@@ -36,6 +53,10 @@ class Member:
     @property
     def _role_ids(self) -> list[int]:
         return [r.id for r in self.roles]
+
+    @property
+    def _client(self) -> Client:
+        return Client(Cache({r.id: r for r in [EVERYONE, *self.roles]}))
 
 
 @dataclass

@@ -70,7 +70,14 @@ def _dm_ctx(author_id: int, owner_ids: set[int]) -> Any:
     bot = SimpleNamespace(owner_ids=owner_ids, app=SimpleNamespace(team=None))
     author = SimpleNamespace(id=author_id)
     return SimpleNamespace(
-        bot=bot, guild=None, author=author, channel=None, channel_id=5, command=None
+        bot=bot,
+        guild=None,
+        guild_id=None,
+        author=author,
+        author_id=author_id,
+        channel=None,
+        channel_id=5,
+        command=None,
     )
 
 
