@@ -136,7 +136,14 @@ def _parse_shards(
 _USER_ID = click.IntRange(min=1)  # the 64-bit upper bound is checked by Settings
 
 
-@click.group(cls=_PlughostGroup, context_settings=_CONTEXT, invoke_without_command=True)
+# The command is optional (bare `plughost` shows the help); say so in the usage
+# line on every click version (8.5 does by itself, earlier ones do not).
+@click.group(
+    cls=_PlughostGroup,
+    context_settings=_CONTEXT,
+    invoke_without_command=True,
+    subcommand_metavar="[COMMAND] [ARGS]...",
+)
 @click.version_option(
     __version__,
     "--version",

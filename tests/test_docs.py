@@ -231,7 +231,9 @@ def cli_commands() -> dict[str, tuple[str, set[str]]]:
             for name, sub in sorted(command.commands.items()):
                 walk(sub, click.Context(sub, info_name=name, parent=ctx))
 
-    walk(cli, click.Context(cli, info_name="plughost"))
+    # With the group's context settings (-h as well as --help), as a real run has
+    # them: click caches each command's help option from the first context it sees.
+    walk(cli, click.Context(cli, info_name="plughost", **cli.context_settings))
     return found
 
 
