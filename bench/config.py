@@ -354,7 +354,7 @@ async def bench_size(
         single = ops if backend == "sqlite" else ops // 3
         sets = await duel(single, repeat, ours.sets, raw.sets)
         gets = await duel(ops * 10, repeat, ours.gets, None)
-        members = await duel(3, repeat, ours.all_members, raw.scan)
+        members = await duel(10, repeat, ours.all_members, raw.scan)  # ~0.15 s a run
         many = await duel(ops, repeat, ours.concurrent, raw.concurrent)
     async with connect(dsn, cache_size=1), raw_factory() as raw:
         misses = await duel(ops, repeat, Ours(ids).gets, raw.gets)
@@ -430,9 +430,11 @@ async def main() -> None:
     )
     parser.add_argument("--sizes", default="1000,10000,100000", help="documents per run")
     parser.add_argument(
-        "--repeat", type=int, default=7, help="run pairs per figure (best rate, median ratio)"
+        "--repeat", type=int, default=9, help="run pairs per figure (best rate, median ratio)"
     )
-    parser.add_argument("--ops", type=int, default=1200, help="operations per run")
+    parser.add_argument(
+        "--ops", type=int, default=3000, help="operations per run (shorter runs are noisier)"
+    )
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
