@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, final
 
 from plughost.cluster.pg import CONNECTION_ERRORS, open_connection
+from plughost.config.pglisten import ListeningConnection
 
 __all__ = ["CHANNEL", "ClusterEvent", "EventBus"]
 
@@ -83,39 +84,38 @@ class EventBus:
         on_event: Handler,
         on_resubscribed: Callable[[], Awaitable[None]],
     ) -> None:
-        self._dsn = dsn
         self._on_event = on_event
         self._on_resubscribed = on_resubscribed
-        self._conn: Any = None
         self._io = asyncio.Lock()
         self._queue: asyncio.Queue[ClusterEvent | None] = asyncio.Queue()
         self._consumer: asyncio.Task[None] | None = None
-        self._reconnecting: asyncio.Task[None] | None = None
-        self._closing = False
-        #: Times the connection was lost (and events may have been missed).
-        self.losses = 0
+        self._listen = ListeningConnection(
+            connect=lambda: open_connection(dsn, application_name="plughost-cluster-events"),
+            channels={CHANNEL: self._on_notify},
+            retry_on=CONNECTION_ERRORS,
+            log=log,
+            name="cluster: event",
+            task_name="plughost-cluster-events-reconnect",
+            max_delay=5.0,
+            on_reconnected=self._resubscribed,
+        )
+
+    @property
+    def losses(self) -> int:
+        """Times the connection was lost (and events may have been missed)."""
+        return self._listen.losses
 
     @property
     def backend_pid(self) -> int | None:
         """The server process of the listening connection (tests terminate it)."""
-        return None if self._conn is None else int(self._conn.get_server_pid())
+        return self._listen.backend_pid
 
     async def start(self) -> None:
         """Connect and listen; raises when PostgreSQL cannot be reached."""
-        await self._connect()
+        await self._listen.connect()
         self._consumer = asyncio.create_task(self._consume(), name="plughost-cluster-events")
 
-    async def _connect(self) -> None:
-        conn = await open_connection(self._dsn, application_name="plughost-cluster-events")
-        try:
-            await conn.add_listener(CHANNEL, self._on_notify)
-        except BaseException:
-            await conn.close()
-            raise
-        conn.add_termination_listener(self._on_lost)
-        self._conn = conn
-
-    def _on_notify(self, conn: Any, pid: int, channel: str, payload: str) -> None:
+    def _on_notify(self, payload: str) -> None:
         try:
             event = ClusterEvent.decode(payload)
         except ValueError:
@@ -130,33 +130,12 @@ class EventBus:
             except Exception:
                 log.exception("applying cluster event %s failed", event.describe())
 
-    def _on_lost(self, conn: Any) -> None:
-        if conn is not self._conn:
-            return
-        self._conn = None
-        self.losses += 1
-        if not self._closing:
-            log.warning("cluster: lost the event connection; reconnecting")
-            self._reconnecting = asyncio.get_running_loop().create_task(
-                self._reconnect(), name="plughost-cluster-events-reconnect"
-            )
-
-    async def _reconnect(self) -> None:
-        delay = 0.05
-        while not self._closing:
-            try:
-                await self._connect()
-            except CONNECTION_ERRORS as exc:
-                log.warning("cluster: event reconnect failed (%s); retrying in %.2fs", exc, delay)
-                await asyncio.sleep(delay)  # back-off between reconnect attempts
-                delay = min(delay * 2, 5.0)
-                continue
-            log.info("cluster: event connection back; re-reading shared state")
-            try:
-                await self._on_resubscribed()
-            except Exception:
-                log.exception("cluster: re-reading shared state after a reconnect failed")
-            return
+    async def _resubscribed(self) -> None:
+        log.info("cluster: event connection back; re-reading shared state")
+        try:
+            await self._on_resubscribed()
+        except Exception:
+            log.exception("cluster: re-reading shared state after a reconnect failed")
 
     async def publish(self, event: ClusterEvent) -> bool:
         """Send ``event`` to every process (this one included); False if it could not be sent.
@@ -168,7 +147,7 @@ class EventBus:
         if len(payload.encode()) > _MAX_PAYLOAD:
             log.error("cluster event too large to send: %s", event.describe()[:200])
             return False
-        conn = self._conn
+        conn = self._listen.connection
         if conn is None:
             log.warning("cluster: not connected; event not sent: %s", event.describe())
             return False
@@ -181,16 +160,10 @@ class EventBus:
         return True
 
     async def close(self) -> None:
-        self._closing = True
-        if self._reconnecting is not None:
-            self._reconnecting.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reconnecting
+        await self._listen.stop_reconnecting()
         if self._consumer is not None:
             self._queue.put_nowait(None)
             with contextlib.suppress(asyncio.CancelledError):
                 await self._consumer
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            with contextlib.suppress(*CONNECTION_ERRORS):
-                await conn.close()
+        with contextlib.suppress(*CONNECTION_ERRORS):
+            await self._listen.close()

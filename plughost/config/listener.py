@@ -31,6 +31,7 @@ from typing import Any, Final
 import asyncpg  # type: ignore[import-untyped]
 
 from plughost.config.cache import DocumentCache
+from plughost.config.pglisten import ListeningConnection
 
 __all__ = ["CHANNEL", "UNLOCK_CHANNEL", "NotificationListener", "lock_id"]
 
@@ -52,44 +53,47 @@ class NotificationListener:
     """The per-process LISTEN connection; see the module docstring."""
 
     def __init__(self, dsn: str, cache: DocumentCache) -> None:
-        self._dsn = dsn
         self._cache = cache
-        self._conn: Any = None
         self._io = asyncio.Lock()
         self._up = asyncio.Event()
         self._waiters: dict[int, list[asyncio.Future[None]]] = {}
-        self._reconnecting: asyncio.Task[None] | None = None
-        self._closing = False
+        self._listen = ListeningConnection(
+            connect=lambda: asyncpg.connect(dsn),
+            channels={CHANNEL: self._on_change, UNLOCK_CHANNEL: self._on_unlock},
+            retry_on=(OSError, asyncpg.PostgresError, asyncpg.InterfaceError),
+            log=log,
+            name="config: listener",
+            task_name="plughost-config-listener-reconnect",
+            max_delay=2.0,
+            on_connected=self._on_connected,
+            on_lost=self._on_lost,
+            on_reconnected=self._on_reconnected,
+        )
         #: Changes whenever the connection (and every lock it held) is lost.
         self.generation = 0
-        self.losses = 0
+
+    @property
+    def losses(self) -> int:
+        """Times the listening connection was lost."""
+        return self._listen.losses
 
     @property
     def connected(self) -> bool:
-        return self._conn is not None
+        return self._listen.connection is not None
 
     @property
     def backend_pid(self) -> int | None:
         """The server process id of the listening connection (for tests and logs)."""
-        return None if self._conn is None else int(self._conn.get_server_pid())
+        return self._listen.backend_pid
 
     async def start(self) -> None:
-        await self._connect()
+        await self._listen.connect()
 
     async def wait_connected(self) -> None:
         """Return once the listener is connected (and the cache is on)."""
         await self._connection()
 
-    async def _connect(self) -> None:
-        conn = await asyncpg.connect(self._dsn)
-        try:
-            await conn.add_listener(CHANNEL, self._on_change)
-            await conn.add_listener(UNLOCK_CHANNEL, self._on_unlock)
-        except BaseException:
-            await conn.close()
-            raise
-        conn.add_termination_listener(self._on_lost)
-        self._conn = conn
+    def _on_connected(self) -> None:
         self.generation += 1
         # Whatever changed while nobody listened is unknown: start from empty.
         self._cache.clear()
@@ -97,14 +101,14 @@ class NotificationListener:
         self._up.set()
         self._wake_all()
 
-    def _on_change(self, conn: Any, pid: int, channel: str, payload: str) -> None:
+    def _on_change(self, payload: str) -> None:
         if payload.startswith("p:"):
             self._cache.invalidate_prefix(payload[2:])
             return
         version, _, key = payload.partition(":")
         self._cache.invalidate(key, int(version))
 
-    def _on_unlock(self, conn: Any, pid: int, channel: str, payload: str) -> None:
+    def _on_unlock(self, payload: str) -> None:
         for waiter in self._waiters.get(int(payload), ()):
             if not waiter.done():
                 waiter.set_result(None)
@@ -115,41 +119,22 @@ class NotificationListener:
                 if not waiter.done():
                     waiter.set_result(None)
 
-    def _on_lost(self, conn: Any) -> None:
-        if conn is not self._conn:
-            return
-        self._conn = None
+    def _on_lost(self) -> None:
         self._up.clear()
         self._cache.enabled = False
         self._cache.clear()
         self.generation += 1
-        self.losses += 1
         self._wake_all()
-        if not self._closing:
-            log.warning("config: lost the PostgreSQL listener connection; reconnecting")
-            self._reconnecting = asyncio.get_running_loop().create_task(
-                self._reconnect(), name="plughost-config-listener-reconnect"
-            )
 
-    async def _reconnect(self) -> None:
-        delay = 0.05
-        while not self._closing:
-            try:
-                await self._connect()
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-                log.warning("config: listener reconnect failed (%s); retrying in %.2fs", exc, delay)
-                await asyncio.sleep(delay)  # back-off between reconnect attempts
-                delay = min(delay * 2, 2.0)
-            else:
-                log.info("config: listener reconnected; cache flushed")
-                return
+    async def _on_reconnected(self) -> None:
+        log.info("config: listener reconnected; cache flushed")
 
     async def _connection(self) -> Any:
-        while self._conn is None:
-            if self._closing:
+        while (conn := self._listen.connection) is None:
+            if self._listen.closing:
                 raise RuntimeError("the config store is closed")
             await self._up.wait()
-        return self._conn
+        return conn
 
     async def lock(self, lockid: int) -> int:
         """Take the advisory lock ``lockid``; returns the generation it belongs to."""
@@ -178,7 +163,7 @@ class NotificationListener:
                     self._waiters.pop(lockid, None)
 
     async def unlock(self, lockid: int, generation: int) -> None:
-        conn = self._conn
+        conn = self._listen.connection
         if conn is None or generation != self.generation:
             return  # the session that held it is gone, and the lock with it
         with contextlib.suppress(OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError):
@@ -190,12 +175,7 @@ class NotificationListener:
                 )
 
     async def close(self) -> None:
-        self._closing = True
-        if self._reconnecting is not None:
-            self._reconnecting.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reconnecting
-        conn, self._conn = self._conn, None
-        self._up.set()  # release anyone waiting for a connection; they see _closing
-        if conn is not None:
-            await conn.close()
+        try:
+            await self._listen.close()
+        finally:
+            self._up.set()  # release anyone waiting for a connection; they see it closing
