@@ -84,6 +84,9 @@ async def _apply(event: ClusterEvent, bot: Any) -> None:
     elif kind == "cog.reloaded":
         importlib.invalidate_caches()
         await (manager.reload(name) if name in manager.loaded else manager.load(name))
+        if (generation := data.get("generation")) is not None:
+            # So that the next resync does not reload it a second time.
+            manager.applied_reload(name, int(generation))
     else:  # cog.enabled / cog.disabled
         await manager.set_enabled(name, int(data["guild_id"]), kind == "cog.enabled")
 
@@ -91,9 +94,9 @@ async def _apply(event: ClusterEvent, bot: Any) -> None:
 async def resync(bots: Sequence[Any]) -> None:
     """Re-read the shared state after events may have been missed (a lost connection).
 
-    Permissions and per-guild enablement are read again, and the loaded set is
-    brought in line with the stored one. A reload missed meanwhile is not
-    detected: run ``cog reload`` again.
+    Permissions and per-guild enablement are read again, the loaded set is
+    brought in line with the stored one, and a cog reloaded elsewhere meanwhile
+    (its stored reload generation is newer than this process's) is reloaded.
     """
     _flush_config_cache()
     for bot in bots:

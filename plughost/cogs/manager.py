@@ -13,13 +13,17 @@ attached. On any failure before that step the old modules are put back in
 ``sys.modules`` and the old instance is untouched.
 
 The loaded set and per-guild choices are kept in the instance's core Config
-(global scope), which shard processes on PostgreSQL share.
+(global scope), which shard processes on PostgreSQL share. So is each cog's
+reload generation: a reload counts one more, and a process that missed the
+reload's cluster event sees in :meth:`CogManager.refresh_from_store` that its
+code is older than the store says, and reloads it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import os
 import sys
@@ -99,6 +103,8 @@ class CogManager:
         self.infos: dict[str, CogInfo] = {}
         self.failures: dict[str, LoadFailure] = {}
         self.catalog: CogCatalog | None = None
+        #: The reload generation of each loaded cog's code here (see ``refresh_from_store``).
+        self.generations: dict[str, int] = {}
         self._lock = asyncio.Lock()
 
     # -- queries ----------------------------------------------------------------------
@@ -121,6 +127,7 @@ class CogManager:
         """
         stored = await self._read("loaded", None)
         await self._restore_enablement()
+        reloads = await self._stored_generations()
         catalog = self.rescan()
         wanted = [n for n, i in catalog.available.items() if i.distribution == BUILTIN_DISTRIBUTION]
         if self.load_all:
@@ -137,6 +144,7 @@ class CogManager:
         # Announced once all are in, so that every observer hears of every cog
         # loaded at startup, whatever the load order.
         for name in list(self.loaded):
+            self.generations[name] = reloads.get(name, 0)
             await self.hooks.call("cog_loaded", name=name)
 
     async def first_sync(self) -> None:
@@ -164,6 +172,7 @@ class CogManager:
             if name in self.loaded:
                 raise CogError(f"the cog {name!r} is already loaded")
             cog = await self._load(name, catalog=self.rescan())
+            self.generations[name] = (await self._stored_generations()).get(name, 0)
         await announce("cog.loaded", {"name": name}, self.bot)
         return cog
 
@@ -175,6 +184,7 @@ class CogManager:
             if self.is_builtin(name):
                 raise CogError(f"the cog {name!r} is built in and cannot be unloaded")
             await self._unload(cog)
+            self.generations.pop(name, None)
             await self._persist_loaded()
             await self._sync()
         await self.hooks.call("cog_unloaded", name=name)
@@ -205,9 +215,18 @@ class CogManager:
             self.failures.pop(name, None)
             self.sync.place(new)
             await self._sync()
+            if not is_remote():  # a remote reload's generation comes with its event
+                self.generations[name] = await self._count_reload(name)
         await self.hooks.call("cog_loaded", name=name)
-        await announce("cog.reloaded", {"name": name}, self.bot)
+        await announce(
+            "cog.reloaded", {"name": name, "generation": self.generations.get(name, 0)}, self.bot
+        )
         return new
+
+    def applied_reload(self, name: str, generation: int) -> None:
+        """Record that this process's code of ``name`` is that of reload ``generation``."""
+        if name in self.loaded:
+            self.generations[name] = max(generation, self.generations.get(name, 0))
 
     async def _load(
         self, name: str, *, catalog: CogCatalog, sync: bool = True, persist: bool = True
@@ -393,7 +412,7 @@ class CogManager:
 
     def _config(self) -> Any:
         conf = Config.get_conf(None, identifier=_CONFIG_ID, cog_name=_CONFIG_NAME)
-        conf.register_global(loaded=None, enabled={}, synced_guilds=[])
+        conf.register_global(loaded=None, enabled={}, synced_guilds=[], reloads={})
         return conf
 
     async def _guarded(self, action: Callable[[], Awaitable[Any]], default: Any) -> Any:
@@ -415,7 +434,12 @@ class CogManager:
         self.enablement.restore(stored or {})
 
     async def refresh_from_store(self) -> None:
-        """Catch up with the loaded set and enablement other processes stored (cluster resync)."""
+        """Catch up with what other processes stored (cluster resync).
+
+        The loaded set and enablement are read again, and a loaded cog whose
+        stored reload generation is newer than the code running here (a reload
+        whose event was missed) is reloaded.
+        """
         await self._restore_enablement()
         stored = set(await self._read("loaded", None) or ())
         for name in sorted(stored - set(self.loaded)):
@@ -424,6 +448,17 @@ class CogManager:
         for name in sorted(n for n in self.loaded if n not in stored and not self.is_builtin(n)):
             with contextlib.suppress(CogError):
                 await self.unload(name)
+        reloads = await self._stored_generations()
+        behind = [n for n in self.loaded if reloads.get(n, 0) > self.generations.get(n, 0)]
+        for name in sorted(behind):
+            log.info("cog %r was reloaded elsewhere meanwhile; reloading it here", name)
+            importlib.invalidate_caches()
+            try:
+                await self.reload(name)
+            except CogError as exc:  # the old code keeps serving; the next resync retries
+                log.warning("catching up the reload of cog %r failed: %s", name, exc)
+                continue
+            self.applied_reload(name, reloads[name])
         async with self._lock:
             for cog in self.loaded.values():
                 self.sync.place(cog)
@@ -439,6 +474,16 @@ class CogManager:
             return
         names = sorted(n for n in self.loaded if not self.is_builtin(n))
         await self._write_raw(("loaded",), names)
+
+    async def _stored_generations(self) -> dict[str, int]:
+        stored = await self._read("reloads", {}) or {}
+        return {str(name): int(n) for name, n in stored.items()}
+
+    async def _count_reload(self, name: str) -> int:
+        """Store one more reload of ``name`` (before it is announced); its new generation."""
+        generation = (await self._stored_generations()).get(name, 0) + 1
+        await self._write_raw(("reloads", name), generation)
+        return generation
 
     async def _persist_synced(self) -> None:
         known = set(await self._read("synced_guilds", []) or [])

@@ -191,3 +191,90 @@ async def test_a_lost_event_connection_resyncs_from_the_store(
                 )
                 assert replies[0].content == f"hello from shard {shard}"
             assert [await stop(p) for p in (first, second)] == [0, 0]
+
+
+async def test_a_reload_missed_while_disconnected_is_caught_up(
+    home: Path, pg_dsn: str, cog_path: Path
+) -> None:
+    instance = create("catchup", backend="postgres", dsn=pg_dsn, prefix="!", owners=(), token=None)
+    async with FakeDiscord(shard_count=TOTAL_SHARDS) as discord:
+        guilds = guilds_on_every_shard(discord)
+        env = env_for(home, discord, cog_path)
+        base = ["run", "catchup", "--total-shards", str(TOTAL_SHARDS)]
+        base += ["--discord-url", discord.api_base]
+
+        async def say(text: str, shard: int, author: str = "alice") -> str:
+            guild = guilds[shard]
+            channel = discord.channel_named("general", guild)
+            member = discord.member(author, guild=guild)
+            replies = await discord.send(
+                text, author=member, channel=channel, timeout=READY_TIMEOUT
+            )
+            return str(replies[0].content)
+
+        async with (
+            plughost_process([*base, "--shards", "0-1"], env) as first,
+            plughost_process([*base, "--shards", "2-3"], env) as second,
+        ):
+            for shard in range(TOTAL_SHARDS):
+                await discord.emulator.wait_ready(shard, timeout=READY_TIMEOUT)
+            await wait_status(pg_dsn, lambda r: len(alive(r)) == 2, what="two processes")
+            assert "clustertest" in await say("!cog load clustertest", 0, "owner")
+            await wait_status(
+                pg_dsn,
+                lambda r: all("cog.loaded name=clustertest" in s.row.last_event for s in r),
+                what="every process loaded the cog",
+            )
+            assert await say("!hello", 2) == "hello from shard 2"
+
+            # The second process is frozen while its event connection is cut, so it
+            # cannot reconnect before the reload is announced: it misses the event.
+            second.send_signal(signal.SIGSTOP)
+            try:
+                admin = await asyncpg.connect(pg_dsn)
+                try:
+                    ended = await admin.fetchval(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        "WHERE application_name = 'plughost-cluster-events' "
+                        "AND datname = current_database()"
+                    )
+                finally:
+                    await admin.close()
+                assert ended == 2
+                await wait_status(
+                    pg_dsn,
+                    lambda r: any(
+                        s.row.pid == first.pid and s.row.last_event.startswith("resync") for s in r
+                    ),
+                    what="the first process listening again",
+                )
+                module = cog_path / "phtest_cluster" / "__init__.py"
+                code = module.read_text()
+                module.write_text(code.replace("hello from shard", "hello again from shard"))
+                assert await say("!cog reload clustertest", 0, "owner") == "Reloaded clustertest."
+                await wait_status(
+                    pg_dsn,
+                    lambda r: any(
+                        s.row.pid == first.pid
+                        and s.row.last_event == "cog.reloaded generation=1 name=clustertest"
+                        for s in r
+                    ),
+                    what="the first process's other shard applied the reload",
+                )
+                assert await say("!hello", 1) == "hello again from shard 1"
+            finally:
+                second.send_signal(signal.SIGCONT)
+            # Back, it reconnects, re-reads the store and finds a newer generation.
+            await wait_status(
+                pg_dsn,
+                lambda r: any(
+                    s.row.pid == second.pid and s.row.last_event.startswith("resync") for s in r
+                ),
+                what="the second process resynced",
+            )
+            for shard in (2, 3):
+                assert await say("!hello", shard) == f"hello again from shard {shard}"
+            assert [await stop(p) for p in (first, second)] == [0, 0]
+    # Caught up once by each of the second process's two shards, by nobody else.
+    log = (instance.path / "logs" / "plughost.log").read_text()
+    assert log.count("cog 'clustertest' was reloaded elsewhere meanwhile") == 2, log

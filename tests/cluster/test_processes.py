@@ -128,7 +128,9 @@ async def test_processes_serve_their_shards_and_share_changes(
             assert "clustertest" in await _say(discord, "!cog reload clustertest", guilds[3])
             await wait_status(
                 pg_dsn,
-                lambda r: all("cog.reloaded name=clustertest" in s.row.last_event for s in r),
+                lambda r: all(
+                    "cog.reloaded generation=1 name=clustertest" in s.row.last_event for s in r
+                ),
                 what="every process applied the reload",
             )
             assert (await _say(discord, "!hello", guilds[1], "alice")) == "hello from shard 1"
