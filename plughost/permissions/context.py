@@ -250,7 +250,11 @@ def _request(
         named = getattr(getattr(command, "extension", None), "__cog_name__", None)
         cog_name = named if isinstance(named, str) else None
     requirement = requirement_of(command) if command is not None else None
-    if guild_id is None or client is None:
+    guild = None
+    if guild_id is not None and client is not None:
+        guild = client.cache.guild_cache.get(guild_id)
+    # A DM, no client, or a guild the cache does not know: ids only.
+    if guild is None or guild_id is None or client is None:
         return PermissionRequest(
             kind=kind,
             invoker_id=author_id,
@@ -261,17 +265,6 @@ def _request(
             requirement=requirement,
         )
     cache = client.cache
-    guild = cache.guild_cache.get(guild_id)
-    if guild is None:
-        return PermissionRequest(
-            kind=kind,
-            invoker_id=author_id,
-            guild_id=guild_id,
-            channel_id=channel_id,
-            cog_name=cog_name,
-            command_name=command_name_of(command),
-            requirement=requirement,
-        )
     channel = cache.channel_cache.get(channel_id) if channel_id is not None else None
     if member is None and author_id != NO_AUTHOR:
         member = cache.member_cache.get((guild_id, author_id))
