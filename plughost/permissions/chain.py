@@ -311,7 +311,9 @@ def context_denial(request: PermissionRequest) -> Decision | None:
         and not has_permissions(held, need.bot_permissions)
     ):
         missing = need.bot_permissions & ~held
-        return Decision.deny(f"I need the {', '.join(_names(missing))} permission here.")
+        names = _names(missing)
+        noun = "permission" if len(names) == 1 else "permissions"
+        return Decision.deny(f"I need the {_listed(names)} {noun} here.")
     return None
 
 
@@ -342,5 +344,14 @@ _LEVEL_NAMES: Final = {
 def _level_reason(level: PrivilegeLevel, alternatives: int) -> str:
     reason = f"Only {_LEVEL_NAMES[level]} can use this command"
     if alternatives:
-        reason += f" (or a member with {', '.join(_names(alternatives))})"
+        names = _names(alternatives)
+        noun = "permission" if len(names) == 1 else "permissions"
+        reason += f" (or a member with the {_listed(names)} {noun})"
     return reason + "."
+
+
+def _listed(names: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"

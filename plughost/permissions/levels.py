@@ -44,13 +44,14 @@ MOD_PERMISSIONS: Final = KICK_MEMBERS | BAN_MEMBERS | MANAGE_MESSAGES | MODERATE
 """Any one of these in the member's guild permissions makes them (at least) MOD:
 each lets a member remove people or content, which is what a moderator does."""
 
+#: Names as Discord's own settings show them to members (not the API's names).
 _NAMES: Final = {
-    KICK_MEMBERS: "kick_members",
-    BAN_MEMBERS: "ban_members",
-    ADMINISTRATOR: "administrator",
-    MANAGE_GUILD: "manage_guild",
-    MANAGE_MESSAGES: "manage_messages",
-    MODERATE_MEMBERS: "moderate_members",
+    KICK_MEMBERS: "Kick Members",
+    BAN_MEMBERS: "Ban Members",
+    ADMINISTRATOR: "Administrator",
+    MANAGE_GUILD: "Manage Server",
+    MANAGE_MESSAGES: "Manage Messages",
+    MODERATE_MEMBERS: "Timeout Members",
 }
 
 
@@ -117,7 +118,8 @@ def member_level(
 
 
 def permission_names(bits: int) -> list[str]:
-    """Readable names of the bits in ``bits`` (``manage_guild``), for denial reasons."""
+    """The names members see in Discord of the bits in ``bits`` ("Manage Server"),
+    for denial reasons."""
     names: list[str] = []
     index = 0
     while bits >> index:
@@ -137,4 +139,5 @@ def _interactions_name(bit: int) -> str:
         name = interactions.Permissions(bit).name
     except (ImportError, ValueError):
         name = None
-    return name.lower() if name else f"permission bit {bit.bit_length() - 1}"
+    # interactions.py's names are the API's (SEND_MESSAGES): "Send Messages".
+    return name.replace("_", " ").title() if name else f"permission bit {bit.bit_length() - 1}"

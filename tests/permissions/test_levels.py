@@ -62,7 +62,7 @@ async def test_alternative_permissions_open_an_admin_command(chain: PermissionCh
         request(requirement=need, channel_permissions=levels.MANAGE_MESSAGES)
     )
     assert not refused.allowed
-    assert "manage_messages" in refused.reason
+    assert "Manage Messages" in refused.reason
     assert allowed.allowed
 
 
@@ -76,3 +76,14 @@ def test_configured_roles_are_per_guild() -> None:
     )
     assert here is PrivilegeLevel.ADMIN
     assert elsewhere is PrivilegeLevel.NONE
+
+
+def test_permission_names_are_the_ones_members_see() -> None:
+    from plughost.permissions.levels import MANAGE_GUILD, MODERATE_MEMBERS, permission_names
+
+    send_messages = 1 << 11
+    assert permission_names(MANAGE_GUILD | MODERATE_MEMBERS | send_messages) == [
+        "Manage Server",  # bit 5
+        "Send Messages",  # bit 11: interactions.py's name, as members see it
+        "Timeout Members",  # bit 40
+    ]

@@ -101,5 +101,5 @@ async def test_missing_bot_permissions_deny_with_their_names(state: PermissionSt
     need = Requirement(bot_permissions=1 << 13)
     decision = await chain.decide(request(requirement=need, bot_permissions=1 << 11))
     assert not decision.allowed
-    assert "manage_messages" in decision.reason
+    assert "Manage Messages" in decision.reason
     assert (await chain.decide(request(requirement=need, bot_permissions=1 << 3))).allowed  # admin

@@ -119,7 +119,8 @@ async def test_members_without_rights_are_refused_with_the_chains_reason(
     alice, bob = fake_discord.member("alice"), fake_discord.member("bob")
     replies = await fake_discord.send(f"!bank grant {alice.mention} 1000", author=alice)
     assert replies[0].content == (
-        "Only an administrator can use this command (or a member with manage_guild)."
+        "Only an administrator can use this command"
+        " (or a member with the Manage Server permission)."
     )
     response = await fake_discord.slash("bank set", author=bob, member=bob, amount=5)
     assert response.ephemeral

@@ -9,12 +9,12 @@ async def test_members_without_rights_get_the_chains_reason(bot, fake_discord, m
     alice, bob = fake_discord.member("alice"), fake_discord.member("bob")
     replies = await fake_discord.send(f"!kick {bob.mention}", author=alice)
     assert replies[0].content == (
-        "Only a moderator can use this command (or a member with kick_members)."
+        "Only a moderator can use this command (or a member with the Kick Members permission)."
     )
     response = await fake_discord.slash("ban", author=alice, user=bob)
     assert response.ephemeral
     assert response.content == (
-        "Only a moderator can use this command (or a member with ban_members)."
+        "Only a moderator can use this command (or a member with the Ban Members permission)."
     )
     replies = await fake_discord.send(f"!warn {bob.mention} hi", author=alice)
     assert replies[0].content == "Only a moderator can use this command."
@@ -39,8 +39,7 @@ async def test_the_bot_must_hold_the_permission(bot, fake_discord, moderation):
     fake_discord.state.changes.notify()
     bob = fake_discord.member("bob")
     replies = await fake_discord.send(f"!kick {bob.mention}", author=fake_discord.owner)
-    assert replies[0].content.startswith("I need the ")
-    assert "kick" in replies[0].content.lower()
+    assert replies[0].content == "I need the Kick Members permission here."
     assert (fake_discord.guild.id, bob.id) in fake_discord.state.members
 
 
