@@ -141,9 +141,15 @@ def request_for_event(
     """The request a cog's listener makes to receive ``event`` of guild ``guild_id``.
 
     The invoker is whoever caused the event (see :func:`event_author_and_channel`),
-    or :data:`NO_AUTHOR`; the channel is where it happened, if anywhere.
+    or :data:`NO_AUTHOR`; the channel is where it happened, if anywhere. Events
+    the bot itself caused (its own messages) count as caused by nobody: the
+    lists decide who may use the bot, and an allowlist must not hide the bot's
+    own messages from cogs (a mod-log still sees them deleted).
     """
     author_id, channel_id = event_author_and_channel(event)
+    user = getattr(client, "_user", None)
+    if user and author_id == int(user.id):  # MISSING (falsy) before login
+        author_id = NO_AUTHOR
     return _request(
         client,
         author_id,

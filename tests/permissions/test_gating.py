@@ -33,11 +33,17 @@ class Ears(Cog):
         self.deaf_to: set[int] = set()
         self.roles_seen: list[str] = []
         self.role_seen = asyncio.Event()
+        self.bot = bot
+        self.own: list[str] = []  # the bot's own messages this listener heard
+        self.own_seen = asyncio.Event()
 
     @interactions.listen("message_create")
     async def on_message(self, event: interactions.events.MessageCreate) -> None:
         text = event.message.content
-        if text.startswith("hear "):
+        if event.message.author.id == self.bot.user.id:
+            self.own.append(text)
+            self.own_seen.set()
+        elif text.startswith("hear "):
             await event.message.channel.send(f"heard {text[5:]}")
 
     @interactions.listen("role_create")
@@ -195,6 +201,9 @@ async def test_the_lists_keep_out_authors_not_events(
     fake_discord.add_role("Fresh")
     await asyncio.wait_for(ears.role_seen.wait(), 5.0)
     assert ears.roles_seen == ["Fresh"]
+    # The bot's own reply is not refused by an allowlist that does not name the bot.
+    await asyncio.wait_for(ears.own_seen.wait(), 5.0)
+    assert ears.own == ["heard me"]
 
 
 async def test_chain_decides_authorless_listener_events(
