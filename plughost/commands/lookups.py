@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, Final, TypeVar
 
 import interactions
@@ -108,17 +108,21 @@ def _user_names(user: Any) -> tuple[str | None, ...]:
     return (user.username, user.global_name, user.tag)
 
 
+async def _by_id(fetch: Callable[[int], Awaitable[Any]], snowflake: int) -> Any:
+    """``fetch(snowflake)`` (interactions.py's ``fetch_*`` read the cache first, then
+    ask Discord, None when Discord does not know it); None when Discord refuses too."""
+    try:
+        return await fetch(snowflake)
+    except HTTPException:
+        return None
+
+
 async def find_member(ctx: Any, text: str) -> interactions.Member:
     """The member of this server that ``text`` names; ``BadArgument`` otherwise."""
     guild = _guild(ctx, "member")
     text = text.strip()
     if (member_id := _snowflake(text, _USER_MENTION)) is not None:
-        member = guild.get_member(member_id)
-        if member is None:
-            try:
-                member = await guild.fetch_member(member_id)
-            except HTTPException:
-                member = None
+        member = await _by_id(guild.fetch_member, member_id)
         if member is None:
             raise BadArgument(f"no member of this server has the id {member_id}")
         return member  # type: ignore[no-any-return]
@@ -139,12 +143,7 @@ async def find_user(ctx: Any, text: str) -> interactions.User:
     text = text.strip()
     bot = ctx.bot
     if (user_id := _snowflake(text, _USER_MENTION)) is not None:
-        user = bot.get_user(user_id)
-        if user is None:
-            try:
-                user = await bot.fetch_user(user_id)
-            except HTTPException:
-                user = None
+        user = await _by_id(bot.fetch_user, user_id)
         if user is None:
             raise BadArgument(f"no user has the id {user_id}")
         return user  # type: ignore[no-any-return]
