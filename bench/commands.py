@@ -33,12 +33,12 @@ from pathlib import Path
 
 from interactions.ext.hybrid_commands import HybridContext
 
-from plughost.bot import Bot
+from plughost.bot import LOCAL_REQUESTS_PER_SECOND, Bot
 from plughost.cogs import discovery
 from plughost.config import connect
 from plughost.context import PlughostHybridContext
 from plughost.testing.emulator import FakeDiscord
-from plughost.testing.running import EMULATOR_REQUESTS_PER_SECOND, running_bot
+from plughost.testing.running import running_bot
 
 UPSTREAM_REQUESTS_PER_SECOND = 45
 
@@ -62,7 +62,7 @@ def before(bot: Bot) -> Iterator[None]:
     try:
         yield
     finally:
-        lock.max_requests = EMULATOR_REQUESTS_PER_SECOND
+        lock.max_requests = LOCAL_REQUESTS_PER_SECOND
         lock.reset_calls()
         PlughostHybridContext.from_prefixed_context = ours  # type: ignore[method-assign]
         discovery.scan = real_scan

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import logging
 import signal
 import sys
 from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Final
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING
 
 from plughost.logs import configure_logging
 
@@ -28,10 +26,6 @@ if TYPE_CHECKING:
 __all__ = ["StoreUnavailable", "open_store", "run_bot", "serve"]
 
 log = logging.getLogger("plughost.runner")
-
-#: The client-side request rate against a local emulator (``--discord-url`` on
-#: this machine); against Discord, interactions.py keeps Discord's 45 a second.
-LOCAL_REQUESTS_PER_SECOND: Final = 100_000
 
 
 class StoreUnavailable(Exception):
@@ -107,12 +101,6 @@ async def serve(
                 )
                 for shard in shard_ids
             ]
-            if api_url is not None and _is_loopback(api_url):
-                # interactions.py throttles itself to Discord's 45 requests a second;
-                # a local emulator has no such limit (and the throttle would cap
-                # every shard at ~45 replies a second in tests and benchmarks).
-                for bot in bots:
-                    bot.http.global_lock.max_requests = LOCAL_REQUESTS_PER_SECOND
             # PostgreSQL: events, leader election and heartbeats with the other processes.
             async with coordinate(instance.dsn, bots, total_shards=total_shards):
                 return await _run_until_stopped(bots, token, stop)
@@ -122,17 +110,6 @@ async def serve(
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
-
-
-def _is_loopback(url: str) -> bool:
-    """Whether ``url`` names this machine (a local emulator), never Discord."""
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 async def _run_until_stopped(bots: list[Bot], token: str, stop: asyncio.Event) -> int:

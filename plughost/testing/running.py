@@ -12,10 +12,8 @@ from plughost.bot import Bot, use_discord_api
 if TYPE_CHECKING:
     from plughost.testing.emulator import FakeDiscord
 
-__all__ = ["EMULATOR_REQUESTS_PER_SECOND", "READY_TIMEOUT", "BotDidNotStart", "running_bot"]
+__all__ = ["READY_TIMEOUT", "BotDidNotStart", "running_bot"]
 
-#: The client-side global rate limit against the emulator (interactions.py's is 45).
-EMULATOR_REQUESTS_PER_SECOND: Final = 100_000
 #: How long a bot may take from start to READY (and its commands synced) on the emulator.
 READY_TIMEOUT: Final = 15.0
 
@@ -48,10 +46,6 @@ async def running_bot(
         track_events=True,
         **bot_options,
     )
-    # interactions.py throttles itself to 45 requests a second (Discord's global
-    # limit); the emulator has none, so the throttle only stalled tests: ~0.7 s
-    # after every 45th reply (most of the 10,000-line fuzz test's time).
-    bot.http.global_lock.max_requests = EMULATOR_REQUESTS_PER_SECOND
     task = asyncio.create_task(bot.astart(discord.token), name=f"plughost-bot-{shard_id}")
     try:
         await _wait_ready(bot, task)
