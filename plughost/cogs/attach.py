@@ -25,7 +25,7 @@ from interactions.api import events
 
 from plughost.cogs.cog import Cog, bound_cog
 
-__all__ = ["attach_cog", "detach_cog", "is_attached"]
+__all__ = ["attach_cog", "detach_cog", "is_attached", "prune_tree"]
 
 
 def is_attached(cog: Cog) -> bool:
@@ -96,7 +96,7 @@ def _remove(bot: interactions.Client, cog: Cog, registered: Iterable[Any]) -> No
         _drop_values(mapping, ours)
     for scope in list(bot.interactions_by_scope):
         _drop_values(bot.interactions_by_scope[scope], ours)
-    _prune_tree(bot.interaction_tree, ours)
+    prune_tree(bot.interaction_tree, ours)
     for event, listeners in list(bot.listeners.items()):
         bot.listeners[event] = [listener for listener in listeners if id(listener) not in ours]
     _remove_prefixed(bot, cog, ours)
@@ -143,7 +143,7 @@ def _drop_values(mapping: MutableMapping[Any, Any], ours: set[int]) -> None:
         del mapping[key]
 
 
-def _prune_tree(tree: MutableMapping[Any, Any], ours: set[int]) -> None:
+def prune_tree(tree: MutableMapping[Any, Any], ours: set[int]) -> None:
     """Remove our commands from interactions.py's nested scope -> name -> group -> sub
     tree (which command sync reads), and the groups they leave empty."""
     for key in list(tree):
@@ -151,7 +151,7 @@ def _prune_tree(tree: MutableMapping[Any, Any], ours: set[int]) -> None:
         if id(value) in ours:
             del tree[key]
         elif isinstance(value, dict):
-            _prune_tree(value, ours)
+            prune_tree(value, ours)
             if not value:
                 del tree[key]
 

@@ -32,6 +32,7 @@ from interactions.models.internal.application_commands import (
 )
 
 from plughost.cluster.remote import serves_global_commands
+from plughost.cogs.attach import prune_tree
 
 if TYPE_CHECKING:
     import interactions
@@ -108,7 +109,7 @@ class CommandSync:
         for mapping in (bot._interaction_lookup, *bot.interactions_by_scope.values()):
             for name in [n for n, c in mapping.items() if id(c) in ours]:
                 del mapping[name]
-        _prune(bot.interaction_tree, ours)
+        prune_tree(bot.interaction_tree, ours)
 
     # -- syncing ----------------------------------------------------------------------
 
@@ -206,14 +207,3 @@ def _differs(local: list[dict[str, Any]], remote: list[dict[str, Any]]) -> bool:
         if other is None or sync_needed(command, other):
             return True
     return False
-
-
-def _prune(tree: dict[Any, Any], ours: set[int]) -> None:
-    for key in list(tree):
-        value = tree[key]
-        if id(value) in ours:
-            del tree[key]
-        elif isinstance(value, dict):
-            _prune(value, ours)
-            if not value:
-                del tree[key]
