@@ -38,7 +38,7 @@ import asyncpg
 from plughost.cluster.heartbeat import read_status
 from plughost.cluster.shards import format_shards, split_shards
 from plughost.config import Config, connect
-from plughost.instance import create
+from plughost.instances import create
 from plughost.testing.emulator import FakeDiscord
 
 ADMIN_DSN = os.environ.get("PLUGHOST_TEST_PG_DSN", "postgres://postgres@127.0.0.1:5432/postgres")

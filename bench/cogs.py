@@ -94,7 +94,7 @@ def enablement_cost() -> tuple[float, float]:
     class Ctx:
         guild_id = 51
 
-    from plughost.cogs.gate import EnablementCheck
+    from plughost.permissions.gate import EnablementCheck
 
     check = EnablementCheck(FakeCog())  # type: ignore[arg-type]
     ctx = Ctx()

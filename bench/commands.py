@@ -33,10 +33,10 @@ from pathlib import Path
 
 from interactions.ext.hybrid_commands import HybridContext
 
-from plughost.bot import LOCAL_REQUESTS_PER_SECOND, Bot
 from plughost.cogs import discovery
 from plughost.config import connect
-from plughost.context import PlughostHybridContext
+from plughost.runtime.bot import LOCAL_REQUESTS_PER_SECOND, Bot
+from plughost.runtime.contexts import PlughostHybridContext
 from plughost.testing.emulator import FakeDiscord
 from plughost.testing.running import running_bot
 

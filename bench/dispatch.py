@@ -49,14 +49,14 @@ from interactions.api import events
 from interactions.ext import hybrid_commands
 from interactions.ext import prefixed_commands as prefixed
 
-from plughost.bot import DEFAULT_INTENTS, Bot, use_discord_api
 from plughost.cogs import Cog
 from plughost.cogs.attach import attach_cog
 from plughost.cogs.cog import instantiate
-from plughost.cogs.gate import listener_allowed
 from plughost.config import connect
-from plughost.permissions.context import ChainCheck, request_for_event, request_from_context
+from plughost.permissions.gate import listener_allowed
+from plughost.permissions.requests import ChainCheck, request_for_event, request_from_context
 from plughost.permissions.rules import Rule
+from plughost.runtime.bot import DEFAULT_INTENTS, Bot, use_discord_api
 from plughost.testing.emulator import FakeDiscord
 
 

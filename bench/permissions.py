@@ -14,7 +14,7 @@ import time
 import interactions
 
 from plughost import hookimpl
-from plughost._hooks import AsyncHookCaller, new_plugin_manager, register_plugin
+from plughost.hooks.caller import AsyncHookCaller, new_plugin_manager, register_plugin
 from plughost.permissions.chain import PermissionChain
 from plughost.permissions.decision import Decision, PermissionRequest
 from plughost.permissions.levels import GuildRoles, PrivilegeLevel

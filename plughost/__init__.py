@@ -15,14 +15,14 @@ from plughost._version import __version__
 
 if TYPE_CHECKING:
     from plughost import checks
-    from plughost.bot import Bot
     from plughost.cluster.cooldowns import SharedCooldown
     from plughost.cogs.cog import Cog
     from plughost.commands.converters import TimeSpan
     from plughost.config import Config, Group, Value
-    from plughost.hookspecs import hookimpl
+    from plughost.hooks.specs import hookimpl
     from plughost.permissions.decision import Decision, PermissionRequest
     from plughost.permissions.levels import PrivilegeLevel
+    from plughost.runtime.bot import Bot
 
 __all__ = [
     "Bot",
@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 _LAZY: Final = {
-    "Bot": "plughost.bot",
+    "Bot": "plughost.runtime.bot",
     "Cog": "plughost.cogs.cog",
     "Config": "plughost.config",
     "Decision": "plughost.permissions.decision",
@@ -51,7 +51,7 @@ _LAZY: Final = {
     "SharedCooldown": "plughost.cluster.cooldowns",
     "TimeSpan": "plughost.commands.converters",
     "Value": "plughost.config",
-    "hookimpl": "plughost.hookspecs",
+    "hookimpl": "plughost.hooks.specs",
 }
 
 #: Public names that are whole modules (``from plughost import checks``).

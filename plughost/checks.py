@@ -27,8 +27,8 @@ from typing import Any, TypeVar, final
 import interactions
 
 from plughost.permissions.chain import PermissionChain, context_denial, level_denial
-from plughost.permissions.context import allowed_by_chain, owner_ids_of, request_from_context
 from plughost.permissions.levels import PrivilegeLevel, member_level
+from plughost.permissions.requests import allowed_by_chain, owner_ids_of, request_from_context
 from plughost.permissions.requirement import REQUIREMENT_ATTR, Requirement, requirement_of
 
 __all__ = [

@@ -12,7 +12,7 @@ import pytest
 from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_command
 from interactions.ext.prefixed_commands import PrefixedContext, prefixed_command
 
-from plughost.bot import APOLOGY, Bot
+from plughost.runtime.bot import APOLOGY, Bot
 from plughost.testing.emulator import FakeDiscord
 
 
@@ -70,7 +70,7 @@ async def test_cog_exception_apologises_and_logs_traceback(
 ) -> None:
     Failing(bot)
     await bot.synchronise_interactions()
-    with caplog.at_level(logging.ERROR, logger="plughost.bot"):
+    with caplog.at_level(logging.ERROR, logger="plughost.runtime.bot"):
         replies = await fake_discord.send("!boom")
         response = await fake_discord.slash("kaboom")
     assert [r.content for r in replies] == [APOLOGY]
@@ -102,7 +102,7 @@ async def test_replies_follow_each_author_and_channel(bot: Bot, fake_discord: Fa
 
 
 async def test_the_request_throttle_is_lifted_only_against_this_machine() -> None:
-    from plughost.bot import LOCAL_REQUESTS_PER_SECOND, use_discord_api
+    from plughost.runtime.bot import LOCAL_REQUESTS_PER_SECOND, use_discord_api
 
     try:
         use_discord_api("http://127.0.0.1:1/api/v10")

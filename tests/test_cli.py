@@ -19,8 +19,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 import plughost
-import plughost.instance as inst
-from plughost.cli import _parse_shards, cli
+import plughost.instances as inst
+from plughost.cli import cli
+from plughost.cli.main import _parse_shards
 
 TOKEN = "NzkyNzE1NDU0MTk2MDg4ODQy.X-hvzA.Ovy4MCQywSkoMRRclStW4xAYK7I"
 SCRIPT = Path(sys.executable).with_name("plughost")
@@ -399,7 +400,8 @@ from plughost.cli import cli
 for args in (["--help"], ["run", "--help"], ["setup", "x", "--no-prompt"], ["list"],
              ["run", "x"], ["console", "ghost"]):
     cli.main(args, prog_name="plughost", standalone_mode=False)
-heavy = sorted(m for m in ("interactions", "plughost.runner", "plughost.console", "asyncpg")
+heavy = sorted(m for m in ("interactions", "plughost.runtime.runner",
+                           "plughost.offline.console", "asyncpg")
                if m in sys.modules)
 print(heavy)
 """

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from plughost.console import parse_slash, run_console
+from plughost.offline.console import parse_slash, run_console
 
 CONSOLE_TIMEOUT = 120
 
@@ -60,7 +60,7 @@ def test_console_reports_bad_input_and_goes_on() -> None:
 
 
 def test_console_uses_a_named_instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from plughost.instance import create
+    from plughost.instances import create
 
     monkeypatch.setenv("PLUGHOST_HOME", str(tmp_path))
     instance = create("dev", backend="sqlite", dsn=None, prefix="?", owners=(), token=None)
@@ -96,7 +96,7 @@ async def test_console_on_a_busy_instance_fails_in_one_line(
     import sys
 
     from plughost.config import connect
-    from plughost.instance import create
+    from plughost.instances import create
 
     monkeypatch.setenv("PLUGHOST_HOME", str(tmp_path))
     instance = create("busy", backend="sqlite", dsn=None, prefix="!", owners=(), token=None)

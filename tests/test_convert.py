@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from plughost import instance as inst
+from plughost import instances as inst
 from plughost.cli import cli
 from plughost.config import Config, connect
 

@@ -5,7 +5,7 @@ Each reference page follows a convention that these tests read:
 * ``docs/reference/api.md``: a level-2 heading `` `plughost.NAME` `` per name in
   ``plughost.__all__``, and level-3 headings `` `NAME.member` `` for members;
 * ``docs/reference/hooks.md``: a level-2 heading `` `hook(param, ...)` `` per hook
-  specification in ``plughost.hookspecs``;
+  specification in ``plughost.hooks.specs``;
 * ``docs/reference/bot-commands.md``: a level-3 heading `` `path` `` per command of
   the built-in ``core`` cog, followed by the usage of each of its forms
   (`` `!cog load <name>` ``, `` `/cog load <name>` ``);
@@ -32,8 +32,8 @@ import pytest
 import yaml
 
 import plughost
-from plughost import hookspecs
 from plughost.cli import cli
+from plughost.hooks import specs as hookspecs
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -136,7 +136,7 @@ def test_every_hook_is_documented_with_its_parameters() -> None:
         if s.level == 2 and (m := _HOOK.match(s.title))
     }
     assert set(documented) == set(specs), _report(
-        "plughost/hookspecs.py", set(specs) - set(documented), set(documented) - set(specs), HOOKS
+        "plughost/hooks/specs.py", set(specs) - set(documented), set(documented) - set(specs), HOOKS
     )
     wrong = {
         f"{name}({', '.join(params)})"

@@ -10,14 +10,14 @@ from typing import Any
 import pluggy
 import pytest
 
-from plughost import hookspecs
-from plughost._hooks import (
+from plughost.hooks import specs as hookspecs
+from plughost.hooks.caller import (
     AsyncHookCaller,
     HookValidationError,
     new_plugin_manager,
     register_plugin,
 )
-from plughost.hookspecs import hookimpl
+from plughost.hooks.specs import hookimpl
 from plughost.permissions.decision import Decision, PermissionRequest
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-import plughost.instance as inst
-from plughost.instance import Instance, InstanceError, Settings
+import plughost.instances as inst
+from plughost.instances import Instance, InstanceError, Settings
 
 TOKEN = "NzkyNzE1NDU0MTk2MDg4ODQy.X-hvzA.Ovy4MCQywSkoMRRclStW4xAYK7I"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from plughost.instance import create
+from plughost.instances import create
 from plughost.testing.emulator import FakeDiscord
 
 pytestmark = pytest.mark.slow

@@ -1,6 +1,6 @@
 """One shard process's part in a cluster: events, leadership, heartbeats.
 
-:func:`coordinate` wraps the bots of a process (``plughost.runner``). On an
+:func:`coordinate` wraps the bots of a process (``plughost.runtime.runner``). On an
 SQLite instance it does nothing: such an instance is one process, and nothing
 needs coordinating. On PostgreSQL it
 

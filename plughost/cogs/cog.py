@@ -30,13 +30,13 @@ from interactions.client.const import MISSING
 from interactions.models.internal.callback import CallbackObject
 from interactions.models.internal.tasks import Task
 
-from plughost.cogs.gate import (
+from plughost.commands.arguments import resolve_annotations
+from plughost.permissions.gate import (
     enablement_check,
     gated_autocomplete,
     gated_global_autocomplete,
     gated_listener,
 )
-from plughost.commands.arguments import resolve_annotations
 
 if TYPE_CHECKING:
     from interactions.models.internal.application_commands import GlobalAutoComplete

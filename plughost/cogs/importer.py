@@ -21,10 +21,10 @@ from types import ModuleType
 
 import interactions
 
-from plughost._hooks import find_hook_problems
 from plughost.cogs.cog import Cog
 from plughost.cogs.discovery import Quarantine, QuarantineKind
 from plughost.cogs.metadata import CogInfo
+from plughost.hooks.caller import find_hook_problems
 
 __all__ = ["CogImportError", "cog_packages", "import_cog", "purge_modules"]
 

@@ -35,7 +35,6 @@ from interactions.models.internal.tasks import Task
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from plughost._hooks import AsyncHookCaller, new_plugin_manager, register_plugin
 from plughost.cluster.remote import announce, is_remote
 from plughost.cogs import install as pip_ops
 from plughost.cogs.attach import attach_cog, detach_cog
@@ -47,6 +46,7 @@ from plughost.cogs.install import InstallPlan, Progress
 from plughost.cogs.metadata import CogInfo
 from plughost.cogs.sync import CommandSync
 from plughost.config import Config
+from plughost.hooks.caller import AsyncHookCaller, new_plugin_manager, register_plugin
 
 if TYPE_CHECKING:
     import interactions

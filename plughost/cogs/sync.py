@@ -13,7 +13,7 @@ relevant scope holds (global, plus guilds that have or had plughost commands) an
 overwrites only scopes that differ; afterwards the last payload pushed per scope
 is remembered and a scope is written only when its payload changes. Dispatch
 never needs the ids Discord assigns: the bot looks commands up by scope and name
-(see :class:`plughost.context.ScopedSlashContext`).
+(see :class:`plughost.runtime.contexts.ScopedSlashContext`).
 """
 
 from __future__ import annotations

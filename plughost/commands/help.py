@@ -12,7 +12,7 @@ from interactions.client.const import GLOBAL_SCOPE
 
 from plughost.cogs.cog import bound_cog
 from plughost.commands.usage import command_path, display_prefix, usage_line
-from plughost.permissions.context import request_for
+from plughost.permissions.requests import request_for
 
 __all__ = ["HelpEntry", "command_help", "help_overview", "runnable_entries"]
 

@@ -15,7 +15,7 @@ from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_subcomm
 
 from plughost import checks
 from plughost.cogs.manager import CogError, CogManager
-from plughost.context import send_paged
+from plughost.runtime.contexts import send_paged
 
 __all__ = ["CogCommands", "describe_cogs"]
 

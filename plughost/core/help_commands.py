@@ -7,7 +7,7 @@ annotations as objects.
 from interactions import OptionType, SlashContext, slash_command, slash_option
 from interactions.ext.prefixed_commands import PrefixedContext, prefixed_command
 
-from plughost.context import send_help
+from plughost.runtime.contexts import send_help
 
 __all__ = ["HelpCommands"]
 

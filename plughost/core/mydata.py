@@ -31,7 +31,9 @@ from plughost.commands.paging import pagify, send_pages
 from plughost.userdata import DeletionResult, ExportResult
 
 if TYPE_CHECKING:
-    from plughost.bot import Bot  # plughost.bot imports the cog layer: only for types
+    from plughost.runtime.bot import (
+        Bot,  # plughost.runtime.bot imports the cog layer: only for types
+    )
 
 __all__ = [
     "CONFIRM_SECONDS",

@@ -23,7 +23,7 @@ from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_subcomm
 from plughost import checks
 from plughost.commands.paging import pagify, send_pages
 from plughost.permissions.chain import PermissionChain
-from plughost.permissions.context import command_name_of, request_for
+from plughost.permissions.requests import command_name_of, request_for
 from plughost.permissions.rules import GLOBAL, Rule
 from plughost.permissions.store import PermissionStore
 

@@ -5,7 +5,7 @@ imports ``decision`` through this package, so importing the chain (which imports
 the hook caller, which imports ``hookspecs``) from here would be circular. Import
 :class:`~plughost.permissions.chain.PermissionChain`,
 :class:`~plughost.permissions.store.PermissionStore` and
-:mod:`plughost.permissions.context` from their modules.
+:mod:`plughost.permissions.requests` from their modules.
 """
 
 from plughost.permissions.decision import ALLOW, Decision, InvocationKind, PermissionRequest

@@ -27,7 +27,7 @@ from typing import Any, Final, Protocol, TypeAlias, cast, final
 
 import pluggy
 
-from plughost._hooks import AsyncHookCaller
+from plughost.hooks.caller import AsyncHookCaller
 from plughost.permissions.decision import ALLOW, NO_AUTHOR, Decision, PermissionRequest
 from plughost.permissions.levels import PrivilegeLevel, has_permissions, member_level
 from plughost.permissions.levels import permission_names as _names

@@ -17,7 +17,7 @@ import logging
 from typing import Any, Final
 
 from plughost.permissions.chain import PermissionChain
-from plughost.permissions.context import ChainCheck, owner_ids_of
+from plughost.permissions.requests import ChainCheck, owner_ids_of
 from plughost.permissions.store import PermissionStore
 
 __all__ = ["NOT_ALLOWED", "denial_reply", "install_chain", "refresh_owners"]

@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 if TYPE_CHECKING:
-    from plughost.bot import Bot
+    from plughost.runtime.bot import Bot
     from plughost.testing.emulator import FakeDiscord
 
 __all__ = ["BotHarness"]

@@ -34,7 +34,7 @@ import pytest_asyncio
 # Imported lazily inside the fixtures: pytest loads this plugin in every test run
 # of every project that has plughost installed, and most tests need no Discord.
 if TYPE_CHECKING:
-    from plughost.bot import Bot
+    from plughost.runtime.bot import Bot
     from plughost.testing.emulator import FakeDiscord
     from plughost.testing.harness import BotHarness
 

@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING, Any, Final
 
-from plughost.bot import Bot, use_discord_api
+from plughost.runtime.bot import Bot, use_discord_api
 
 if TYPE_CHECKING:
     from plughost.testing.emulator import FakeDiscord

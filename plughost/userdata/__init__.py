@@ -5,12 +5,12 @@ core itself handles the user's USER and MEMBER config documents of every cog in
 the store. Each request is recorded, without the data. See ``docs/userdata.md``.
 """
 
-from plughost.userdata._deletion import delete_user_data
-from plughost.userdata._export import MANIFEST, export_user_data
-from plughost.userdata._fanout import DEFAULT_HOOK_TIMEOUT
-from plughost.userdata._records import RECORDS_COG, list_requests
-from plughost.userdata._requesters import DELETION_REQUESTERS, EXPORT_REQUESTERS, ExportRequester
-from plughost.userdata._results import CogFailure, DeletionResult, ExportResult, RequestRecord
+from plughost.userdata.deletion import delete_user_data
+from plughost.userdata.export import MANIFEST, export_user_data
+from plughost.userdata.fanout import DEFAULT_HOOK_TIMEOUT
+from plughost.userdata.records import RECORDS_COG, list_requests
+from plughost.userdata.requesters import DELETION_REQUESTERS, EXPORT_REQUESTERS, ExportRequester
+from plughost.userdata.results import CogFailure, DeletionResult, ExportResult, RequestRecord
 
 __all__ = [
     "DEFAULT_HOOK_TIMEOUT",

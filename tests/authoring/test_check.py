@@ -116,7 +116,7 @@ def test_a_project_path_checks_each_of_its_cogs_and_names_every_problem(
     misspelt = lines_of(output, "phchk_misspelt")
     assert (
         "FAIL  hooks: method 'cog_unlaod': there is no hook named 'cog_unlaod' "
-        "(did you mean 'cog_unload'?); the hooks are listed in plughost.hookspecs"
+        "(did you mean 'cog_unload'?); the hooks are listed in plughost.hooks.specs"
     ) in misspelt
 
     listener = lines_of(output, "phchk_listener")

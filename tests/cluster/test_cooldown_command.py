@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from interactions.ext.prefixed_commands import PrefixedContext, prefixed_command
 
-from plughost.bot import Bot
 from plughost.cluster import SharedCooldown
 from plughost.cogs import Cog
 from plughost.cogs.attach import attach_cog
 from plughost.cogs.cog import instantiate
+from plughost.runtime.bot import Bot
 from plughost.testing.emulator import FakeDiscord
 
 

@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 
 from plughost.config import Config, connect
-from plughost.instance import create
+from plughost.instances import create
 from plughost.testing.emulator import FakeDiscord
 
 from .conftest import (

@@ -12,7 +12,7 @@ import pytest
 
 from plughost.commands.prefixes import core_config
 from plughost.config import connect
-from plughost.instance import create
+from plughost.instances import create
 from plughost.testing.emulator import FakeDiscord, Guild
 
 from .conftest import (

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from plughost.bot import Bot
 from plughost.cluster.apply import apply_event, resync
 from plughost.cluster.events import ClusterEvent
 from plughost.cogs.discovery import invalidate_catalog
 from plughost.config import Config, connect
+from plughost.runtime.bot import Bot
 
 NAME = "clustertest"
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from plughost.cli import cli
 from plughost.cluster.shards import format_shards, multi_process, split_shards
-from plughost.instance import create
+from plughost.instances import create
 
 
 @pytest.fixture

@@ -1,10 +1,13 @@
 """Real cog distributions for tests: write a project, build and pip-install it into a venv.
 
-The venv is made with ``--system-site-packages`` so that plughost (installed
-editable in the system interpreter), interactions.py, pip and hatchling are
-importable there without installing anything; what the tests install goes into the
-venv only, and disappears with it. ``--without-pip``: the system's pip runs fine in
-the venv and installs into it, and skipping ensurepip saves ~3 s per venv.
+The venv sees the site-packages of the interpreter running the tests (a ``.pth``
+file adds them after its own), so that plughost (installed editable there),
+interactions.py, pip and hatchling are importable without installing anything;
+what the tests install goes into the venv only, and disappears with it. Not
+``--system-site-packages``: inside a virtualenv that names the *base*
+interpreter's site-packages, which have neither plughost nor hatchling.
+``--without-pip``: the parent's pip runs fine in the venv and installs into it,
+and skipping ensurepip saves ~3 s per venv.
 
 Typical use::
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import site
 import subprocess
 import sys
 import textwrap
@@ -57,7 +61,7 @@ def cog_module(class_name: str, body: str = "", *, header: str = "") -> str:
     return (
         "import interactions\n"
         "from plughost.cogs import Cog\n"
-        "from plughost.hookspecs import hookimpl\n"
+        "from plughost.hooks.specs import hookimpl\n"
         f"{textwrap.dedent(header).strip()}\n\n\n"
         f"class {class_name}(Cog):\n"
         f'    """The {class_name} cog."""\n\n'
@@ -117,17 +121,28 @@ def write_cog_project(
 
 @dataclass(frozen=True)
 class Venv:
-    """A throwaway virtual environment that sees the system's site-packages."""
+    """A throwaway virtual environment that sees the running interpreter's site-packages."""
 
     path: Path
 
     @classmethod
     def create(cls, path: Path) -> Venv:
         subprocess.run(
-            [sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(path)],
+            [sys.executable, "-m", "venv", "--without-pip", str(path)],
             check=True,
         )
-        return cls(path)
+        venv = cls(path)
+        # addsitedir, not a plain path line: the parent's own .pth files (editable
+        # installs among them) must be processed too.
+        parents = [*site.getsitepackages(), site.getusersitepackages()]
+        lines = "".join(f"import site; site.addsitedir({d!r})\n" for d in parents)
+        (venv.site_packages / "_plughost_parent_site.pth").write_text(lines)
+        return venv
+
+    @property
+    def site_packages(self) -> Path:
+        found = sorted((self.path / "lib").glob("python3*/site-packages"))
+        return found[0]
 
     @property
     def python(self) -> Path:

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from plughost.instance import create
+from plughost.instances import create
 from plughost.testing.emulator import FakeDiscord
 
 from .dists import Venv, cog_module

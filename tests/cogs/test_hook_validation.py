@@ -88,7 +88,7 @@ def test_misspelt_or_mis_signed_hook_implementations_are_quarantined(
         "kind": "invalid-hooks",
         "reason": "phtest-hooks-typo 1.0 (phtest_hooks_typo:Typo): method 'cog_lod': "
         "there is no hook named 'cog_lod' (did you mean 'cog_load'?); "
-        "the hooks are listed in plughost.hookspecs",
+        "the hooks are listed in plughost.hooks.specs",
     }
     reason = result["hooks_args"]["reason"]
     assert result["hooks_args"]["kind"] == "invalid-hooks"

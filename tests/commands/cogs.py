@@ -11,12 +11,12 @@ import interactions
 from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_command
 from interactions.ext.prefixed_commands import PrefixedContext, prefixed_command
 
-from plughost.bot import Bot
 from plughost.cogs import Cog
 from plughost.cogs.attach import attach_cog
 from plughost.cogs.cog import instantiate
 from plughost.commands import TimeSpan
 from plughost.commands.paging import send_pages
+from plughost.runtime.bot import Bot
 
 
 class Tools(Cog):

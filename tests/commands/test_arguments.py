@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from plughost.bot import Bot
 from plughost.commands import parse_timespan
+from plughost.runtime.bot import Bot
 from plughost.testing.emulator import FakeDiscord
 
 from .cogs import Tools, attach

@@ -2,8 +2,8 @@
 
 import pytest
 
-from plughost.bot import Bot
 from plughost.commands.embeds import parse_color
+from plughost.runtime.bot import Bot
 from plughost.testing.emulator import FakeDiscord
 
 from .cogs import Tools, attach

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from plughost.bot import Bot
+from plughost.runtime.bot import Bot
 from plughost.testing.emulator import FakeDiscord
 
 from .cogs import Tools, attach

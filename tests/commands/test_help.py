@@ -4,7 +4,7 @@ import pytest
 from permissions.cogs import Gadgets
 from permissions.cogs import attach as attach_gadgets
 
-from plughost.bot import Bot
+from plughost.runtime.bot import Bot
 from plughost.testing.emulator import FakeDiscord
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from plughost.bot import Bot
+from plughost.runtime.bot import Bot
 from plughost.testing.emulator import FakeDiscord
 
 from .cogs import Lookups, attach

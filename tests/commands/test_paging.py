@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from plughost.bot import Bot
 from plughost.commands import paging
+from plughost.runtime.bot import Bot
 from plughost.testing.emulator import FakeDiscord, Message
 from plughost.testing.emulator.components import ComponentNotFound
 

@@ -1,6 +1,6 @@
 """Per-guild prefixes: changed by admins, stored, and the mention always works."""
 
-from plughost.bot import Bot
+from plughost.runtime.bot import Bot
 from plughost.testing.emulator import FakeDiscord
 
 

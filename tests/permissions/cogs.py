@@ -6,12 +6,12 @@ from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_command
 from interactions.ext.prefixed_commands import PrefixedContext, prefixed_command
 
 from plughost import checks, hookimpl
-from plughost._hooks import register_plugin
-from plughost.bot import Bot
 from plughost.cogs import Cog
 from plughost.cogs.attach import attach_cog
 from plughost.cogs.cog import instantiate
+from plughost.hooks.caller import register_plugin
 from plughost.permissions import Decision, PermissionRequest
+from plughost.runtime.bot import Bot
 
 VETO = "The gadgets cog vetoes this."
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from interactions import Permissions
 
-from plughost.permissions.context import _ALL, _channel_permissions, _guild_permissions
+from plughost.permissions.requests import _ALL, _channel_permissions, _guild_permissions
 
 GUILD, MEMBER, OWNER, MOD_ROLE, MUTED_ROLE = 1, 2, 3, 10, 11
 SEND = int(Permissions.SEND_MESSAGES)

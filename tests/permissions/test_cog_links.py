@@ -9,8 +9,8 @@ import interactions
 import pytest
 
 from plughost import hookimpl
-from plughost._hooks import AsyncHookCaller, new_plugin_manager, register_plugin
 from plughost.cogs import Cog, instantiate
+from plughost.hooks.caller import AsyncHookCaller, new_plugin_manager, register_plugin
 from plughost.permissions.chain import PermissionChain
 from plughost.permissions.decision import Decision, PermissionRequest
 from plughost.permissions.state import PermissionState

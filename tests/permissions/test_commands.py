@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from plughost.bot import Bot
 from plughost.config import connect
+from plughost.runtime.bot import Bot
 from plughost.testing.emulator import FakeDiscord
 from plughost.testing.running import running_bot
 

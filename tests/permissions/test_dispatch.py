@@ -2,8 +2,8 @@
 
 import pytest
 
-from plughost.bot import Bot
 from plughost.permissions.rules import Rule
+from plughost.runtime.bot import Bot
 from plughost.testing.emulator import FakeDiscord
 from plughost.testing.emulator.replies import NoReply
 

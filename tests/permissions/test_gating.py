@@ -8,13 +8,13 @@ import interactions
 import pytest
 
 from plughost import hookimpl
-from plughost.bot import Bot
 from plughost.cogs import Cog
 from plughost.permissions import Decision, PermissionRequest
 from plughost.permissions.chain import PermissionChain
-from plughost.permissions.context import NO_AUTHOR
+from plughost.permissions.requests import NO_AUTHOR
 from plughost.permissions.rules import Rule
 from plughost.permissions.state import PermissionState
+from plughost.runtime.bot import Bot
 from plughost.testing.emulator import FakeDiscord
 from plughost.testing.emulator.invocations import Invoker
 from plughost.testing.emulator.models import Member

@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plughost.permissions.chain import PermissionChain
-from plughost.permissions.context import NO_AUTHOR
 from plughost.permissions.decision import PermissionRequest
 from plughost.permissions.levels import GuildRoles, PrivilegeLevel
+from plughost.permissions.requests import NO_AUTHOR
 from plughost.permissions.requirement import Requirement
 from plughost.permissions.rules import Rule
 from plughost.permissions.state import PermissionState

@@ -13,8 +13,8 @@ from typing import Any
 import interactions
 import pytest
 
-from plughost.bot import Bot
-from plughost.permissions.context import ChainCheck, request_for, request_from_context
+from plughost.permissions.requests import ChainCheck, request_for, request_from_context
+from plughost.runtime.bot import Bot
 from plughost.testing.emulator import FakeDiscord
 from plughost.testing.emulator.invocations import Invoker
 

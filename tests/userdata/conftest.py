@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from plughost._hooks import AsyncHookCaller, new_plugin_manager, register_plugin
 from plughost.cogs.cog import Cog, instantiate
 from plughost.config import ConfigStore, connect
 from plughost.config.keys import decode_key
+from plughost.hooks.caller import AsyncHookCaller, new_plugin_manager, register_plugin
 from plughost.userdata import RECORDS_COG
 
 from .cogs import ALICE, BOB, Economy, Notes, Silent, fill_retired

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-import plughost.instance as inst
+import plughost.instances as inst
 from plughost.cli import cli
 from plughost.config import connect
 from plughost.testing.emulator import FakeDiscord

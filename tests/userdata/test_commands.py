@@ -9,8 +9,8 @@ import zipfile
 
 import pytest
 
-from plughost.bot import Bot
 from plughost.core import mydata
+from plughost.runtime.bot import Bot
 from plughost.testing.emulator import FakeDiscord
 from plughost.userdata import list_requests
 

@@ -1,6 +1,6 @@
 """Commands for cog authors: ``plughost new-cog NAME`` and ``plughost cogs check PATH_OR_NAME``.
 
-``check`` is attached to the operators' ``cogs`` group (``plughost.cli_cogs``)
+``check`` is attached to the operators' ``cogs`` group (``plughost.cli.cogs``)
 because it checks installed cogs, as ``cogs list`` lists them; ``new-cog`` stands
 alone, as it touches no installation.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from plughost.cli_cogs import cogs
+from plughost.cli.cogs import cogs
 from plughost.scaffold import ScaffoldError, new_cog
 
 __all__ = ["check", "new_cog_command"]
@@ -49,7 +49,7 @@ def check(target: str) -> None:
     cogs must be installed in this interpreter (pip install -e PATH). Prints one
     PASS/FAIL line per check; exits 1 if any fails.
     """
-    from plughost.cogs.check import CheckError, check_cog, project_cogs  # noqa: PLC0415
+    from plughost.offline.publish_check import CheckError, check_cog, project_cogs  # noqa: PLC0415
 
     path = Path(target)
     distribution: str | None = None

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from plughost import instance as instances
+from plughost import instances
 from plughost.cluster.shards import SQLITE_REFUSAL, format_shards, multi_process, split_shards
-from plughost.instance import InstanceError
+from plughost.instances import InstanceError
 
 if TYPE_CHECKING:
     from plughost.cluster.heartbeat import ProcessStatus
@@ -104,7 +104,7 @@ def cluster_command(
             )
         token = _EMULATOR_TOKEN
     from plughost.cluster.supervisor import ChildSpec, Supervisor, run_supervisor  # noqa: PLC0415
-    from plughost.logs import configure_logging  # noqa: PLC0415
+    from plughost.runtime.logs import configure_logging  # noqa: PLC0415
 
     # The supervisor's own lines (restarts, stops) go to the terminal and the instance log.
     configure_logging(found.path / "logs", debug=debug, token=token)

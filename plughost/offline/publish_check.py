@@ -29,15 +29,15 @@ from typing import TYPE_CHECKING, Any, Final, Literal, final
 
 from packaging.utils import canonicalize_name
 
-from plughost._hooks import find_hook_problems
 from plughost._version import __version__
 from plughost.cogs.cog import Cog
 from plughost.cogs.discovery import compatibility_problem, scan
 from plughost.cogs.importer import cog_packages
 from plughost.cogs.metadata import COG_GROUP, CogInfo
+from plughost.hooks.caller import find_hook_problems
 
 if TYPE_CHECKING:
-    from plughost.bot import Bot
+    from plughost.runtime.bot import Bot
     from plughost.testing.emulator import FakeDiscord
 
 __all__ = ["CheckError", "CheckLine", "CheckReport", "check_cog", "project_cogs"]
@@ -176,7 +176,9 @@ def _check_hooks(report: CheckReport, cls: type[Cog], name: str) -> None:
             report.add("FAIL", "hooks", f"method {problem.method!r}: {problem.problem}")
         return
     hooks = sorted(attr for attr in dir(cls) if hasattr(getattr(cls, attr, None), "plughost_impl"))
-    report.add("PASS", "hooks", ", ".join(hooks) + " match plughost.hookspecs" if hooks else "none")
+    report.add(
+        "PASS", "hooks", ", ".join(hooks) + " match plughost.hooks.specs" if hooks else "none"
+    )
 
 
 # -- load, unload, and what is left ------------------------------------------------------

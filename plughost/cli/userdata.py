@@ -1,7 +1,7 @@
 """``plughost userdata delete|export``: a user's data, without Discord.
 
 Cogs' hooks need the cogs, and the cogs need a bot: the command builds a
-:class:`~plughost.bot.Bot` that never connects, opens the instance's store, and
+:class:`~plughost.runtime.bot.Bot` that never connects, opens the instance's store, and
 loads the built-ins and the instance's stored cog set the way startup does (each
 ``cog_load`` runs; every ``cog_unload`` runs at the end). A cog that fails to load
 is named on stderr: the core still deletes or exports its USER and MEMBER
@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from plughost import instance as instances
+from plughost import instances
 
 if TYPE_CHECKING:
-    from plughost.bot import Bot
+    from plughost.runtime.bot import Bot
     from plughost.userdata import CogFailure, DeletionResult, ExportResult
 
 __all__ = ["userdata"]
@@ -58,8 +58,8 @@ def _with_cogs(instance: instances.Instance, action: Callable[[Bot], Awaitable[_
     """Run ``action`` with an unconnected bot whose stored cog set is loaded."""
 
     async def run() -> _T:
-        from plughost.bot import Bot  # noqa: PLC0415
         from plughost.config import connect  # noqa: PLC0415
+        from plughost.runtime.bot import Bot  # noqa: PLC0415
 
         async with contextlib.AsyncExitStack() as stack:
             try:

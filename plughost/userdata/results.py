@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, Literal, final
 
-from plughost._hooks import HookOutcome
-from plughost.hookspecs import DeletionRequester
+from plughost.hooks.caller import HookOutcome
+from plughost.hooks.specs import DeletionRequester
 
 __all__ = ["CogFailure", "DeletionResult", "ExportResult", "RequestRecord", "failure_of"]
 

@@ -5,7 +5,7 @@ tracebacks never go to Discord (``send_command_tracebacks`` is off and the
 error boundary below replaces the library's default reply), prefixed and
 hybrid commands are set up with the instance's prefix and the bot's mention,
 and, when asked, every message and interaction is tracked so that callers can
-await the moment the bot has finished with it (see `plughost.event_tracker`).
+await the moment the bot has finished with it (see `plughost.runtime.tracking`).
 """
 
 from __future__ import annotations
@@ -25,14 +25,14 @@ from interactions.client.const import GLOBAL_SCOPE
 from interactions.ext import hybrid_commands
 
 from plughost.cogs.cog import Cog
-from plughost.cogs.gate import EnablementCheck
 from plughost.cogs.manager import CogManager
 from plughost.commands.prefixes import PlughostPrefixedManager, prefixes
 from plughost.commands.usage import cooldown_reply, usage_reply
-from plughost.context import ContextHelpers, PlughostHybridContext, PlughostPrefixedContext
-from plughost.event_tracker import TRACKED_EVENTS, EventTracker
-from plughost.hookspecs import DeletionRequester
+from plughost.hooks.specs import DeletionRequester
 from plughost.permissions.dispatch import denial_reply, install_chain, refresh_owners
+from plughost.permissions.gate import EnablementCheck
+from plughost.runtime.contexts import ContextHelpers, PlughostHybridContext, PlughostPrefixedContext
+from plughost.runtime.tracking import TRACKED_EVENTS, EventTracker
 from plughost.userdata import (
     DEFAULT_HOOK_TIMEOUT,
     DeletionResult,
@@ -51,7 +51,7 @@ __all__ = [
     "use_discord_api",
 ]
 
-log = logging.getLogger("plughost.bot")
+log = logging.getLogger("plughost.runtime.bot")
 
 #: Discord's real REST base, as interactions.py ships it.
 DISCORD_API_BASE: Final = Route.BASE

@@ -22,7 +22,7 @@ from interactions.ext.prefixed_commands import PrefixedContext
 from plughost.commands.embeds import embed_color_for
 from plughost.commands.help import command_help, help_overview
 from plughost.commands.paging import pagify, send_pages
-from plughost.permissions.context import _channel_permissions, _guild_permissions
+from plughost.permissions.requests import _channel_permissions, _guild_permissions
 
 __all__ = [
     "ContextHelpers",

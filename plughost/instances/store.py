@@ -10,10 +10,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TypedDict, Unpack
 
-from plughost.instances._archive import backup
-from plughost.instances._errors import InstanceError
-from plughost.instances._files import publish_dir, reason, staging_dir, write_private_file
-from plughost.instances._layout import (
+from plughost.instances.archive import backup
+from plughost.instances.errors import InstanceError
+from plughost.instances.files import publish_dir, reason, staging_dir, write_private_file
+from plughost.instances.layout import (
     SETTINGS_FILE,
     Instance,
     check_available,
@@ -23,8 +23,8 @@ from plughost.instances._layout import (
     load,
     locate,
 )
-from plughost.instances._postgres import check_dsn
-from plughost.instances._settings import Backend, Settings
+from plughost.instances.postgres import check_dsn
+from plughost.instances.settings import Backend, Settings
 
 __all__ = ["SettingsChanges", "create", "delete", "edit", "list_instances"]
 

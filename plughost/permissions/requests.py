@@ -393,7 +393,7 @@ class ChainCheck:
     """An interactions.py check running the chain; put it first on every command.
 
     plughost's cogs reach it through their enablement gate
-    (``plughost.cogs.gate.EnablementCheck``), which passes the cog's name: a hybrid
+    (``plughost.permissions.gate.EnablementCheck``), which passes the cog's name: a hybrid
     command's prefixed twin carries no extension to read it from.
     """
 

@@ -26,16 +26,16 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from plughost._version import __version__
-from plughost.instances._database import POSTGRES_DUMP, dump_database, load_database
-from plughost.instances._errors import InstanceError
-from plughost.instances._files import (
+from plughost.instances.database import POSTGRES_DUMP, dump_database, load_database
+from plughost.instances.errors import InstanceError
+from plughost.instances.files import (
     fsync_dir,
     publish_dir,
     reason,
     staging_dir,
     write_private_file,
 )
-from plughost.instances._layout import (
+from plughost.instances.layout import (
     SETTINGS_FILE,
     SQLITE_FILE,
     Instance,
@@ -45,7 +45,7 @@ from plughost.instances._layout import (
     load,
     validate_name,
 )
-from plughost.instances._settings import Settings
+from plughost.instances.settings import Settings
 
 __all__ = ["ARCHIVE_FORMAT", "backup", "backups_dir", "restore"]
 

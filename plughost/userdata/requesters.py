@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final, Literal, TypeAlias, get_args
 
-from plughost.hookspecs import DeletionRequester
+from plughost.hooks.specs import DeletionRequester
 
 __all__ = [
     "DELETION_REQUESTERS",

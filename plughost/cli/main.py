@@ -2,7 +2,7 @@
 
 Errors reach the user as one ``error: ...`` line on stderr and a non-zero exit
 code, never a traceback: :class:`_PlughostGroup` handles that for every command.
-The bot runtime (``plughost.runner``, ``plughost.console``, and through them
+The bot runtime (``plughost.runtime.runner``, ``plughost.offline.console``, and through them
 interactions.py) is imported only inside ``run`` and ``console``, so ``--help``
 and the instance commands start fast.
 """
@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING, Any, final
 
 import click
 
-from plughost import instance as instances
+from plughost import instances
 from plughost._version import __version__
-from plughost.cli_authoring import new_cog_command
-from plughost.cli_cluster import cluster_command, refuse_sqlite_cluster, status_command
-from plughost.cli_cogs import cogs
-from plughost.cli_store import convert
-from plughost.cli_userdata import userdata
-from plughost.instance import InstanceError, SettingsChanges
+from plughost.cli.authoring import new_cog_command
+from plughost.cli.cluster import cluster_command, refuse_sqlite_cluster, status_command
+from plughost.cli.cogs import cogs
+from plughost.cli.store import convert
+from plughost.cli.userdata import userdata
+from plughost.instances import InstanceError, SettingsChanges
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -470,7 +470,7 @@ def run_command(
             )
         token = _EMULATOR_TOKEN
     # Imported here: it pulls in interactions.py and the whole bot runtime.
-    from plughost.runner import run_bot  # noqa: PLC0415
+    from plughost.runtime.runner import run_bot  # noqa: PLC0415
 
     ctx.exit(
         run_bot(
@@ -499,7 +499,7 @@ def console_command(
     if name is not None:
         instances.locate(name)
     # Imported here: it pulls in interactions.py and the whole bot runtime.
-    from plughost.console import run_console  # noqa: PLC0415
+    from plughost.offline.console import run_console  # noqa: PLC0415
 
     ctx.exit(run_console(name, debug=debug, as_user=as_user))
 

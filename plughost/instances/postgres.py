@@ -8,7 +8,7 @@ from collections.abc import Coroutine
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from plughost.instances._errors import InstanceError
+from plughost.instances.errors import InstanceError
 
 __all__ = ["CONNECT_TIMEOUT", "check_dsn", "redact_dsn", "run_to_completion"]
 

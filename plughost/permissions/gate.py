@@ -27,7 +27,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Final
 
 from plughost.permissions.chain import PermissionChain
-from plughost.permissions.context import ChainCheck, request_for_event
+from plughost.permissions.requests import ChainCheck, request_for_event
 
 if TYPE_CHECKING:
     from plughost.cogs.cog import Cog

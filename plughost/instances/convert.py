@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from plughost.instances._errors import InstanceError
-from plughost.instances._layout import SQLITE_FILE, load
-from plughost.instances._postgres import redact_dsn, run_to_completion
-from plughost.instances._settings import Backend
-from plughost.instances._store import edit
+from plughost.instances.errors import InstanceError
+from plughost.instances.layout import SQLITE_FILE, load
+from plughost.instances.postgres import redact_dsn, run_to_completion
+from plughost.instances.settings import Backend
+from plughost.instances.store import edit
 
 if TYPE_CHECKING:
     from plughost.config.convert import ConvertReport

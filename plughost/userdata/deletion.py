@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from plughost._hooks import AsyncHookCaller
 from plughost.config import current_store
 from plughost.config.userdocs import user_part
-from plughost.hookspecs import DeletionRequester
-from plughost.userdata._core import count_by_cog, find_core_documents
-from plughost.userdata._fanout import DEFAULT_HOOK_TIMEOUT, check_timeout, fan_out
-from plughost.userdata._records import new_request_id, record_request
-from plughost.userdata._requesters import check_deletion_requester, check_requester_id
-from plughost.userdata._results import MAX_ERROR_TEXT, DeletionResult
+from plughost.hooks.caller import AsyncHookCaller
+from plughost.hooks.specs import DeletionRequester
+from plughost.userdata.core import count_by_cog, find_core_documents
+from plughost.userdata.fanout import DEFAULT_HOOK_TIMEOUT, check_timeout, fan_out
+from plughost.userdata.records import new_request_id, record_request
+from plughost.userdata.requesters import check_deletion_requester, check_requester_id
+from plughost.userdata.results import MAX_ERROR_TEXT, DeletionResult
 
 __all__ = ["delete_user_data"]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Final
 
-from plughost.instances._errors import InstanceError
-from plughost.instances._postgres import redact_dsn, run_to_completion
+from plughost.instances.errors import InstanceError
+from plughost.instances.postgres import redact_dsn, run_to_completion
 
 __all__ = ["POSTGRES_DUMP", "dump_database", "load_database"]
 

@@ -27,7 +27,7 @@ from typing import Any, Generic, TypeVar, cast, final
 
 import pluggy
 
-from plughost import hookspecs
+from plughost.hooks import specs as hookspecs
 
 __all__ = [
     "AsyncHookCaller",
@@ -190,7 +190,7 @@ def _parameter_problems(
 def _unknown_hook(hook: str, specs: Mapping[str, tuple[str, ...]]) -> str:
     close = difflib.get_close_matches(hook, list(specs), n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"there is no hook named {hook!r}{hint}; the hooks are listed in plughost.hookspecs"
+    return f"there is no hook named {hook!r}{hint}; the hooks are listed in plughost.hooks.specs"
 
 
 def _impl_opts(function: object) -> pluggy.HookimplOpts | None:

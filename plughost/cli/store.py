@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from plughost import instance as instances
+from plughost import instances
 
 __all__ = ["convert"]
 

@@ -8,19 +8,19 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from plughost._hooks import AsyncHookCaller
 from plughost.config import current_store
 from plughost.config.userdocs import user_part
-from plughost.userdata._archive import bad_file_name, build_zip, component
-from plughost.userdata._core import CoreDocument, count_by_cog, find_core_documents
-from plughost.userdata._fanout import DEFAULT_HOOK_TIMEOUT, check_timeout, fan_out
-from plughost.userdata._records import new_request_id, record_request
-from plughost.userdata._requesters import (
+from plughost.hooks.caller import AsyncHookCaller
+from plughost.userdata.archive import bad_file_name, build_zip, component
+from plughost.userdata.core import CoreDocument, count_by_cog, find_core_documents
+from plughost.userdata.fanout import DEFAULT_HOOK_TIMEOUT, check_timeout, fan_out
+from plughost.userdata.records import new_request_id, record_request
+from plughost.userdata.requesters import (
     ExportRequester,
     check_export_requester,
     check_requester_id,
 )
-from plughost.userdata._results import CogFailure, ExportResult
+from plughost.userdata.results import CogFailure, ExportResult
 
 __all__ = ["MANIFEST", "export_user_data"]
 

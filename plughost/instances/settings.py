@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 from typing import Literal, TypeGuard, final, get_args
 
-from plughost.instances._errors import InstanceError
+from plughost.instances.errors import InstanceError
 
 __all__ = ["BACKENDS", "SCHEMA_VERSION", "Backend", "Settings"]
 

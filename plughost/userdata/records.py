@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any, Final, Literal
 
 from plughost.config import Config
-from plughost.userdata._results import RequestRecord
+from plughost.userdata.results import RequestRecord
 
 __all__ = ["RECORDS_COG", "list_requests", "new_request_id", "record_request"]
 

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from plughost.instances._errors import InstanceError
+from plughost.instances.errors import InstanceError
 
 __all__ = ["fsync_dir", "publish_dir", "reason", "staging_dir", "write_private_file"]
 

@@ -6,8 +6,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Final, final
 
-from plughost._hooks import AsyncHookCaller, HookOutcome
-from plughost.userdata._results import CogFailure, failure_of
+from plughost.hooks.caller import AsyncHookCaller, HookOutcome
+from plughost.userdata.results import CogFailure, failure_of
 
 __all__ = ["DEFAULT_HOOK_TIMEOUT", "FanOut", "check_timeout", "fan_out"]
 

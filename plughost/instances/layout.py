@@ -10,9 +10,9 @@ from typing import final
 
 import platformdirs
 
-from plughost.instances._errors import InstanceError
-from plughost.instances._files import reason
-from plughost.instances._settings import Settings
+from plughost.instances.errors import InstanceError
+from plughost.instances.files import reason
+from plughost.instances.settings import Settings
 
 __all__ = [
     "HOME_ENV",

@@ -17,15 +17,15 @@ import sys
 from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING
 
-from plughost.logs import configure_logging
+from plughost.runtime.logs import configure_logging
 
 if TYPE_CHECKING:
-    from plughost.bot import Bot
-    from plughost.instance import Instance
+    from plughost.instances import Instance
+    from plughost.runtime.bot import Bot
 
 __all__ = ["StoreUnavailable", "open_store", "run_bot", "serve"]
 
-log = logging.getLogger("plughost.runner")
+log = logging.getLogger("plughost.runtime.runner")
 
 
 class StoreUnavailable(Exception):
@@ -82,8 +82,8 @@ async def serve(
     api_url: str | None,
 ) -> int:
     """Serve the given shards of ``instance`` until a stop signal; 0 on a clean stop."""
-    from plughost.bot import Bot, use_discord_api
     from plughost.cluster.coordinator import ClusterUnavailable, coordinate
+    from plughost.runtime.bot import Bot, use_discord_api
 
     use_discord_api(api_url)
     stop = asyncio.Event()

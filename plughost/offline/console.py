@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
 if TYPE_CHECKING:
-    from plughost.bot import Bot
+    from plughost.runtime.bot import Bot
     from plughost.testing.emulator import FakeDiscord, Message
 
 __all__ = ["ConsoleSession", "parse_slash", "run_console"]
@@ -154,7 +154,7 @@ def run_console(
     """Run the offline console; return the process exit code."""
     source = stdin if stdin is not None else sys.stdin
     sink = stdout if stdout is not None else sys.stdout
-    from plughost.runner import StoreUnavailable
+    from plughost.runtime.runner import StoreUnavailable
 
     try:
         return asyncio.run(_console(instance_name, debug, as_user, source, sink))
@@ -169,7 +169,7 @@ def run_console(
 async def _console(
     instance_name: str | None, debug: bool, as_user: str | None, source: TextIO, sink: TextIO
 ) -> int:
-    from plughost.logs import configure_logging
+    from plughost.runtime.logs import configure_logging
 
     async with _instance_store(instance_name) as (dsn, prefix, owners, logs_dir):
         configure_logging(logs_dir, debug=debug)
@@ -215,7 +215,7 @@ async def _instance_store(
 ) -> AsyncIterator[tuple[str, str, list[int], Path]]:
     """The DSN, prefix, owners and log folder: a named instance's, or a throwaway one."""
     if instance_name is not None:
-        from plughost.instance import load
+        from plughost.instances import load
 
         instance = load(instance_name)
         settings = instance.settings
@@ -231,7 +231,7 @@ async def _connected_bot(
     label: str, dsn: str, prefix: str, owners: list[int]
 ) -> AsyncIterator[tuple[FakeDiscord, Bot]]:
     """The emulator, the store and a bot connected to both, torn down in reverse."""
-    from plughost.runner import open_store
+    from plughost.runtime.runner import open_store
     from plughost.testing.emulator import FakeDiscord
     from plughost.testing.running import running_bot
 
