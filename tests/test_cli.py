@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 import plughost
 import plughost.instances as inst
 from plughost.cli import cli
-from plughost.cli.main import _parse_shards
+from plughost.cli.run import _parse_shards
 
 TOKEN = "NzkyNzE1NDU0MTk2MDg4ODQy.X-hvzA.Ovy4MCQywSkoMRRclStW4xAYK7I"
 SCRIPT = Path(sys.executable).with_name("plughost")

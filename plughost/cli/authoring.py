@@ -1,8 +1,8 @@
 """Commands for cog authors: ``plughost new-cog NAME`` and ``plughost cogs check PATH_OR_NAME``.
 
-``check`` is attached to the operators' ``cogs`` group (``plughost.cli.cogs``)
-because it checks installed cogs, as ``cogs list`` lists them; ``new-cog`` stands
-alone, as it touches no installation.
+``check`` is defined here as a plain command; :mod:`plughost.cli.main` puts it in
+the operators' ``cogs`` group because it checks installed cogs, as ``cogs list``
+lists them. ``new-cog`` stands alone, as it touches no installation.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from pathlib import Path
 
 import click
 
-from plughost.cli.cogs import cogs
 from plughost.scaffold import ScaffoldError, new_cog
 
 __all__ = ["check", "new_cog_command"]
@@ -40,7 +39,7 @@ def new_cog_command(name: str, parent: Path) -> None:
     click.echo(f"next: cd {root} && pip install -e '.[test]' && python -m pytest")
 
 
-@cogs.command("check")
+@click.command("check")
 @click.argument("target", metavar="PATH_OR_NAME")
 def check(target: str) -> None:
     """Check an installed cog, or a project folder's cogs, before publishing.

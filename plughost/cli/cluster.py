@@ -1,6 +1,7 @@
 """``plughost cluster`` and ``plughost status``: many shard processes on one PostgreSQL.
 
-Like the rest of the CLI, the runtime is imported inside the commands, so
+Also :func:`refuse_sqlite_cluster`, which ``plughost run`` applies to its shard
+options. Like the rest of the CLI, the runtime is imported inside the commands, so
 ``plughost --help`` stays fast.
 """
 
@@ -14,6 +15,14 @@ from typing import TYPE_CHECKING
 import click
 
 from plughost import instances
+from plughost.cli.options import (
+    TOKEN_ENV,
+    bot_token,
+    check_discord_url,
+    debug_option,
+    discord_url_option,
+    total_shards_option,
+)
 from plughost.cluster.shards import SQLITE_REFUSAL, format_shards, multi_process, split_shards
 from plughost.instances import InstanceError
 
@@ -21,9 +30,6 @@ if TYPE_CHECKING:
     from plughost.cluster.heartbeat import ProcessStatus
 
 __all__ = ["cluster_command", "refuse_sqlite_cluster", "status_command"]
-
-_TOKEN_ENV = "PLUGHOST_TOKEN"
-_EMULATOR_TOKEN = "plughost-local-emulator"
 
 
 def refuse_sqlite_cluster(
@@ -43,17 +49,8 @@ def refuse_sqlite_cluster(
     show_default=True,
     help="Shard processes to run.",
 )
-@click.option(
-    "--total-shards",
-    type=click.IntRange(min=1),
-    metavar="N",
-    help="Shard count across all processes.  [default: --processes]",
-)
-@click.option(
-    "--discord-url",
-    metavar="URL",
-    help="Talk to this Discord API instead (a local emulator); no token needed then.",
-)
+@total_shards_option("--processes")
+@discord_url_option
 @click.option(
     "--restart-delay",
     type=click.FloatRange(min=0.1, max=300),
@@ -62,7 +59,7 @@ def refuse_sqlite_cluster(
     metavar="SECONDS",
     help="First wait before restarting a crashed process; doubles up to 30 s.",
 )
-@click.option("--debug", is_flag=True, help="Log at debug level.")
+@debug_option
 @click.pass_context
 def cluster_command(
     ctx: click.Context,
@@ -91,18 +88,8 @@ def cluster_command(
             ctx=ctx,
             param_hint="'--processes'",
         )
-    if discord_url is not None and not discord_url.startswith(("http://", "https://")):
-        raise click.BadParameter(
-            "expected an http:// or https:// URL", ctx=ctx, param_hint="'--discord-url'"
-        )
-    token = os.environ.get(_TOKEN_ENV, "").strip() or found.settings.token
-    if token is None:
-        if discord_url is None:
-            raise InstanceError(
-                f"instance {name!r} has no bot token: set {_TOKEN_ENV}, "
-                f"or run `plughost edit {name} --token-stdin`"
-            )
-        token = _EMULATOR_TOKEN
+    check_discord_url(ctx, discord_url)
+    token = bot_token(found, discord_url)
     from plughost.cluster.supervisor import ChildSpec, Supervisor, run_supervisor  # noqa: PLC0415
     from plughost.runtime.logs import configure_logging  # noqa: PLC0415
 
@@ -118,7 +105,7 @@ def cluster_command(
         for group in split_shards(total, processes)
     ]
     supervisor = Supervisor(
-        specs, env={**os.environ, _TOKEN_ENV: token}, restart_delay=restart_delay
+        specs, env={**os.environ, TOKEN_ENV: token}, restart_delay=restart_delay
     )
     ctx.exit(run_supervisor(supervisor))
 

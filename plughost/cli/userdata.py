@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from plughost import instances
+from plughost.cli.options import yes_option
 
 if TYPE_CHECKING:
     from plughost.runtime.bot import Bot
@@ -106,7 +107,7 @@ def _deletion_report(result: DeletionResult) -> str:
 @userdata.command()
 @_NAME
 @_USER_ID
-@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@yes_option
 def delete(name: str, user_id: int, yes: bool) -> None:
     """Delete everything instance NAME stores about USER_ID (requester "owner").
 
