@@ -82,27 +82,20 @@ def enablement_cost() -> tuple[float, float]:
     lookup = timeit.timeit(lambda: enablement.is_enabled("bench25", 51), number=number)
     check_loop = asyncio.new_event_loop()
 
-    class FakeCog:
-        name = "bench25"
+    from plughost.permissions.chain import PermissionChain
+    from plughost.permissions.decision import PermissionRequest
+    from plughost.permissions.state import PermissionState
 
-        class bot:
-            class cogs:
-                pass
-
-    FakeCog.bot.cogs.enablement = enablement  # type: ignore[attr-defined]
-
-    class Ctx:
-        guild_id = 51
-
-    from plughost.permissions.gate import EnablementCheck
-
-    check = EnablementCheck(FakeCog())  # type: ignore[arg-type]
-    ctx = Ctx()
+    # The gate's decision for a member of guild 51, enablement being one link of it.
+    chain = PermissionChain(PermissionState(), enablement=enablement)
+    request = PermissionRequest(
+        kind="prefixed", invoker_id=7, guild_id=51, channel_id=52, cog_name="bench25"
+    )
 
     async def many() -> float:
         start = time.perf_counter()
         for _ in range(number):
-            await check(ctx)
+            await chain.decide(request)
         return time.perf_counter() - start
 
     awaited = check_loop.run_until_complete(many())
@@ -120,7 +113,7 @@ def main() -> None:
     print()
     print("enablement check, 50 cogs loaded, 100 guild choices each:")
     print(f"  Enablement.is_enabled       {lookup:.3f} us per call")
-    print(f"  command check (awaited)     {check:.3f} us per invocation")
+    print(f"  chain decision (awaited)    {check:.3f} us per invocation")
 
 
 if __name__ == "__main__":

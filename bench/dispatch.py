@@ -53,7 +53,6 @@ from plughost.cogs import Cog
 from plughost.cogs.attach import attach_cog
 from plughost.cogs.cog import instantiate
 from plughost.config import connect
-from plughost.permissions.gate import listener_allowed
 from plughost.permissions.requests import ChainCheck, request_for_event, request_from_context
 from plughost.permissions.rules import Rule
 from plughost.runtime.bot import DEFAULT_INTENTS, Bot, use_discord_api
@@ -266,19 +265,22 @@ async def chain_cost(bot: Bot, side: Side) -> dict[str, tuple[float, float, floa
     assert isinstance(check, ChainCheck)
     captured: dict[str, tuple[Any, str | None]] = {}
 
-    async def capture(ctx: Any, *, cog_name: str | None = None) -> bool:
+    original = ChainCheck.decide
+
+    async def capture(self: ChainCheck, ctx: Any, *, cog_name: str | None = None) -> Any:
         kind = "!ping" if getattr(ctx, "_prefixed_ctx", None) is not None else "/ping"
         captured.setdefault(kind, (ctx, cog_name))
-        return await check(ctx, cog_name=cog_name)
+        return await original(self, ctx, cog_name=cog_name)
 
     side.aim()
-    bot.chain_check = capture
+    # Every cog's gate holds the bot's check: capture at the class, for one round.
+    ChainCheck.decide = capture  # type: ignore[method-assign]
     try:
         await side.ping()
         await side.slash_ping()
         await quiesce()
     finally:
-        bot.chain_check = check
+        ChainCheck.decide = original  # type: ignore[method-assign]
     chain = bot.permission_chain
     costs: dict[str, tuple[float, float, float]] = {}
     runs = 20_000
@@ -301,18 +303,24 @@ async def chain_cost(bot: Bot, side: Side) -> dict[str, tuple[float, float, floa
     event = events.MessageCreate(message=ctx._prefixed_ctx.message)
     cog = bot.cogs.loaded["bench0"]
 
+    look = chain.has_cog_links()  # as the gate asks: the bot's permissions only if a link looks
+
     def build_event(n: int) -> None:
         guild_id = int(ctx.guild_id)
         for _ in range(n):
-            request_for_event(bot, event, guild_id=guild_id, cog_name="bench0")
+            request_for_event(
+                bot, event, guild_id=guild_id, cog_name="bench0", bot_permissions=look
+            )
 
-    heard = request_for_event(bot, event, guild_id=int(ctx.guild_id), cog_name="bench0")
+    heard = request_for_event(
+        bot, event, guild_id=int(ctx.guild_id), cog_name="bench0", bot_permissions=look
+    )
     assert heard.invoker_id == int(ctx.author_id)
     assert heard.role_ids[:-1], "alice's roles"
     costs["listener, per cog"] = (
         per_call_us(build_event, runs),
         await async_per_call_us(lambda: chain.decide(heard), runs),
-        await async_per_call_us(lambda: listener_allowed(cog, event), runs),
+        await async_per_call_us(lambda: cog._plughost_gate.listener_allowed(event), runs),
     )
     # For reference: the request with every field computed (what perm explain builds).
     full = per_call_us(

@@ -14,7 +14,7 @@ import time
 import interactions
 
 from plughost import hookimpl
-from plughost.hooks.caller import AsyncHookCaller, new_plugin_manager, register_plugin
+from plughost.hooks.caller import new_plugin_manager, register_plugin
 from plughost.permissions.chain import PermissionChain
 from plughost.permissions.decision import Decision, PermissionRequest
 from plughost.permissions.levels import GuildRoles, PrivilegeLevel
@@ -45,9 +45,7 @@ def build(rules: int, links: int) -> PermissionChain:
     pm = new_plugin_manager()
     for i in range(links):
         register_plugin(pm, Link(), f"cog{i}")
-    return PermissionChain(
-        state, owner_ids={1}, enablement=lambda c, g: True, hooks=AsyncHookCaller(pm)
-    )
+    return PermissionChain(state, owner_ids={1}, enablement=lambda c, g: True, hooks=pm)
 
 
 async def measure(chain: PermissionChain) -> float:

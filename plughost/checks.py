@@ -26,9 +26,10 @@ from typing import Any, TypeVar, final
 
 import interactions
 
-from plughost.permissions.chain import PermissionChain, context_denial, level_denial
+from plughost.permissions.chain import context_denial, level_denial
+from plughost.permissions.gate import Gated
 from plughost.permissions.levels import PrivilegeLevel, member_level
-from plughost.permissions.requests import allowed_by_chain, owner_ids_of, request_from_context
+from plughost.permissions.requests import invocation_of, owner_ids_of, request_from_context
 from plughost.permissions.requirement import REQUIREMENT_ATTR, Requirement, requirement_of
 
 __all__ = [
@@ -60,17 +61,23 @@ class RequirementCheck:
 
     async def __call__(self, ctx: Any) -> bool:
         need = self.requirement
+        # The chain's request for this very invocation, when its gate ran first (it
+        # travels on the context): built once per invocation, not per decorator.
+        invocation = invocation_of(ctx)
+        base = invocation.request if invocation is not None else request_from_context(ctx)
         # This decorator's own requirement, not the merged one on the callback: each
         # decorator's check holds on its own, as interactions.py checks do.
-        request = replace(request_from_context(ctx), requirement=need)
+        request = replace(base, requirement=need)
         if context_denial(request) is not None:
             return False
-        if allowed_by_chain(ctx) and need.level <= PrivilegeLevel.ADMIN:
+        allowed = invocation is not None and invocation.decision.allowed
+        if allowed and need.level <= PrivilegeLevel.ADMIN:
             return True  # the chain decided, rules included
-        chain = getattr(ctx.bot, "permission_chain", None)
-        owners = owner_ids_of(ctx.bot)
+        client = ctx.bot
+        owners = owner_ids_of(client)
         roles: Any = ()
-        if isinstance(chain, PermissionChain):
+        if isinstance(client, Gated):
+            chain = client.chain_check.chain
             owners |= chain.owner_ids
             roles = chain.state.roles
         level = member_level(

@@ -5,7 +5,7 @@ See docs/cluster.md. The pieces: ``events`` (LISTEN/NOTIFY event bus),
 election), ``heartbeat`` (the process table behind ``plughost status``),
 ``coordinator`` (one process's part), ``supervisor`` (``plughost cluster``),
 ``cooldowns`` (cooldowns shared by every shard), ``shards`` (splitting shards
-between processes), ``remote`` (the seam the cog and permission layers call).
+between processes), ``member`` (what it needs of each bot).
 Names are imported on first use, so that the CLI stays fast to start.
 """
 

@@ -2,7 +2,7 @@
 
 Every bot (shard) of the process applies the event, except the one that made
 the change. The same public methods a command calls do the work, inside
-:func:`~plughost.cluster.remote.applying_remote`, so that nothing is announced
+:func:`~plughost.cogs.changes.applying_remote`, so that nothing is announced
 twice and state the originating process already stored is not written again
 (a late write of a stale copy could undo a newer change).
 """
@@ -13,10 +13,10 @@ import contextlib
 import importlib
 import logging
 from collections.abc import Sequence
-from typing import Any
 
 from plughost.cluster.events import ClusterEvent
-from plughost.cluster.remote import applying_remote
+from plughost.cluster.member import ClusterMember
+from plughost.cogs.changes import applying_remote
 from plughost.cogs.manager import CogError
 from plughost.config import current_store
 
@@ -38,7 +38,9 @@ EVENT_KINDS = frozenset(
 )
 
 
-async def apply_event(event: ClusterEvent, bots: Sequence[Any], *, skip: Any = None) -> int:
+async def apply_event(
+    event: ClusterEvent, bots: Sequence[ClusterMember], *, skip: ClusterMember | None = None
+) -> int:
     """Apply ``event`` to each of ``bots`` but ``skip``; returns how many applied it."""
     if event.kind not in EVENT_KINDS:
         log.warning("ignored a cluster event of unknown kind %r", event.kind)
@@ -61,7 +63,7 @@ async def apply_event(event: ClusterEvent, bots: Sequence[Any], *, skip: Any = N
     return applied
 
 
-async def _apply(event: ClusterEvent, bot: Any) -> None:
+async def _apply(event: ClusterEvent, bot: ClusterMember) -> None:
     manager = bot.cogs
     data = event.data
     kind = event.kind
@@ -91,7 +93,7 @@ async def _apply(event: ClusterEvent, bot: Any) -> None:
         await manager.set_enabled(name, int(data["guild_id"]), kind == "cog.enabled")
 
 
-async def resync(bots: Sequence[Any]) -> None:
+async def resync(bots: Sequence[ClusterMember]) -> None:
     """Re-read the shared state after events may have been missed (a lost connection).
 
     Permissions and per-guild enablement are read again, the loaded set is

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import math
 import os
@@ -28,10 +29,11 @@ from typing import Any, Final
 
 import asyncpg  # type: ignore[import-untyped]
 
-from plughost.cluster import heartbeat, remote
+from plughost.cluster import heartbeat
 from plughost.cluster.apply import apply_event, resync
 from plughost.cluster.events import ClusterEvent, EventBus
 from plughost.cluster.leader import ControlConnection
+from plughost.cluster.member import ClusterMember
 from plughost.cluster.pg import CONNECTION_ERRORS
 from plughost.config.connection import parse_dsn
 
@@ -54,7 +56,7 @@ class Coordinator:
     def __init__(
         self,
         dsn: str,
-        bots: Sequence[Any],
+        bots: Sequence[ClusterMember],
         *,
         total_shards: int,
         interval: float = HEARTBEAT_SECONDS,
@@ -81,13 +83,22 @@ class Coordinator:
         """Listen, try for leadership, write the first heartbeat, then keep beating."""
         await self.bus.start()
         await self.control.connect()
-        remote.install(self._announce, self._owns_global)
+        for bot in self.bots:
+            # Each bot's local changes become cluster events, and only the leader's
+            # first bot pushes global commands.
+            bot.cogs.announcer = functools.partial(self._announce, bot)
+            bot.cogs.sync.owns_global_commands = functools.partial(self._owns_global, bot)
+            if bot.permission_store is not None:
+                bot.permission_store.announcer = functools.partial(self._permissions_changed, bot)
         await self._tick()
         self._loop_task = asyncio.create_task(self._beat_forever(), name="plughost-cluster-beat")
 
     async def close(self) -> None:
         """Stop beating, remove this process's row, give up leadership, stop listening."""
-        remote.install(None, None)
+        for bot in self.bots:
+            bot.cogs.announcer = None
+            if bot.permission_store is not None:
+                bot.permission_store.announcer = None
         for task in (self._loop_task, self._claim):
             if task is not None:
                 task.cancel()
@@ -99,14 +110,11 @@ class Coordinator:
 
     # -- events ---------------------------------------------------------------------
 
-    def _source_shard(self, source: object) -> int | None:
-        for bot in self.bots:
-            if source is bot or source is getattr(bot, "permission_store", None):
-                return int(bot.shard_id)
-        return None
+    async def _permissions_changed(self, bot: ClusterMember, guild_id: int | None) -> None:
+        await self._announce(bot, "permissions.changed", {"guild_id": guild_id})
 
-    async def _announce(self, kind: str, data: dict[str, Any], source: object) -> None:
-        event = ClusterEvent(kind, self.id, self._source_shard(source), data)
+    async def _announce(self, bot: ClusterMember, kind: str, data: dict[str, Any]) -> None:
+        event = ClusterEvent(kind, self.id, int(bot.shard_id), data)
         log.debug("cluster: announcing %s", event.describe())
         await self.bus.publish(event)
 
@@ -126,7 +134,7 @@ class Coordinator:
 
     # -- leadership and heartbeats ----------------------------------------------------
 
-    def _owns_global(self, bot: Any) -> bool:
+    def _owns_global(self, bot: ClusterMember) -> bool:
         return self.control.is_leader and bool(self.bots) and bot is self.bots[0]
 
     async def _beat_forever(self) -> None:
@@ -174,7 +182,7 @@ class Coordinator:
         self._claim = asyncio.create_task(claim(), name="plughost-cluster-claim")
 
 
-def _latency_ms(bot: Any) -> float | None:
+def _latency_ms(bot: ClusterMember) -> float | None:
     try:
         seconds = float(bot.latency)
     except (AttributeError, TypeError, ValueError):
@@ -184,7 +192,7 @@ def _latency_ms(bot: Any) -> float | None:
 
 @contextlib.asynccontextmanager
 async def coordinate(
-    dsn: str, bots: Sequence[Any], *, total_shards: int
+    dsn: str, bots: Sequence[ClusterMember], *, total_shards: int
 ) -> AsyncIterator[Coordinator | None]:
     """Coordinate ``bots`` with the other processes on ``dsn``; nothing on SQLite."""
     kind, _ = parse_dsn(dsn)

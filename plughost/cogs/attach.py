@@ -24,6 +24,7 @@ import interactions
 from interactions.api import events
 
 from plughost.cogs.cog import Cog, bound_cog
+from plughost.cogs.hosts import HasHybridCommands, HasPrefixedCommands
 
 __all__ = ["attach_cog", "detach_cog", "is_attached", "prune_tree"]
 
@@ -103,9 +104,9 @@ def _remove(bot: interactions.Client, cog: Cog, registered: Iterable[Any]) -> No
 
 
 def _remove_prefixed(bot: interactions.Client, cog: Cog, ours: set[int]) -> None:
-    manager = getattr(bot, "prefixed", None)
-    if manager is None:
+    if not isinstance(bot, HasPrefixedCommands):
         return
+    manager: Any = bot.prefixed  # upstream types commands' names as optional
     # Prefixed commands are ours by identity; hybrid commands' prefixed twins are
     # new objects, recognised by sharing the callback plughost bound to this cog.
     for command in _unique(manager.commands.values()):
@@ -114,9 +115,8 @@ def _remove_prefixed(bot: interactions.Client, cog: Cog, ours: set[int]) -> None
         if _prune(command, cog, ours):
             manager.remove_command(command.name)
     manager._ext_command_list.pop(cog.extension_name, None)
-    hybrid = getattr(bot, "hybrid", None)
-    if hybrid is not None:
-        hybrid.ext_command_list.pop(cog.extension_name, None)
+    if isinstance(bot, HasHybridCommands):
+        bot.hybrid.ext_command_list.pop(cog.extension_name, None)
 
 
 def _prune(command: Any, cog: Cog, ours: set[int]) -> bool:

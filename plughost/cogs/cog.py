@@ -30,13 +30,8 @@ from interactions.client.const import MISSING
 from interactions.models.internal.callback import CallbackObject
 from interactions.models.internal.tasks import Task
 
-from plughost.commands.arguments import resolve_annotations
-from plughost.permissions.gate import (
-    enablement_check,
-    gated_autocomplete,
-    gated_global_autocomplete,
-    gated_listener,
-)
+from plughost.cogs.annotations import resolve_annotations
+from plughost.permissions.gate import CogGate
 
 if TYPE_CHECKING:
     from interactions.models.internal.application_commands import GlobalAutoComplete
@@ -99,7 +94,7 @@ def _bind_callbacks(obj: Any, cog: Cog) -> None:
     if autocompletes := getattr(obj, "autocomplete_callbacks", None):
         # Gated: interactions.py runs autocompletes without the command's checks.
         obj.autocomplete_callbacks = {
-            k: _rebind(gated_autocomplete(v, cog), cog) for k, v in autocompletes.items()
+            k: _rebind(cog._plughost_gate.autocomplete(v), cog) for k, v in autocompletes.items()
         }
     for sub in (getattr(obj, "subcommands", None) or {}).values():
         _bind_callbacks(sub, cog)
@@ -184,6 +179,7 @@ class Cog(interactions.Extension):
     _plughost_name: str
     _plughost_commands: list[BaseCommand]
     _plughost_autocompletes: list[GlobalAutoComplete]
+    _plughost_gate: CogGate
 
     def __new__(cls, bot: interactions.Client, *args: Any, **kwargs: Any) -> Self:
         # Deliberately not Extension.__new__, which registers with the bot (see the
@@ -214,6 +210,8 @@ class Cog(interactions.Extension):
         registered with only one bot's scopes). Called again when attaching, so that
         what goes live is never shared with a discarded reload candidate.
         """
+        # The permission chain's gate, from the client this instance is built for.
+        self._plughost_gate = CogGate(self._plughost_name, self.bot)
         commands: list[BaseCommand] = []
         listeners: list[Listener] = []
         autocompletes: list[GlobalAutoComplete] = []
@@ -235,12 +233,14 @@ class Cog(interactions.Extension):
                 listener: Listener = value.copy_with_binding(self)
                 listener.extension = self  # type: ignore[attr-defined]  # as upstream does
                 listener.lazy_parse_params()  # type: ignore[no-untyped-call]  # reads the signature, before it is wrapped
-                listener.callback = gated_listener(listener.callback, self)
+                listener.callback = self._plughost_gate.listener(listener.callback)
                 listeners.append(listener)
             elif isinstance(value, interactions.GlobalAutoComplete):
                 autocomplete: GlobalAutoComplete = value.copy_with_binding(self)
                 autocomplete.extension = self  # type: ignore[attr-defined]  # as upstream
-                autocomplete.callback = gated_global_autocomplete(autocomplete.callback, self)
+                autocomplete.callback = self._plughost_gate.global_autocomplete(
+                    autocomplete.callback
+                )
                 autocompletes.append(autocomplete)
         self._plughost_commands = commands
         self._plughost_autocompletes = autocompletes
@@ -255,7 +255,7 @@ class Cog(interactions.Extension):
         # First of the command's own checks: a cog disabled in a guild runs nothing
         # there, not even another check's side effects. Hybrid commands' prefixed
         # twins share this list (interactions.py passes it on, uncopied).
-        command.checks.insert(0, enablement_check(self))
+        command.checks.insert(0, self._plughost_gate)
         for sub in _unique_values(getattr(command, "subcommands", None)):
             self._bind_command(sub)
 

@@ -35,9 +35,9 @@ from interactions.models.internal.tasks import Task
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from plughost.cluster.remote import announce, is_remote
 from plughost.cogs import install as pip_ops
 from plughost.cogs.attach import attach_cog, detach_cog
+from plughost.cogs.changes import Announcer, is_remote
 from plughost.cogs.cog import Cog, instantiate
 from plughost.cogs.discovery import CogCatalog, scan
 from plughost.cogs.enablement import Enablement
@@ -88,6 +88,7 @@ class CogManager:
         *,
         load_timeout: float | None = None,
         load_all: bool = False,
+        shard_id: int = 0,
     ) -> None:
         self.bot = bot
         # The environment variable lets operators (and tests) shorten the wait for a
@@ -98,7 +99,10 @@ class CogManager:
         self.plugins = new_plugin_manager()
         self.hooks = AsyncHookCaller(self.plugins)
         self.enablement = Enablement()
-        self.sync = CommandSync(bot, self.enablement)
+        self.sync = CommandSync(bot, self.enablement, shard_id=shard_id)
+        #: Told of each change this manager makes (None: nobody needs to know; the
+        #: cluster layer sets it, see `plughost.cogs.changes`).
+        self.announcer: Announcer | None = None
         self.loaded: dict[str, Cog] = {}
         self.infos: dict[str, CogInfo] = {}
         self.failures: dict[str, LoadFailure] = {}
@@ -106,6 +110,10 @@ class CogManager:
         #: The reload generation of each loaded cog's code here (see ``refresh_from_store``).
         self.generations: dict[str, int] = {}
         self._lock = asyncio.Lock()
+
+    async def _announce(self, kind: str, data: dict[str, Any]) -> None:
+        if self.announcer is not None and not is_remote():
+            await self.announcer(kind, data)
 
     # -- queries ----------------------------------------------------------------------
 
@@ -173,7 +181,7 @@ class CogManager:
                 raise CogError(f"the cog {name!r} is already loaded")
             cog = await self._load(name, catalog=self.rescan())
             self.generations[name] = (await self._stored_generations()).get(name, 0)
-        await announce("cog.loaded", {"name": name}, self.bot)
+        await self._announce("cog.loaded", {"name": name})
         return cog
 
     async def unload(self, name: str) -> None:
@@ -188,7 +196,7 @@ class CogManager:
             await self._persist_loaded()
             await self._sync()
         await self.hooks.call("cog_unloaded", name=name)
-        await announce("cog.unloaded", {"name": name}, self.bot)
+        await self._announce("cog.unloaded", {"name": name})
 
     async def reload(self, name: str) -> Cog:
         """Replace the loaded cog ``name`` with a fresh import of its code, atomically."""
@@ -218,8 +226,8 @@ class CogManager:
             if not is_remote():  # a remote reload's generation comes with its event
                 self.generations[name] = await self._count_reload(name)
         await self.hooks.call("cog_loaded", name=name)
-        await announce(
-            "cog.reloaded", {"name": name, "generation": self.generations.get(name, 0)}, self.bot
+        await self._announce(
+            "cog.reloaded", {"name": name, "generation": self.generations.get(name, 0)}
         )
         return new
 
@@ -340,7 +348,7 @@ class CogManager:
         hook = "cog_enabled" if enabled else "cog_disabled"
         if changed:
             await self.hooks.call(hook, name=name, guild_id=guild_id)
-            await announce(hook.replace("_", "."), {"name": name, "guild_id": guild_id}, self.bot)
+            await self._announce(hook.replace("_", "."), {"name": name, "guild_id": guild_id})
         return changed
 
     # -- install / upgrade / uninstall ---------------------------------------------------
@@ -379,7 +387,7 @@ class CogManager:
                     )
             self.rescan()
             raise
-        await announce("cog.installed", {"names": names}, self.bot)
+        await self._announce("cog.installed", {"names": names})
         return names
 
     async def uninstall(self, distribution: str, *, progress: Progress | None = None) -> list[str]:

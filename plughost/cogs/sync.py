@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, final
 
 from interactions.client.const import GLOBAL_SCOPE
@@ -31,7 +31,6 @@ from interactions.models.internal.application_commands import (
     sync_needed,
 )
 
-from plughost.cluster.remote import serves_global_commands
 from plughost.cogs.attach import prune_tree
 
 if TYPE_CHECKING:
@@ -53,11 +52,16 @@ def _key(payload: list[dict[str, Any]]) -> str:
 class CommandSync:
     """Places cogs' application commands in scopes and syncs scopes with Discord."""
 
-    __slots__ = ("_bot", "_declared", "_enablement", "_pushed", "requests")
+    __slots__ = ("_bot", "_declared", "_enablement", "_pushed", "owns_global_commands", "requests")
 
-    def __init__(self, bot: interactions.Client, enablement: Enablement) -> None:
+    def __init__(
+        self, bot: interactions.Client, enablement: Enablement, *, shard_id: int = 0
+    ) -> None:
         self._bot = bot
         self._enablement = enablement
+        #: Whether this bot pushes the application's global commands: shard 0 of a
+        #: process on its own; the cluster layer replaces it (the leader's first shard).
+        self.owns_global_commands: Callable[[], bool] = lambda: shard_id == 0
         # id(command) -> the scopes its author declared (GLOBAL_SCOPE unless told).
         self._declared: dict[int, list[int]] = {}
         # scope -> key of the payload Discord holds, once known; None before startup.
@@ -162,7 +166,7 @@ class CommandSync:
     def _serves_global(self) -> bool:
         # Shard processes share the application: one bot pushes global commands
         # (the cluster leader's first shard; shard 0 without a cluster).
-        return serves_global_commands(self._bot)
+        return self.owns_global_commands()
 
     async def claim_global(self) -> int:
         """This bot has just become the one that pushes global commands: compare the

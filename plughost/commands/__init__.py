@@ -1,7 +1,7 @@
 """The command framework around interactions.py: argument preparation and usage
 replies, per-guild prefixes, converters, the embed colour, and paging of long output."""
 
-from plughost.commands.arguments import ArgumentError, prepare_prefixed, resolve_annotations
+from plughost.commands.arguments import ArgumentError, prepare_prefixed
 from plughost.commands.converters import TimeSpan, parse_timespan
 from plughost.commands.lookups import (
     ChannelConverter,
@@ -23,7 +23,6 @@ __all__ = [
     "pagify",
     "parse_timespan",
     "prepare_prefixed",
-    "resolve_annotations",
     "send_pages",
     "usage_line",
     "usage_reply",

@@ -1,12 +1,13 @@
 """Making interactions.py's prefixed commands safe to call: real annotations, and
 conversion failures that name the argument.
 
-Three gaps upstream, all closed here rather than in every cog:
+Three gaps upstream, closed in plughost rather than in every cog:
 
 * interactions.py converts prefixed arguments with the annotation *objects*, so a
   module with ``from __future__ import annotations`` hands it strings (``'int'``)
-  and every call fails with "'str' object is not callable". :func:`resolve_annotations`
-  evaluates them with :func:`typing.get_type_hints` when a cog's commands are bound.
+  and every call fails with "'str' object is not callable".
+  :func:`plughost.cogs.annotations.resolve_annotations` evaluates them when a cog's
+  commands are bound.
 * a failed conversion raises a ``BadArgument`` that does not say which argument was
   bad. :func:`prepare_prefixed` wraps every parameter's converters so the error is
   an :class:`ArgumentError` carrying the parameter's name.
@@ -17,7 +18,6 @@ Three gaps upstream, all closed here rather than in every cog:
 
 from __future__ import annotations
 
-import functools
 import inspect
 import typing
 from collections.abc import Callable
@@ -28,12 +28,11 @@ import interactions
 from interactions import Converter, Greedy
 from interactions.client.errors import BadArgument
 from interactions.ext.hybrid_commands import hybrid_slash
-from interactions.ext.prefixed_commands import PrefixedCommand
 from interactions.models.internal import converters as upstream
 
 from plughost.commands import lookups
 
-__all__ = ["ArgumentError", "prepare_prefixed", "resolve_annotations"]
+__all__ = ["ArgumentError", "prepare_prefixed"]
 
 
 class ArgumentError(BadArgument):
@@ -43,42 +42,6 @@ class ArgumentError(BadArgument):
         super().__init__(message)
         self.param = param
         self.reason = message
-
-
-def _function_of(callback: Callable[..., Any]) -> Callable[..., Any]:
-    while isinstance(callback, functools.partial):
-        callback = callback.func
-    return callback
-
-
-def resolve_annotations(command: Any) -> None:
-    """Replace string annotations of a prefixed command's signature with the objects
-    they name, before interactions.py parses the parameters; subcommands too.
-
-    A name that cannot be resolved (a typo, a TYPE_CHECKING-only import) is left
-    as it is: upstream's own error then says which annotation it could not use.
-    """
-    if isinstance(command, PrefixedCommand) and command.callback is not None:
-        # The same cut upstream's _parse_parameters makes: drop ctx (and the binding).
-        if command.has_binding:
-            bound = functools.partial(command.callback, None, None)
-        else:
-            bound = functools.partial(command.callback, None)
-        signature = inspect.signature(bound)
-        if any(isinstance(p.annotation, str) for p in signature.parameters.values()):
-            try:
-                hints = typing.get_type_hints(_function_of(command.callback), include_extras=True)
-            except Exception:
-                hints = {}
-            signature = signature.replace(
-                parameters=[
-                    p.replace(annotation=hints.get(p.name, p.annotation))
-                    for p in signature.parameters.values()
-                ]
-            )
-        command._inspect_signature = signature
-    for sub in {id(s): s for s in (getattr(command, "subcommands", None) or {}).values()}.values():
-        resolve_annotations(sub)
 
 
 def _plain_reason(exc: Exception, arg: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from types import MappingProxyType
 from typing import Any, Final
 
 from interactions import Converter
@@ -11,31 +12,35 @@ from interactions.client.errors import BadArgument
 
 __all__ = ["TimeSpan", "parse_timespan"]
 
-_UNITS: Final = {
-    "w": 604800,
-    "d": 86400,
-    "h": 3600,
-    "m": 60,
-    "s": 1,
-}
-_ALIASES: Final = {
-    "week": "w",
-    "weeks": "w",
-    "day": "d",
-    "days": "d",
-    "hour": "h",
-    "hours": "h",
-    "hr": "h",
-    "hrs": "h",
-    "min": "m",
-    "mins": "m",
-    "minute": "m",
-    "minutes": "m",
-    "sec": "s",
-    "secs": "s",
-    "second": "s",
-    "seconds": "s",
-}
+_UNITS: Final = MappingProxyType(
+    {
+        "w": 604800,
+        "d": 86400,
+        "h": 3600,
+        "m": 60,
+        "s": 1,
+    }
+)
+_ALIASES: Final = MappingProxyType(
+    {
+        "week": "w",
+        "weeks": "w",
+        "day": "d",
+        "days": "d",
+        "hour": "h",
+        "hours": "h",
+        "hr": "h",
+        "hrs": "h",
+        "min": "m",
+        "mins": "m",
+        "minute": "m",
+        "minutes": "m",
+        "sec": "s",
+        "secs": "s",
+        "second": "s",
+        "seconds": "s",
+    }
+)
 _PART: Final = re.compile(r"(\d{1,9})\s*([a-z]+)")
 #: timedelta's own ceiling is 999,999,999 days; a bot never needs more than this.
 _MAX_SECONDS: Final = 10 * 365 * 86400

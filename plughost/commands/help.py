@@ -11,7 +11,9 @@ from typing import Any
 from interactions.client.const import GLOBAL_SCOPE
 
 from plughost.cogs.cog import bound_cog
+from plughost.cogs.hosts import HasPrefixedCommands
 from plughost.commands.usage import command_path, display_prefix, usage_line
+from plughost.permissions.gate import Gated
 from plughost.permissions.requests import request_for
 
 __all__ = ["HelpEntry", "command_help", "help_overview", "runnable_entries"]
@@ -57,10 +59,9 @@ def _leaves(command: Any) -> list[Any]:
 
 
 def _prefixed_commands(bot: Any) -> list[Any]:
-    manager = getattr(bot, "prefixed", None)
-    if manager is None:
+    if not isinstance(bot, HasPrefixedCommands):
         return []
-    unique = {id(c): c for c in manager.commands.values()}
+    unique = {id(c): c for c in bot.prefixed.commands.values()}
     return [leaf for command in unique.values() for leaf in _leaves(command)]
 
 
@@ -81,9 +82,9 @@ def _by_slash(ctx: Any) -> bool:
 
 async def _allowed(ctx: Any, command: Any, cog: str, *, prefixed: bool) -> bool:
     bot = getattr(ctx, "bot", None) or ctx.client
-    chain = getattr(bot, "permission_chain", None)
-    if chain is None:
+    if not isinstance(bot, Gated):
         return True
+    chain = bot.chain_check.chain
     request = request_for(
         bot,
         ctx.author,
@@ -139,7 +140,7 @@ async def help_overview(ctx: Any) -> str:
     for entry in await runnable_entries(ctx):
         if entry.cog != current:
             current = entry.cog
-            cog = getattr(bot, "ext", {}).get(entry.cog)
+            cog = bot.ext.get(entry.cog)
             about = (getattr(cog, "description", "") or "").split("\n", 1)[0]
             lines.append(f"\n**{entry.cog}**" + (f": {about}" if about else ""))
         lines.append(f"`{entry.usage}`" + (f" {entry.summary}" if entry.summary else ""))

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any, Final, TypeVar
 
 import interactions
@@ -173,12 +174,14 @@ async def find_role(ctx: Any, text: str) -> interactions.Role:
     return role  # type: ignore[no-any-return]
 
 
-_KINDS: Final[dict[type, str]] = {
-    interactions.GuildText: "text channel",
-    interactions.GuildVoice: "voice channel",
-    interactions.GuildCategory: "category",
-    interactions.ThreadChannel: "thread",
-}
+_KINDS: Final[Mapping[type, str]] = MappingProxyType(
+    {
+        interactions.GuildText: "text channel",
+        interactions.GuildVoice: "voice channel",
+        interactions.GuildCategory: "category",
+        interactions.ThreadChannel: "thread",
+    }
+)
 
 
 def _kind(channel_types: frozenset[int] | None, cls: type) -> str:

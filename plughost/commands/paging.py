@@ -8,8 +8,8 @@ press (they are then shown disabled). Where buttons cannot work (the bot has no
 handler for them: a bare client, or ``buttons=False``), every page is sent as its
 own message instead.
 
-The pages live in this process's memory, keyed by a random token in the buttons'
-custom ids: a button pressed after a restart, or after expiry, says so instead
+The pages live in the bot's memory (its :class:`Pager`), keyed by a random token
+in the buttons' custom ids: a button pressed after a restart, or after expiry, says so instead
 of turning a page. A guild's interactions reach the shard process that owns the
 guild, the one that sent the pages.
 """
@@ -23,7 +23,7 @@ import secrets
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Protocol, runtime_checkable
 
 import interactions
 from interactions import ActionRow, Button, ButtonStyle
@@ -32,6 +32,8 @@ __all__ = [
     "MESSAGE_LIMIT",
     "PAGE_BUTTON",
     "PAGE_TIMEOUT",
+    "HasPager",
+    "Pager",
     "buttons_available",
     "on_page_button",
     "pagify",
@@ -96,9 +98,59 @@ class _Paged:
     expiry: asyncio.TimerHandle | None = field(default=None, repr=False)
 
 
-_open: OrderedDict[str, _Paged] = OrderedDict()
-# Edits that disable expired buttons, kept referenced until they finish.
-_closing: set[asyncio.Task[None]] = set()
+@runtime_checkable
+class HasPager(Protocol):
+    """A client that remembers its paged messages (every ``plughost.Bot``)."""
+
+    pager: Pager
+
+
+class Pager:
+    """The paged messages one bot has open, keyed by the token in their buttons.
+
+    One per bot, not per process: two shards' bots in one process never see each
+    other's pages, and nothing outlives the bot.
+    """
+
+    __slots__ = ("_closing", "_open")
+
+    def __init__(self) -> None:
+        self._open: OrderedDict[str, _Paged] = OrderedDict()
+        # Edits that disable expired buttons, kept referenced until they finish.
+        self._closing: set[asyncio.Task[None]] = set()
+
+    def __len__(self) -> int:
+        return len(self._open)
+
+    def open(self, paged: _Paged) -> str:
+        token = secrets.token_hex(8)
+        self._open[token] = paged
+        while len(self._open) > _MAX_OPEN:
+            self.expire(next(iter(self._open)))
+        return token
+
+    def get(self, token: str) -> _Paged | None:
+        return self._open.get(token)
+
+    def discard(self, token: str) -> None:
+        self._open.pop(token, None)
+
+    def schedule_expiry(self, token: str, paged: _Paged) -> None:
+        if paged.expiry is not None:
+            paged.expiry.cancel()
+        loop = asyncio.get_running_loop()
+        paged.expiry = loop.call_later(paged.expire_after, self.expire, token)
+
+    def expire(self, token: str) -> None:
+        paged = self._open.pop(token, None)
+        if paged is None:
+            return
+        if paged.expiry is not None:
+            paged.expiry.cancel()
+        if paged.message is not None:
+            task = asyncio.get_running_loop().create_task(_disable(token, paged))
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
 
 
 def _buttons(token: str, paged: _Paged, *, expired: bool = False) -> list[ActionRow]:
@@ -128,28 +180,10 @@ def _buttons(token: str, paged: _Paged, *, expired: bool = False) -> list[Action
 
 
 def buttons_available(ctx: Any) -> bool:
-    """Whether page buttons would work here: the bot handles their clicks (plughost's
-    core cog does)."""
-    bot = getattr(ctx, "bot", None) or getattr(ctx, "client", None)
-    return PAGE_BUTTON in getattr(bot, "_regex_component_callbacks", {})
-
-
-def _schedule_expiry(token: str, paged: _Paged) -> None:
-    if paged.expiry is not None:
-        paged.expiry.cancel()
-    paged.expiry = asyncio.get_running_loop().call_later(paged.expire_after, _expire, token)
-
-
-def _expire(token: str) -> None:
-    paged = _open.pop(token, None)
-    if paged is None:
-        return
-    if paged.expiry is not None:
-        paged.expiry.cancel()
-    if paged.message is not None:
-        task = asyncio.get_running_loop().create_task(_disable(token, paged))
-        _closing.add(task)
-        task.add_done_callback(_closing.discard)
+    """Whether page buttons would work here: the bot remembers pages and handles
+    their clicks (plughost's core cog does)."""
+    client: interactions.Client = ctx.client
+    return isinstance(client, HasPager) and PAGE_BUTTON in client._regex_component_callbacks
 
 
 async def _disable(token: str, paged: _Paged) -> None:
@@ -181,19 +215,17 @@ async def send_pages(
         return []
     if len(pages) == 1 or not buttons or not buttons_available(ctx):
         return [await ctx.send(page, allowed_mentions=allowed_mentions) for page in pages]
-    token = secrets.token_hex(8)
+    pager: Pager = ctx.client.pager
     paged = _Paged(pages, int(ctx.author.id), expire_after, allowed_mentions)
-    _open[token] = paged
-    while len(_open) > _MAX_OPEN:
-        _expire(next(iter(_open)))
+    token = pager.open(paged)
     try:
         paged.message = await ctx.send(
             pages[0], components=_buttons(token, paged), allowed_mentions=allowed_mentions
         )
     except BaseException:
-        _open.pop(token, None)
+        pager.discard(token)
         raise
-    _schedule_expiry(token, paged)
+    pager.schedule_expiry(token, paged)
     return [paged.message]
 
 
@@ -201,8 +233,9 @@ async def on_page_button(ctx: interactions.ComponentContext) -> None:
     """Turn the page of the message whose button ``ctx`` pressed (the core cog's
     component callback calls this)."""
     match = PAGE_BUTTON.match(ctx.custom_id)
-    paged = _open.get(match.group(1)) if match is not None else None
-    if match is None or paged is None:
+    pager = ctx.client.pager if isinstance(ctx.client, HasPager) else None
+    paged = pager.get(match.group(1)) if match is not None and pager is not None else None
+    if match is None or pager is None or paged is None:
         await ctx.send(_EXPIRED, ephemeral=True)
         return
     if int(ctx.author.id) != paged.author_id:
@@ -213,7 +246,7 @@ async def on_page_button(ctx: interactions.ComponentContext) -> None:
         paged.index = min(paged.index + 1, len(paged.pages) - 1)
     elif action == "prev":
         paged.index = max(paged.index - 1, 0)
-    _schedule_expiry(token, paged)
+    pager.schedule_expiry(token, paged)
     await ctx.edit_origin(
         content=paged.pages[paged.index],
         components=_buttons(token, paged),

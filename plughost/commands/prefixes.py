@@ -9,7 +9,7 @@ works, so a guild that forgets its prefix can still reach ``prefix``.
 from __future__ import annotations
 
 import logging
-from typing import Any, Final
+from typing import Any, Final, Protocol, cast
 
 import interactions
 from interactions.ext.hybrid_commands import HybridSlashCommand
@@ -41,9 +41,15 @@ def core_config() -> Config:
     return conf
 
 
-async def guild_prefix(bot: Any, guild_id: int | None) -> str:
+class HasPrefix(Protocol):
+    """A client with an instance-wide default prefix (every ``plughost.Bot``)."""
+
+    prefix: str
+
+
+async def guild_prefix(bot: HasPrefix, guild_id: int | None) -> str:
     """The prefix of ``guild_id`` (None: a DM): its own, else the instance's."""
-    default: str = getattr(bot, "prefix", "!")
+    default = bot.prefix
     if guild_id is None:
         return default
     try:
@@ -66,7 +72,9 @@ async def prefixes(bot: interactions.Client, message: interactions.Message) -> l
     """The guild's prefix, and the bot's mention in both of Discord's spellings."""
     guild_id = int(message._guild_id) if message._guild_id else None
     user_id = bot.user.id
-    return [await guild_prefix(bot, guild_id), f"<@{user_id}> ", f"<@!{user_id}> "]
+    # Only a plughost.Bot sets this function as its prefix source (Bot.__init__).
+    own = await guild_prefix(cast("HasPrefix", bot), guild_id)
+    return [own, f"<@{user_id}> ", f"<@!{user_id}> "]
 
 
 class PlughostPrefixedManager(PrefixedManager):

@@ -18,7 +18,7 @@ annotations as objects.
 import io
 import re
 import time
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import interactions
 from interactions import ButtonStyle, ComponentContext, LocalisedName, OptionType, slash_option
@@ -28,12 +28,8 @@ from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_subcomm
 from plughost import checks
 from plughost.cogs.manager import CogManager
 from plughost.commands.paging import pagify, send_pages
+from plughost.runtime.parts import RunningBot, running_bot_of
 from plughost.userdata import DeletionResult, ExportResult
-
-if TYPE_CHECKING:
-    from plughost.runtime.bot import (
-        Bot,  # plughost.runtime.bot imports the cog layer: only for types
-    )
 
 __all__ = [
     "CONFIRM_SECONDS",
@@ -60,8 +56,10 @@ _MENTION = re.compile(r"^<@!?(\d+)>$")
 _OWNER_GROUP: Final = LocalisedName(english_us="owner")
 
 
-def _bot(ctx: Any) -> "Bot":
-    bot: Bot = ctx.bot
+def _bot(ctx: Any) -> RunningBot:
+    bot = running_bot_of(ctx.bot)
+    if bot is None:
+        raise errors.BadArgument("This needs a plughost bot.")
     return bot
 
 

@@ -26,6 +26,7 @@ from plughost.permissions.chain import PermissionChain
 from plughost.permissions.requests import command_name_of, request_for
 from plughost.permissions.rules import GLOBAL, Rule
 from plughost.permissions.store import PermissionStore
+from plughost.runtime.parts import RunningBot, running_bot_of
 
 __all__ = ["PermCommands", "parse_ids", "parse_target"]
 
@@ -96,11 +97,10 @@ def parse_target(ctx: Any, kind: str, text: str, *, global_scope: bool) -> int:
 
 
 def _store(ctx: Any) -> tuple[PermissionStore, PermissionChain]:
-    store = getattr(ctx.bot, "permission_store", None)
-    chain = getattr(ctx.bot, "permission_chain", None)
-    if not isinstance(store, PermissionStore) or not isinstance(chain, PermissionChain):
+    bot = running_bot_of(ctx.bot)
+    if bot is None or bot.permission_store is None:
         raise PermError("Permissions cannot be changed: this bot has no store open.")
-    return store, chain
+    return bot.permission_store, bot.permission_chain
 
 
 def _scope(ctx: Any, scope: str | None) -> int | None:
@@ -136,10 +136,10 @@ def _joined(lines: list[str], empty: str) -> str:
     return "\n".join(lines) if lines else empty
 
 
-def find_command(bot: Any, name: str) -> tuple[str | None, Any]:
+def find_command(bot: RunningBot, name: str) -> tuple[str | None, Any]:
     """The loaded cog's command whose qualified name is ``name`` (spaces normalised)."""
     wanted = " ".join(name.lower().split())
-    for cog_name, cog in getattr(bot.cogs, "loaded", {}).items():
+    for cog_name, cog in bot.cogs.loaded.items():
         for command in _walk(cog._plughost_commands):
             if (command_name_of(command) or "").lower() == wanted:
                 return cog_name, command

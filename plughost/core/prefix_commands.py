@@ -9,6 +9,7 @@ from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_command
 
 from plughost import checks
 from plughost.commands.prefixes import MAX_PREFIX_LENGTH, guild_prefix, set_guild_prefix
+from plughost.runtime.parts import running_bot_of
 
 __all__ = ["PrefixCommands"]
 
@@ -27,14 +28,17 @@ class PrefixCommands:
 
         Mentioning the bot always works as a prefix too."""
         guild_id = int(ctx.guild_id or 0)  # guild_only: never 0
+        bot = running_bot_of(ctx.bot)
+        assert bot is not None, "the core cog runs on a plughost bot"
         new = new.strip()
         if not new:
-            current = await guild_prefix(ctx.bot, guild_id)
+            current = await guild_prefix(bot, guild_id)
             await ctx.send(f"This server's prefix is `{current}`.")
             return
         if new.lower() in _RESET:
             await set_guild_prefix(guild_id, None)
-            await ctx.send(f"Prefix reset to the default, `{getattr(ctx.bot, 'prefix', '!')}`.")
+            default = await guild_prefix(bot, None)
+            await ctx.send(f"Prefix reset to the default, `{default}`.")
             return
         if len(new) > MAX_PREFIX_LENGTH or "`" in new:
             await ctx.send(f"A prefix has at most {MAX_PREFIX_LENGTH} characters and no backticks.")

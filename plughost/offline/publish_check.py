@@ -242,14 +242,15 @@ def _snapshot(bot: Bot, discord: FakeDiscord) -> Snapshot:
         for listener in listeners
     }
     callbacks: dict[str, str] = {}
-    for attr in (
-        "_component_callbacks",
-        "_regex_component_callbacks",
-        "_modal_callbacks",
-        "_regex_modal_callbacks",
-        "_global_autocompletes",
-    ):
-        for key in getattr(bot, attr):
+    tables: dict[str, Any] = {
+        "_component_callbacks": bot._component_callbacks,
+        "_regex_component_callbacks": bot._regex_component_callbacks,
+        "_modal_callbacks": bot._modal_callbacks,
+        "_regex_modal_callbacks": bot._regex_modal_callbacks,
+        "_global_autocompletes": bot._global_autocompletes,
+    }
+    for attr, table in tables.items():
+        for key in table:
             callbacks[f"{attr}/{key}"] = f"{attr.strip('_').replace('_', ' ')} {key}"
     snap["callbacks"] = callbacks
     snap["extensions"] = {name: name for name in bot.ext}

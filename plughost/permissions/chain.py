@@ -23,11 +23,11 @@ import logging
 import types
 from collections.abc import Callable, Collection, Coroutine, Generator
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Final, Protocol, TypeAlias, cast, final
 
 import pluggy
 
-from plughost.hooks.caller import AsyncHookCaller
 from plughost.permissions.decision import ALLOW, NO_AUTHOR, Decision, PermissionRequest
 from plughost.permissions.levels import PrivilegeLevel, has_permissions, member_level
 from plughost.permissions.levels import permission_names as _names
@@ -85,8 +85,9 @@ class PermissionChain:
 
     ``enablement``: the cog manager's per-guild enablement (an object with
     ``is_enabled(name, guild_id)``, or that function itself); None: every cog is
-    enabled everywhere. ``hooks``: where cogs' ``permission_check`` links are
-    registered. ``link_timeout``: seconds a cog link may take once it suspends.
+    enabled everywhere. ``hooks``: the plugin manager where cogs'
+    ``permission_check`` links are registered (the cog manager's).
+    ``link_timeout``: seconds a cog link may take once it suspends.
     """
 
     __slots__ = ("_builtins", "_enabled", "_pm", "_timeout", "owner_ids", "state")
@@ -97,7 +98,7 @@ class PermissionChain:
         *,
         owner_ids: Collection[int] = (),
         enablement: CogEnablement | Callable[[str, int], bool] | None = None,
-        hooks: AsyncHookCaller | pluggy.PluginManager | None = None,
+        hooks: pluggy.PluginManager | None = None,
         link_timeout: float = 1.0,
     ) -> None:
         self.state = state
@@ -107,7 +108,7 @@ class PermissionChain:
             self._enabled = enablement
         else:
             self._enabled = enablement.is_enabled
-        self._pm = hooks.plugin_manager if isinstance(hooks, AsyncHookCaller) else hooks
+        self._pm = hooks
         self._timeout = link_timeout
         self._builtins: tuple[tuple[str, _Link], ...] = (
             ("lists", self._lists),
@@ -333,12 +334,14 @@ def _broken(cog: str, what: str) -> Decision:
     return Decision.deny(f"The permission check of the {cog} cog {what}; denied to be safe.")
 
 
-_LEVEL_NAMES: Final = {
-    PrivilegeLevel.MOD: "a moderator",
-    PrivilegeLevel.ADMIN: "an administrator",
-    PrivilegeLevel.GUILD_OWNER: "the server owner",
-    PrivilegeLevel.BOT_OWNER: "the bot owner",
-}
+_LEVEL_NAMES: Final = MappingProxyType(
+    {
+        PrivilegeLevel.MOD: "a moderator",
+        PrivilegeLevel.ADMIN: "an administrator",
+        PrivilegeLevel.GUILD_OWNER: "the server owner",
+        PrivilegeLevel.BOT_OWNER: "the bot owner",
+    }
+)
 
 
 def _level_reason(level: PrivilegeLevel, alternatives: int) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Final, final
 
 __all__ = [
@@ -45,14 +46,16 @@ MOD_PERMISSIONS: Final = KICK_MEMBERS | BAN_MEMBERS | MANAGE_MESSAGES | MODERATE
 each lets a member remove people or content, which is what a moderator does."""
 
 #: Names as Discord's own settings show them to members (not the API's names).
-_NAMES: Final = {
-    KICK_MEMBERS: "Kick Members",
-    BAN_MEMBERS: "Ban Members",
-    ADMINISTRATOR: "Administrator",
-    MANAGE_GUILD: "Manage Server",
-    MANAGE_MESSAGES: "Manage Messages",
-    MODERATE_MEMBERS: "Timeout Members",
-}
+_NAMES: Final = MappingProxyType(
+    {
+        KICK_MEMBERS: "Kick Members",
+        BAN_MEMBERS: "Ban Members",
+        ADMINISTRATOR: "Administrator",
+        MANAGE_GUILD: "Manage Server",
+        MANAGE_MESSAGES: "Manage Messages",
+        MODERATE_MEMBERS: "Timeout Members",
+    }
+)
 
 
 class PrivilegeLevel(enum.IntEnum):

@@ -1,17 +1,20 @@
 """From an interactions.py context to a :class:`PermissionRequest`, and back to a check.
 
 :func:`request_from_context` reads only interactions.py's cache (no REST call).
-:class:`ChainCheck` is the check plughost's dispatch puts first on every command:
-it runs the chain, and remembers the decision so the error boundary can show the
-reason (or stay silent) and so ``plughost.checks`` decorators can defer to it.
+:class:`ChainCheck` runs the chain for one invocation: the request is built once,
+and the outcome (:class:`Invocation`) travels with the invocation itself, on its
+context, where ``plughost.checks`` decorators read it; a denial is raised as
+:class:`ChainDenied`, which carries the deciding link and the decision to the
+error boundary. Nothing is kept in module state.
 """
 
 from __future__ import annotations
 
-import weakref
+from dataclasses import dataclass
 from typing import Any, Final, final
 
 import interactions
+from interactions.client.errors import CommandCheckFailure
 from interactions.ext import prefixed_commands as prefixed
 
 from plughost.permissions.chain import PermissionChain
@@ -19,37 +22,66 @@ from plughost.permissions.decision import NO_AUTHOR, Decision, InvocationKind, P
 from plughost.permissions.requirement import requirement_of
 
 __all__ = [
+    "INVOCATION_ATTR",
     "NO_AUTHOR",
     "ChainCheck",
-    "allowed_by_chain",
+    "ChainDenied",
+    "Invocation",
+    "channel_permissions_of",
     "command_name_of",
+    "command_of",
     "event_author_and_channel",
+    "guild_permissions_of",
+    "invocation_of",
     "owner_ids_of",
     "request_for",
     "request_for_event",
     "request_from_context",
 ]
 
-# What the chain decided for a context, and which link: for the error boundary and
-# for plughost.checks. Weak: a context lives as long as its invocation.
-_DECIDED: Final[weakref.WeakKeyDictionary[Any, tuple[str, Decision]]] = weakref.WeakKeyDictionary()
+#: The attribute of an invocation's context that holds its :class:`Invocation`.
+INVOCATION_ATTR: Final = "plughost_invocation"
 
 
-def allowed_by_chain(ctx: Any) -> bool:
-    """Whether a :class:`ChainCheck` already allowed this very invocation."""
-    try:
-        found = _DECIDED.get(ctx)
-    except TypeError:  # not weak-referenceable: no chain check can have stored it
-        return False
-    return found is not None and found[1].allowed
+@final
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """What the chain decided for one invocation, and the request it decided on."""
+
+    request: PermissionRequest
+    link: str
+    """The link that answered (``"default"`` when none did)."""
+    decision: Decision
 
 
-def owner_ids_of(client: Any) -> frozenset[int]:
+def invocation_of(ctx: object) -> Invocation | None:
+    """The chain's outcome for the invocation ``ctx``, if a :class:`ChainCheck` ran on it."""
+    found = getattr(ctx, INVOCATION_ATTR, None)
+    return found if isinstance(found, Invocation) else None
+
+
+class ChainDenied(CommandCheckFailure):
+    """The permission chain refused an invocation: the check failure carries why."""
+
+    def __init__(self, command: Any, check: Any, ctx: Any, invocation: Invocation) -> None:
+        super().__init__(command, check, ctx)
+        self.invocation = invocation
+
+    @property
+    def link(self) -> str:
+        return self.invocation.link
+
+    @property
+    def decision(self) -> Decision:
+        return self.invocation.decision
+
+
+def owner_ids_of(client: interactions.Client) -> frozenset[int]:
     """``client.owner_ids`` plus the application's team members (interactions.py's
     own ``is_owner`` reads the same two places)."""
-    ids = {int(i) for i in getattr(client, "owner_ids", ())}
-    app = getattr(client, "app", None)
-    team = getattr(app, "team", None) if app is not None else None
+    ids = {int(i) for i in client.owner_ids}
+    # `app` is MISSING until login, and `team` None for an application without one.
+    team = getattr(client.app, "team", None) if client.app else None
     if team is not None:
         ids.update(int(m.id) for m in team.members)
     return frozenset(ids)
@@ -82,7 +114,8 @@ def command_name_of(command: Any) -> str | None:
     return str(name) if name else None
 
 
-def _command_of(ctx: Any) -> Any:
+def command_of(ctx: Any) -> Any:
+    """The command ``ctx`` invokes, or None."""
     # A hybrid context looks its command up by name in the global interaction table,
     # which misses guild-placed commands (KeyError): ask the context it wraps.
     inner = getattr(ctx, "_prefixed_ctx", None) or getattr(ctx, "_slash_ctx", None)
@@ -118,7 +151,7 @@ def request_from_context(
     bot's permissions unknown (None) unless the command declares some it needs:
     the chain's hot path, when no cog link could look at them.
     """
-    command = _command_of(ctx)
+    command = command_of(ctx)
     client = getattr(ctx, "client", None) or getattr(ctx, "bot", None)
     guild_id = ctx.guild_id
     channel_id = ctx.channel_id
@@ -136,7 +169,12 @@ def request_from_context(
 
 
 def request_for_event(
-    client: Any, event: Any, *, guild_id: int, cog_name: str
+    client: interactions.Client,
+    event: Any,
+    *,
+    guild_id: int,
+    cog_name: str,
+    bot_permissions: bool = True,
 ) -> PermissionRequest:
     """The request a cog's listener makes to receive ``event`` of guild ``guild_id``.
 
@@ -145,10 +183,11 @@ def request_for_event(
     the bot itself caused (its own messages) count as caused by nobody: the
     lists decide who may use the bot, and an allowlist must not hide the bot's
     own messages from cogs (a mod-log still sees them deleted).
+    ``bot_permissions=False``: leave the bot's permissions unknown (no cog link looks).
     """
     author_id, channel_id = event_author_and_channel(event)
-    user = getattr(client, "_user", None)
-    if user and author_id == int(user.id):  # MISSING (falsy) before login
+    user = client._user  # `client.user` raises before login; this is MISSING (falsy) then
+    if user and author_id == int(user.id):  # type: ignore[arg-type]  # a user's id is never None
         author_id = NO_AUTHOR
     return _request(
         client,
@@ -159,7 +198,7 @@ def request_for_event(
         command=None,
         cog_name=cog_name,
         kind="listener",
-        bot_permissions=_needs_bot_permissions(client),
+        bot_permissions=bot_permissions,
     )
 
 
@@ -197,11 +236,6 @@ def event_author_and_channel(event: Any) -> tuple[int, int | None]:
             place = getattr(event, "channel", None) or getattr(event, "thread", None)
             channel = getattr(place, "id", None) or getattr(event, "channel_id", None)
     return (int(author) if author else NO_AUTHOR), (int(channel) if channel else None)
-
-
-def _needs_bot_permissions(client: Any) -> bool:
-    chain = getattr(client, "permission_chain", None)
-    return not isinstance(chain, PermissionChain) or chain.has_cog_links()
 
 
 def request_for(
@@ -347,7 +381,7 @@ _ALL: Final = int(interactions.Permissions.ALL)
 _ADMINISTRATOR: Final = int(interactions.Permissions.ADMINISTRATOR)
 
 
-def _guild_permissions(member: Any, guild: Any) -> int:
+def guild_permissions_of(member: Any, guild: Any) -> int:
     """The member's guild-wide permissions: owner and administrators have all."""
     if int(guild._owner_id) == int(member.id):
         return _ALL
@@ -355,7 +389,7 @@ def _guild_permissions(member: Any, guild: Any) -> int:
     return _ALL if permissions & _ADMINISTRATOR else permissions
 
 
-def _channel_permissions(member: Any, guild_permissions: int, channel: Any) -> int:
+def channel_permissions_of(member: Any, guild_permissions: int, channel: Any) -> int:
     """Guild-wide permissions with the channel's overwrites applied, as Discord does:
     @everyone's first, then the member's roles' (together), then the member's own."""
     return _overwritten(guild_permissions, channel, int(member._guild_id), member)
@@ -390,14 +424,14 @@ def _overwritten(guild_permissions: int, channel: Any, guild_id: int, member: An
 
 @final
 class ChainCheck:
-    """An interactions.py check running the chain; put it first on every command.
+    """Runs the chain for one invocation; the gate of every cog command calls it.
 
-    plughost's cogs reach it through their enablement gate
-    (``plughost.permissions.gate.EnablementCheck``), which passes the cog's name: a hybrid
-    command's prefixed twin carries no extension to read it from.
+    plughost's cogs reach it through their gate (``plughost.permissions.gate``),
+    which passes the cog's name: a hybrid command's prefixed twin carries no
+    extension to read it from.
     """
 
-    __slots__ = ("__weakref__", "chain")
+    __slots__ = ("chain",)
 
     def __init__(self, chain: PermissionChain) -> None:
         self.chain = chain
@@ -409,16 +443,14 @@ class ChainCheck:
             ctx, cog_name=cog_name, bot_permissions=self.chain.has_cog_links()
         )
 
-    async def __call__(self, ctx: Any, *, cog_name: str | None = None) -> bool:
-        link, decision = await self.chain.decide_with_link(self.request(ctx, cog_name))
-        _DECIDED[ctx] = (link, decision)
-        return decision.allowed
+    async def decide(self, ctx: Any, *, cog_name: str | None = None) -> Invocation:
+        """Decide the invocation ``ctx`` and record the outcome on it (see
+        :func:`invocation_of`): the request is built once per invocation."""
+        request = self.request(ctx, cog_name)
+        link, decision = await self.chain.decide_with_link(request)
+        invocation = Invocation(request, link, decision)
+        setattr(ctx, INVOCATION_ATTR, invocation)
+        return invocation
 
-    @staticmethod
-    def outcome(ctx: Any) -> tuple[str, Decision] | None:
-        """The deciding link and the decision for ``ctx``, if a chain check ran on it
-        (for the error boundary's reply)."""
-        try:
-            return _DECIDED.get(ctx)
-        except TypeError:
-            return None
+    async def __call__(self, ctx: Any, *, cog_name: str | None = None) -> bool:
+        return (await self.decide(ctx, cog_name=cog_name)).decision.allowed

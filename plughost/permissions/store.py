@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final, final
 
-from plughost.cluster.remote import announce
 from plughost.config import Config, Group
 from plughost.permissions.levels import GuildRoles
 from plughost.permissions.lists import AccessList, ListKind, ListMember
@@ -53,10 +53,12 @@ class PermissionStore:
     Build it inside an open ``plughost.config.connect()`` block.
     """
 
-    __slots__ = ("_conf", "state")
+    __slots__ = ("_conf", "announcer", "state")
 
     def __init__(self, state: PermissionState | None = None) -> None:
         self.state = state if state is not None else PermissionState()
+        #: Told the guild (None: global) of each change (the cluster layer sets it).
+        self.announcer: Callable[[int | None], Awaitable[None]] | None = None
         conf = Config.get_conf(None, identifier=_IDENTIFIER, cog_name=CONFIG_NAME)
         empty_lists: dict[str, list[int]] = {name: [] for name in _LISTS}
         conf.register_global(rules={}, lists=empty_lists)
@@ -214,7 +216,8 @@ class PermissionStore:
 
     async def _announce(self, guild_id: int | None) -> None:
         # Other shard processes (and this process's other shards) reload their state.
-        await announce("permissions.changed", {"guild_id": guild_id}, self)
+        if self.announcer is not None:
+            await self.announcer(guild_id)
 
     # -- audit ---------------------------------------------------------------------------
 

@@ -26,11 +26,14 @@ from interactions.ext import hybrid_commands
 
 from plughost.cogs.cog import Cog
 from plughost.cogs.manager import CogManager
+from plughost.commands.paging import Pager
 from plughost.commands.prefixes import PlughostPrefixedManager, prefixes
 from plughost.commands.usage import cooldown_reply, usage_reply
 from plughost.hooks.specs import DeletionRequester
-from plughost.permissions.dispatch import denial_reply, install_chain, refresh_owners
-from plughost.permissions.gate import EnablementCheck
+from plughost.permissions.chain import PermissionChain
+from plughost.permissions.gate import NOT_ALLOWED, denial_reply
+from plughost.permissions.requests import ChainCheck, ChainDenied, owner_ids_of
+from plughost.permissions.store import PermissionStore
 from plughost.runtime.contexts import ContextHelpers, PlughostHybridContext, PlughostPrefixedContext
 from plughost.runtime.tracking import TRACKED_EVENTS, EventTracker
 from plughost.userdata import (
@@ -64,9 +67,9 @@ DEFAULT_INTENTS: Final = (
     | interactions.Intents.GUILD_MEMBERS
 )
 
-#: What a user sees when a command fails inside a cog; the owner gets the traceback in the log.
 #: The client-side request rate against an API on this machine (see `api_is_local`).
 LOCAL_REQUESTS_PER_SECOND: Final = 100_000
+#: What a user sees when a command fails inside a cog; the owner gets the traceback in the log.
 APOLOGY: Final = "Something went wrong while running that command. The bot owner has been told."
 
 
@@ -144,12 +147,26 @@ class Bot(interactions.Client):
             for name in TRACKED_EVENTS:
                 if name in self.processors:
                     self.processors[name] = self.tracker.wrap_processor(self.processors[name])
+        #: Paged messages whose buttons still turn (``ctx.send_pages``).
+        self.pager = Pager()
         #: The cogs of this bot; built-ins and the instance's loaded set load at startup.
         self.cogs = CogManager(self, load_all=load_all_cogs)
-        #: Set at startup by `plughost.permissions.dispatch.install_chain`.
-        self.permission_chain: Any = None
-        self.permission_store: Any = None
-        self.chain_check: Any = None
+        # The permission chain exists from here on, so every cog built for this bot
+        # gets a gate that runs it; its rules and lists load in `astart`. Enablement
+        # is one of its links, so the chain runs once per invocation.
+        store = PermissionStore()
+        #: Rules, lists and roles, with the audit log; None when no store is open
+        #: (a unit test's bare Bot: the perm commands then refuse to change anything).
+        self.permission_store: PermissionStore | None = store
+        #: The permission chain that decides every invocation of a cog's command.
+        self.permission_chain = PermissionChain(
+            store.state,
+            owner_ids=owner_ids_of(self),
+            enablement=self.cogs.enablement,
+            hooks=self.cogs.hooks.plugin_manager,
+        )
+        #: The chain as a check: what every cog's gate calls.
+        self.chain_check = ChainCheck(self.permission_chain)
 
     # -- cogs -------------------------------------------------------------------------
 
@@ -205,8 +222,8 @@ class Bot(interactions.Client):
     async def astart(self, token: str | None = None) -> None:
         # Cogs load before the gateway connects (the store is already open), so
         # the first message already finds the built-in commands. The permission
-        # chain is built first: it is the first check of every cog command.
-        await install_chain(self)
+        # rules load first: the chain is the first check of every cog command.
+        await self._load_permissions()
         await self.cogs.startup()
         await super().astart(token)
 
@@ -215,11 +232,22 @@ class Bot(interactions.Client):
         # commands can be placed in the guilds they are enabled in, and only
         # scopes that differ from what Discord holds are written.
         # Logged in by now: the application's owner or team are bot owners too.
-        refresh_owners(self)
+        self.permission_chain.owner_ids |= owner_ids_of(self)
         try:
             await self.cogs.first_sync()
         except Exception as e:
             self.dispatch(events.Error(source="cog startup", error=e))
+
+    async def _load_permissions(self) -> None:
+        if self.permission_store is None:
+            return
+        try:
+            await self.permission_store.load()
+        except RuntimeError as exc:  # TODO(issue 12): StoreNotOpenError
+            # A bot without an open store (a unit test's bare Bot) decides from an
+            # empty state; the perm commands then refuse to change anything.
+            log.debug("permission rules not loaded: %s", exc)
+            self.permission_store = None
 
     @interactions.listen(events.GuildJoin)
     async def _guild_joined(self, event: events.GuildJoin) -> None:
@@ -301,19 +329,17 @@ class Bot(interactions.Client):
 
     async def _answer_error(self, ctx: Any, error: Exception) -> None:
         # ctx: every command context can send, but BaseContext does not say so.
-        if isinstance(error, errors.CommandCheckFailure) and isinstance(
-            error.check, EnablementCheck
-        ):
-            # The gate ran the permission chain: its decision says what to answer.
+        if isinstance(error, ChainDenied):
+            # The gate ran the permission chain: the failure carries its decision.
             interaction = isinstance(ctx, interactions.InteractionContext) or (
                 getattr(ctx, "_slash_ctx", None) is not None
             )
-            answer = denial_reply(self, error.ctx, interaction=interaction)
+            answer = denial_reply(error, interaction=interaction)
             if answer is None:
                 return  # blocklisted, or a prefixed command of a cog disabled here
             reply = answer
         elif isinstance(error, errors.CommandCheckFailure):
-            reply = "You are not allowed to run that command here."
+            reply = NOT_ALLOWED
         elif isinstance(error, errors.BadArgument):
             reply = usage_reply(ctx, error)
         elif isinstance(error, errors.CommandOnCooldown):

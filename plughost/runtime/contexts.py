@@ -22,7 +22,7 @@ from interactions.ext.prefixed_commands import PrefixedContext
 from plughost.commands.embeds import embed_color_for
 from plughost.commands.help import command_help, help_overview
 from plughost.commands.paging import pagify, send_pages
-from plughost.permissions.requests import _channel_permissions, _guild_permissions
+from plughost.permissions.requests import channel_permissions_of, guild_permissions_of
 
 __all__ = [
     "ContextHelpers",
@@ -64,7 +64,7 @@ def bot_permissions(ctx: Any) -> int:
     me = guild.me if guild is not None else None
     if me is None:
         return _ALL
-    return _channel_permissions(me, _guild_permissions(me, guild), ctx.channel)
+    return channel_permissions_of(me, guild_permissions_of(me, guild), ctx.channel)
 
 
 async def tick(ctx: Any, success: bool = True) -> None:
@@ -188,7 +188,7 @@ class PlughostHybridContext(ContextHelpers, HybridContext):
         self._message = ctx.message
         self.prefix = ctx.prefix
         self.app_permissions = interactions.Permissions(
-            _channel_permissions(me, _guild_permissions(me, guild), channel)
+            channel_permissions_of(me, guild_permissions_of(me, guild), channel)
         )
         self._command_name = ctx.command.qualified_name
         self.args = ctx.args

@@ -89,9 +89,11 @@ async def test_buttons_expire(pager: Pager, fake_discord: FakeDiscord) -> None:
         await fake_discord.click(message, _button(message, "next")["custom_id"])
 
 
-async def test_pages_forgotten_by_a_restart_say_so(pager: Pager, fake_discord: FakeDiscord) -> None:
+async def test_pages_forgotten_by_a_restart_say_so(
+    pager: Pager, bot: Bot, fake_discord: FakeDiscord
+) -> None:
     (message,) = await fake_discord.send("!pages")
-    paging._open.clear()  # what a restart of the bot process leaves
+    bot.pager = paging.Pager()  # what a restart of the bot process leaves
     response = await fake_discord.click(message, _button(message, "next")["custom_id"])
     assert response.ephemeral
     assert "expired" in response.content

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from interactions import Permissions
 
-from plughost.permissions.requests import _ALL, _channel_permissions, _guild_permissions
+from plughost.permissions.requests import _ALL, channel_permissions_of, guild_permissions_of
 
 GUILD, MEMBER, OWNER, MOD_ROLE, MUTED_ROLE = 1, 2, 3, 10, 11
 SEND = int(Permissions.SEND_MESSAGES)
@@ -73,7 +73,7 @@ class Channel:
 
 def channel_perms(member: Member, channel: Channel, guild: Guild | None = None) -> int:
     guild = guild or Guild()
-    return _channel_permissions(member, _guild_permissions(member, guild), channel)
+    return channel_permissions_of(member, guild_permissions_of(member, guild), channel)
 
 
 def test_owner_and_administrators_have_everything() -> None:

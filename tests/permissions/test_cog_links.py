@@ -10,7 +10,7 @@ import pytest
 
 from plughost import hookimpl
 from plughost.cogs import Cog, instantiate
-from plughost.hooks.caller import AsyncHookCaller, new_plugin_manager, register_plugin
+from plughost.hooks.caller import new_plugin_manager, register_plugin
 from plughost.permissions.chain import PermissionChain
 from plughost.permissions.decision import Decision, PermissionRequest
 from plughost.permissions.state import PermissionState
@@ -53,7 +53,7 @@ def chain_with(*cogs: type[Cog], timeout: float = 1.0) -> PermissionChain:
     pm = new_plugin_manager()
     for cls in cogs:
         register_plugin(pm, instantiate(cls, bot, cls.__name__.lower()), cls.__name__.lower())
-    return PermissionChain(PermissionState(), hooks=AsyncHookCaller(pm), link_timeout=timeout)
+    return PermissionChain(PermissionState(), hooks=pm, link_timeout=timeout)
 
 
 async def test_a_cog_link_denies_after_the_built_in_links() -> None:
