@@ -10,7 +10,8 @@ from __future__ import annotations
 import click
 
 from plughost import instances
-from plughost.cli.options import debug_option
+from plughost.cli.options import debug_option, metrics_option
+from plughost.metrics import MetricsAddress
 
 __all__ = ["console_command"]
 
@@ -19,9 +20,15 @@ __all__ = ["console_command"]
 @click.argument("name", required=False)
 @debug_option
 @click.option("--as", "as_user", metavar="USER", help="Start as this member of the demo guild.")
+@metrics_option
 @click.pass_context
 def console_command(
-    ctx: click.Context, *, name: str | None, debug: bool, as_user: str | None
+    ctx: click.Context,
+    *,
+    name: str | None,
+    debug: bool,
+    as_user: str | None,
+    metrics: MetricsAddress | None,
 ) -> None:
     """Talk to a bot in the terminal, on a local Discord emulator.
 
@@ -33,4 +40,4 @@ def console_command(
     # Imported here: it pulls in interactions.py and the whole bot runtime.
     from plughost.offline.console import run_console  # noqa: PLC0415
 
-    ctx.exit(run_console(name, debug=debug, as_user=as_user))
+    ctx.exit(run_console(name, debug=debug, as_user=as_user, metrics=metrics))

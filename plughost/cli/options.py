@@ -16,6 +16,7 @@ import click
 
 from plughost import instances
 from plughost.instances import InstanceError
+from plughost.metrics import MetricsAddress, parse_address
 
 __all__ = [
     "TOKEN_ENV",
@@ -23,6 +24,7 @@ __all__ = [
     "check_discord_url",
     "debug_option",
     "discord_url_option",
+    "metrics_option",
     "total_shards_option",
     "yes_option",
 ]
@@ -41,6 +43,26 @@ discord_url_option = click.option(
     "--discord-url",
     metavar="URL",
     help="Talk to this Discord API instead (a local emulator); no token needed then.",
+)
+
+
+def _parse_metrics(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> MetricsAddress | None:
+    if value is None:
+        return None
+    try:
+        return parse_address(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from exc
+
+
+metrics_option = click.option(
+    "--metrics",
+    "metrics",
+    callback=_parse_metrics,
+    metavar="HOST:PORT",
+    help="Serve /metrics, /healthz and /readyz there (a bare PORT: on 127.0.0.1).",
 )
 
 

@@ -7,6 +7,10 @@ fast.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import TYPE_CHECKING
+
 import click
 
 from plughost import instances
@@ -16,8 +20,14 @@ from plughost.cli.options import (
     check_discord_url,
     debug_option,
     discord_url_option,
+    metrics_option,
     total_shards_option,
 )
+from plughost.cluster.shards import format_shards
+from plughost.metrics import MetricsAddress
+
+if TYPE_CHECKING:
+    from plughost.runtime.bot import Bot
 
 __all__ = ["run_command"]
 
@@ -59,6 +69,7 @@ def _parse_shards(
 )
 @total_shards_option("highest shard id + 1")
 @discord_url_option
+@metrics_option
 @click.pass_context
 def run_command(
     ctx: click.Context,
@@ -68,6 +79,7 @@ def run_command(
     shard_ids: list[int] | None,
     total_shards: int | None,
     discord_url: str | None,
+    metrics: MetricsAddress | None,
 ) -> None:
     """Run the bot of instance NAME until interrupted.
 
@@ -84,7 +96,17 @@ def run_command(
     check_discord_url(ctx, discord_url)
     token = bot_token(found, discord_url)
     # Imported here: it pulls in interactions.py and the whole bot runtime.
-    from plughost.runtime.runner import run_bot  # noqa: PLC0415
+    from plughost.runtime.runner import Around, run_bot  # noqa: PLC0415
+
+    around: Around | None = None
+    if metrics is not None:
+        from plughost.metrics import serve_metrics  # noqa: PLC0415
+
+        process = format_shards(shard_ids or [0])
+        address = metrics
+
+        def around(bots: Sequence[Bot]) -> AbstractAsyncContextManager[object]:
+            return serve_metrics(bots, address, process=process)
 
     ctx.exit(
         run_bot(
@@ -94,5 +116,6 @@ def run_command(
             shard_ids=shard_ids,
             total_shards=total_shards,
             api_url=discord_url,
+            around=around,
         )
     )

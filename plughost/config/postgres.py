@@ -9,6 +9,7 @@ hold a cross-process advisory lock from the read to the write.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Sequence
 from typing import Any, Final
 
@@ -117,6 +118,7 @@ class PostgresStore(ConfigStore):
         # ConfigStore._load with _fetch inlined, and asyncpg's pool.fetchrow
         # (what a raw asyncpg caller runs) instead of Tortoise's wrapper
         # around the same pool: two coroutine frames fewer per uncached read.
+        started = time.perf_counter()
         cache = self.cache
         ticket = cache.begin(key)
         try:
@@ -131,6 +133,7 @@ class PostgresStore(ConfigStore):
         except BaseException:
             cache.end(ticket)
             raise
+        self._observe("read", started)
         if row is None:
             cache.offer(ticket, MISSING, 0)
             return MISSING
@@ -146,16 +149,21 @@ class PostgresStore(ConfigStore):
     async def scan_text(self, prefix: str) -> Sequence[Any]:
         self.check_open()
         low, high = prefix_range(prefix)
+        started = time.perf_counter()
         pool = self._client._pool
         if pool is not None:
-            return await pool.fetch(_SCAN, low, high)  # type: ignore[no-any-return]
-        async with self._client.acquire_connection() as conn:
-            return await conn.fetch(_SCAN, low, high)  # type: ignore[no-any-return]
+            rows = await pool.fetch(_SCAN, low, high)
+        else:
+            async with self._client.acquire_connection() as conn:
+                rows = await conn.fetch(_SCAN, low, high)
+        self._observe("scan", started)
+        return rows  # type: ignore[no-any-return]
 
     # -- writes ---------------------------------------------------------------------
 
     async def _write_row(self, key: str, sql: str, *args: Any) -> None:
         ticket = self.cache.begin(key)
+        started = time.perf_counter()
         try:
             row = await self._writer.submit(sql, (key, *args), key)
         except BaseException:
@@ -163,6 +171,7 @@ class PostgresStore(ConfigStore):
             self.cache.end(ticket)
             self.cache.invalidate(key)
             raise
+        self._observe("write", started)
         if row is None:
             # Written in a batch (no row comes back), or nothing matched.
             self.cache.end(ticket)

@@ -9,7 +9,8 @@ other processes' writes reach the cache.
 from __future__ import annotations
 
 import abc
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from time import perf_counter
 from typing import Any
 
 from plughost.config.cache import DocumentCache
@@ -17,7 +18,10 @@ from plughost.config.documents import decode
 from plughost.config.locks import DocumentGuards
 from plughost.config.userdocs import find_user_documents, user_part
 
-__all__ = ["ConfigStore", "RmwToken", "StoreClosedError"]
+__all__ = ["ConfigStore", "QueryObserver", "RmwToken", "StoreClosedError"]
+
+#: Told ``(operation, seconds)`` after a database call: "read", "write" or "scan".
+QueryObserver = Callable[[str, float], None]
 
 
 class StoreClosedError(RuntimeError):
@@ -42,6 +46,9 @@ class ConfigStore(abc.ABC):
     backend: str
     #: A description of the location, for messages ("/path/plughost.db", "host:5432/db")
     location: str
+    #: Set from outside (``plughost.metrics``) to time the database calls of the hot
+    #: path: cache-missing reads, writes and scans. None costs one test per call.
+    query_observer: QueryObserver | None = None
 
     def __init__(self, cache: DocumentCache) -> None:
         self.cache = cache
@@ -200,6 +207,15 @@ class ConfigStore(abc.ABC):
     async def close(self) -> None:
         """Flush and stop background work; ``connect()`` then closes Tortoise."""
         self.closed = True
+
+    def _observe(self, operation: str, started: float) -> None:
+        if self.query_observer is not None:
+            self.query_observer(operation, perf_counter() - started)
+
+    async def ping(self) -> None:
+        """Answer a trivial query, or raise: what a readiness probe asks of the store."""
+        self.check_open()
+        await self._first_key_from("")
 
     def check_open(self) -> None:
         if self.closed:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
 if TYPE_CHECKING:
+    from plughost.metrics import MetricsAddress, MetricsEndpoint
     from plughost.runtime.bot import Bot
     from plughost.testing.emulator import FakeDiscord, Message
 
@@ -150,35 +151,50 @@ def run_console(
     as_user: str | None = None,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
+    metrics: MetricsAddress | None = None,
 ) -> int:
-    """Run the offline console; return the process exit code."""
+    """Run the offline console; return the process exit code.
+
+    With ``metrics``, the bot's metrics and health checks are served there too.
+    """
     source = stdin if stdin is not None else sys.stdin
     sink = stdout if stdout is not None else sys.stdout
-    from plughost.runtime.runner import StoreUnavailable
+    from plughost.runtime.runner import StartupError
 
     try:
-        return asyncio.run(_console(instance_name, debug, as_user, source, sink))
+        return asyncio.run(_console(instance_name, debug, as_user, source, sink, metrics=metrics))
     except KeyboardInterrupt:
         sink.write("\n")
         return 0
-    except StoreUnavailable as exc:
+    except StartupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 
 
 async def _console(
-    instance_name: str | None, debug: bool, as_user: str | None, source: TextIO, sink: TextIO
+    instance_name: str | None,
+    debug: bool,
+    as_user: str | None,
+    source: TextIO,
+    sink: TextIO,
+    *,
+    metrics: MetricsAddress | None = None,
 ) -> int:
     from plughost.runtime.logs import configure_logging
 
     async with _instance_store(instance_name) as (dsn, prefix, owners, logs_dir):
         configure_logging(logs_dir, debug=debug)
         label = repr(instance_name) if instance_name else "the console's throwaway instance"
-        async with _connected_bot(label, dsn, prefix, owners) as (discord, _bot):
+        async with (
+            _connected_bot(label, dsn, prefix, owners) as (discord, bot),
+            _served_metrics(bot, metrics) as endpoint,
+        ):
             session = ConsoleSession(discord, sink, author_name=as_user or "alice")
             interactive = source.isatty()
             if interactive:
                 session.print(f"plughost console: {discord.guild.name}, #{session.channel_name}.")
+                if endpoint is not None and metrics is not None:
+                    session.print(f"Metrics on http://{metrics.host}:{endpoint.port}/metrics")
                 session.print("Type :help for help, :quit to leave.")
             async for line in _lines(source, interactive, lambda: _prompt(session)):
                 if not interactive and line.strip():
@@ -241,3 +257,17 @@ async def _connected_bot(
         running_bot(discord, prefix=prefix, owner_ids=owners, load_all_cogs=True) as bot,
     ):
         yield discord, bot
+
+
+@contextlib.asynccontextmanager
+async def _served_metrics(
+    bot: Bot, address: MetricsAddress | None
+) -> AsyncIterator[MetricsEndpoint | None]:
+    """``--metrics``: the console's bot on a metrics endpoint (process label "console")."""
+    if address is None:
+        yield None
+        return
+    from plughost.metrics import serve_metrics
+
+    async with serve_metrics([bot], address, process="console") as endpoint:
+        yield endpoint

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -133,6 +133,9 @@ class Bot(interactions.Client):
             self.http.global_lock.max_requests = LOCAL_REQUESTS_PER_SECOND
         #: Set once `stop` begins: errors from requests cut short by it are expected.
         self.stopping = False
+        #: Told of every event this client dispatches, synchronously, when set from
+        #: outside (``plughost.metrics``); None costs one test per event.
+        self.dispatch_observer: Callable[[Any], None] | None = None
         #: The shard this client serves (interactions.py keeps it only on its connection state).
         self.shard_id = shard_id
         # plughost's manager and contexts: arguments named in errors, per-guild
@@ -258,6 +261,8 @@ class Bot(interactions.Client):
     # -- event tracking ---------------------------------------------------------------
 
     def dispatch(self, event: Any, *args: Any, **kwargs: Any) -> None:
+        if self.dispatch_observer is not None:
+            self.dispatch_observer(event)
         if (
             self.tracker is not None
             and isinstance(event, RawGatewayEvent)

@@ -14,7 +14,8 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING
 
 from plughost.runtime.logs import configure_logging
@@ -23,13 +24,22 @@ if TYPE_CHECKING:
     from plughost.instances import Instance
     from plughost.runtime.bot import Bot
 
-__all__ = ["StoreUnavailable", "open_store", "run_bot", "serve"]
+__all__ = ["Around", "StartupError", "StoreUnavailable", "open_store", "run_bot", "serve"]
 
 log = logging.getLogger("plughost.runtime.runner")
 
 
-class StoreUnavailable(Exception):
+class StartupError(Exception):
+    """Something the process needs could not start; the message is one line for the terminal."""
+
+
+class StoreUnavailable(StartupError):
     """The store could not be opened; the message is one line for the terminal."""
+
+
+#: What runs around the bots while they serve, given them once they exist and the
+#: store is open (the metrics endpoint: ``plughost.metrics.serve_metrics``).
+Around = Callable[["Sequence[Bot]"], AbstractAsyncContextManager[object]]
 
 
 @contextlib.asynccontextmanager
@@ -57,6 +67,7 @@ def run_bot(
     shard_ids: Sequence[int] | None = None,
     total_shards: int | None = None,
     api_url: str | None = None,
+    around: Around | None = None,
 ) -> int:
     """Run ``instance`` until SIGINT or SIGTERM; return the process exit code."""
     configure_logging(instance.path / "logs", debug=debug, token=token)
@@ -67,7 +78,14 @@ def run_bot(
         return 2
     try:
         return asyncio.run(
-            serve(instance, token=token, shard_ids=shards, total_shards=total, api_url=api_url)
+            serve(
+                instance,
+                token=token,
+                shard_ids=shards,
+                total_shards=total,
+                api_url=api_url,
+                around=around,
+            )
         )
     except KeyboardInterrupt:  # a second Ctrl-C during shutdown
         return 130
@@ -80,6 +98,7 @@ async def serve(
     shard_ids: Sequence[int],
     total_shards: int,
     api_url: str | None,
+    around: Around | None = None,
 ) -> int:
     """Serve the given shards of ``instance`` until a stop signal; 0 on a clean stop."""
     from plughost.cluster.coordinator import ClusterUnavailable, coordinate
@@ -102,9 +121,12 @@ async def serve(
                 for shard in shard_ids
             ]
             # PostgreSQL: events, leader election and heartbeats with the other processes.
-            async with coordinate(instance.dsn, bots, total_shards=total_shards):
+            async with (
+                coordinate(instance.dsn, bots, total_shards=total_shards),
+                around(bots) if around is not None else contextlib.nullcontext(),
+            ):
                 return await _run_until_stopped(bots, token, stop)
-    except (StoreUnavailable, ClusterUnavailable) as exc:
+    except (StartupError, ClusterUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
