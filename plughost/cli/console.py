@@ -7,10 +7,12 @@ other command start fast.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import click
 
 from plughost import instances
-from plughost.cli.options import debug_option, metrics_option
+from plughost.cli.options import debug_option, log_format_option, log_level_option, metrics_option
 from plughost.metrics import MetricsAddress
 
 __all__ = ["console_command"]
@@ -21,6 +23,8 @@ __all__ = ["console_command"]
 @debug_option
 @click.option("--as", "as_user", metavar="USER", help="Start as this member of the demo guild.")
 @metrics_option
+@log_format_option
+@log_level_option
 @click.pass_context
 def console_command(
     ctx: click.Context,
@@ -29,6 +33,8 @@ def console_command(
     debug: bool,
     as_user: str | None,
     metrics: MetricsAddress | None,
+    log_format: Literal["text", "json"],
+    log_levels: dict[str, str],
 ) -> None:
     """Talk to a bot in the terminal, on a local Discord emulator.
 
@@ -40,4 +46,13 @@ def console_command(
     # Imported here: it pulls in interactions.py and the whole bot runtime.
     from plughost.offline.console import run_console  # noqa: PLC0415
 
-    ctx.exit(run_console(name, debug=debug, as_user=as_user, metrics=metrics))
+    ctx.exit(
+        run_console(
+            name,
+            debug=debug,
+            as_user=as_user,
+            metrics=metrics,
+            log_format=log_format,
+            log_levels=log_levels,
+        )
+    )

@@ -24,6 +24,8 @@ __all__ = [
     "check_discord_url",
     "debug_option",
     "discord_url_option",
+    "log_format_option",
+    "log_level_option",
     "metrics_option",
     "total_shards_option",
     "yes_option",
@@ -63,6 +65,39 @@ metrics_option = click.option(
     callback=_parse_metrics,
     metavar="HOST:PORT",
     help="Serve /metrics, /healthz and /readyz there (a bare PORT: on 127.0.0.1).",
+)
+
+
+def _parse_levels(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> dict[str, str]:
+    # The runtime's parser, imported here: plughost.runtime pulls in interactions.py.
+    from plughost.runtime.logs import parse_level  # noqa: PLC0415
+
+    levels: dict[str, str] = {}
+    for value in values:
+        try:
+            name, level = parse_level(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), ctx=ctx, param=param) from exc
+        levels[name] = level
+    return levels
+
+
+log_format_option = click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one JSON object per line, on standard error and in the log file.",
+)
+log_level_option = click.option(
+    "--log-level",
+    "log_levels",
+    multiple=True,
+    callback=_parse_levels,
+    metavar="[LOGGER=]LEVEL",
+    help="A logger's level, e.g. plughost.cogs=DEBUG (repeatable; a bare level: all loggers).",
 )
 
 

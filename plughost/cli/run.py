@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import click
 
@@ -20,6 +20,8 @@ from plughost.cli.options import (
     check_discord_url,
     debug_option,
     discord_url_option,
+    log_format_option,
+    log_level_option,
     metrics_option,
     total_shards_option,
 )
@@ -70,6 +72,8 @@ def _parse_shards(
 @total_shards_option("highest shard id + 1")
 @discord_url_option
 @metrics_option
+@log_format_option
+@log_level_option
 @click.pass_context
 def run_command(
     ctx: click.Context,
@@ -80,6 +84,8 @@ def run_command(
     total_shards: int | None,
     discord_url: str | None,
     metrics: MetricsAddress | None,
+    log_format: Literal["text", "json"],
+    log_levels: dict[str, str],
 ) -> None:
     """Run the bot of instance NAME until interrupted.
 
@@ -117,5 +123,7 @@ def run_command(
             total_shards=total_shards,
             api_url=discord_url,
             around=around,
+            log_format=log_format,
+            log_levels=log_levels,
         )
     )

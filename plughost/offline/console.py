@@ -18,7 +18,7 @@ import contextlib
 import shlex
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO
@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 if TYPE_CHECKING:
     from plughost.metrics import MetricsAddress, MetricsEndpoint
     from plughost.runtime.bot import Bot
+    from plughost.runtime.logs import LogFormat
     from plughost.testing.emulator import FakeDiscord, Message
 
 __all__ = ["ConsoleSession", "parse_slash", "run_console"]
@@ -38,6 +39,13 @@ Slash options go as name:value, e.g. /cog info name:economy
   :who            show who and where you are
   :help           this text
   :quit           leave (Ctrl-D works too)"""
+
+
+@dataclass(frozen=True)
+class _LogOptions:
+    format: LogFormat
+    levels: Mapping[str, str]
+
 
 #: How long one line may take before the console gives up on it.
 REPLY_TIMEOUT: Final = 30.0
@@ -152,6 +160,8 @@ def run_console(
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
     metrics: MetricsAddress | None = None,
+    log_format: LogFormat = "text",
+    log_levels: Mapping[str, str] | None = None,
 ) -> int:
     """Run the offline console; return the process exit code.
 
@@ -162,7 +172,10 @@ def run_console(
     from plughost.runtime.runner import StartupError
 
     try:
-        return asyncio.run(_console(instance_name, debug, as_user, source, sink, metrics=metrics))
+        logs = _LogOptions(log_format, log_levels or {})
+        return asyncio.run(
+            _console(instance_name, debug, as_user, source, sink, metrics=metrics, logs=logs)
+        )
     except KeyboardInterrupt:
         sink.write("\n")
         return 0
@@ -179,11 +192,15 @@ async def _console(
     sink: TextIO,
     *,
     metrics: MetricsAddress | None = None,
+    logs: _LogOptions | None = None,
 ) -> int:
     from plughost.runtime.logs import configure_logging
 
-    async with _instance_store(instance_name) as (dsn, prefix, owners, logs_dir):
-        configure_logging(logs_dir, debug=debug)
+    logs = logs or _LogOptions("text", {})
+    async with _instance_store(instance_name) as (dsn, prefix, owners, logs_dir, levels):
+        configure_logging(
+            logs_dir, debug=debug, log_format=logs.format, levels={**levels, **logs.levels}
+        )
         label = repr(instance_name) if instance_name else "the console's throwaway instance"
         async with (
             _connected_bot(label, dsn, prefix, owners) as (discord, bot),
@@ -228,18 +245,20 @@ async def _lines(
 @contextlib.asynccontextmanager
 async def _instance_store(
     instance_name: str | None,
-) -> AsyncIterator[tuple[str, str, list[int], Path]]:
-    """The DSN, prefix, owners and log folder: a named instance's, or a throwaway one."""
+) -> AsyncIterator[tuple[str, str, list[int], Path, Mapping[str, str]]]:
+    """The DSN, prefix, owners, log folder and log levels: a named instance's, or a
+    throwaway one's."""
     if instance_name is not None:
         from plughost.instances import load
 
         instance = load(instance_name)
         settings = instance.settings
-        yield instance.dsn, settings.prefix, list(settings.owners), instance.path / "logs"
+        logs = instance.path / "logs"
+        yield instance.dsn, settings.prefix, list(settings.owners), logs, settings.log_levels
         return
     with tempfile.TemporaryDirectory(prefix="plughost-console-") as tmp:
         folder = Path(tmp)
-        yield f"sqlite:///{folder / 'plughost.db'}", "!", [], folder / "logs"
+        yield f"sqlite:///{folder / 'plughost.db'}", "!", [], folder / "logs", {}
 
 
 @contextlib.asynccontextmanager

@@ -18,7 +18,12 @@ from urllib.parse import urlsplit
 
 import interactions
 from interactions.api import events
-from interactions.api.events import CommandError, ComponentError, RawGatewayEvent
+from interactions.api.events import (
+    CommandCompletion,
+    CommandError,
+    ComponentError,
+    RawGatewayEvent,
+)
 from interactions.api.http.route import Route
 from interactions.client import errors
 from interactions.client.const import GLOBAL_SCOPE
@@ -35,6 +40,7 @@ from plughost.permissions.gate import NOT_ALLOWED, denial_reply
 from plughost.permissions.requests import ChainCheck, ChainDenied, owner_ids_of
 from plughost.permissions.store import PermissionStore
 from plughost.runtime.contexts import ContextHelpers, PlughostHybridContext, PlughostPrefixedContext
+from plughost.runtime.outcomes import ERROR_EVENTS, command_fields, note_outcome
 from plughost.runtime.tracking import TRACKED_EVENTS, EventTracker
 from plughost.userdata import (
     DEFAULT_HOOK_TIMEOUT,
@@ -55,6 +61,8 @@ __all__ = [
 ]
 
 log = logging.getLogger("plughost.runtime.bot")
+#: One INFO line per finished command (``--log-level plughost.commands=WARNING`` hides them).
+command_log = logging.getLogger("plughost.commands")
 
 #: Discord's real REST base, as interactions.py ships it.
 DISCORD_API_BASE: Final = Route.BASE
@@ -261,6 +269,9 @@ class Bot(interactions.Client):
     # -- event tracking ---------------------------------------------------------------
 
     def dispatch(self, event: Any, *args: Any, **kwargs: Any) -> None:
+        if type(event) in ERROR_EVENTS:
+            # Before the completion event that follows it: see runtime/outcomes.py.
+            note_outcome(event.ctx, event.error)
         if self.dispatch_observer is not None:
             self.dispatch_observer(event)
         if (
@@ -322,6 +333,24 @@ class Bot(interactions.Client):
             return
         self.default_error_handler(event.source, event.error)
 
+    @interactions.listen(CommandCompletion, disable_default_listeners=True)
+    async def _command_completed(self, event: CommandCompletion) -> None:
+        """One line per command, naming cog, command, kind and outcome.
+
+        Replaces interactions.py's own line, which carried the arguments (what
+        members typed) into the log.
+        """
+        if command_log.isEnabledFor(logging.INFO):
+            fields = command_fields(event.ctx)
+            command_log.info(
+                "%s %s (%s): %s",
+                fields["cog"],
+                fields["command"],
+                fields["kind"],
+                fields["outcome"],
+                extra=fields,
+            )
+
     @interactions.listen(CommandError, disable_default_listeners=True)
     async def _command_error(self, event: CommandError) -> None:
         """Users get a short message; the owner gets the traceback in the log."""
@@ -356,6 +385,7 @@ class Bot(interactions.Client):
                 getattr(ctx, "author_id", "?"),
                 getattr(ctx, "guild_id", None),
                 exc_info=error,
+                extra=command_fields(ctx, "error"),
             )
             reply = APOLOGY
         # Ephemeral where Discord supports it (interactions); a plain reply otherwise.

@@ -14,11 +14,11 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING
 
-from plughost.runtime.logs import configure_logging
+from plughost.runtime.logs import LogFormat, configure_logging
 
 if TYPE_CHECKING:
     from plughost.instances import Instance
@@ -68,9 +68,20 @@ def run_bot(
     total_shards: int | None = None,
     api_url: str | None = None,
     around: Around | None = None,
+    log_format: LogFormat = "text",
+    log_levels: Mapping[str, str] | None = None,
 ) -> int:
-    """Run ``instance`` until SIGINT or SIGTERM; return the process exit code."""
-    configure_logging(instance.path / "logs", debug=debug, token=token)
+    """Run ``instance`` until SIGINT or SIGTERM; return the process exit code.
+
+    ``log_levels`` (logger -> level) go over the instance settings' own.
+    """
+    configure_logging(
+        instance.path / "logs",
+        debug=debug,
+        token=token,
+        log_format=log_format,
+        levels={**instance.settings.log_levels, **(log_levels or {})},
+    )
     shards = list(shard_ids) if shard_ids else [0]
     total = total_shards if total_shards is not None else max(shards) + 1
     if any(not 0 <= shard < total for shard in shards):
