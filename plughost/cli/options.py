@@ -27,6 +27,7 @@ __all__ = [
     "log_format_option",
     "log_level_option",
     "metrics_option",
+    "metrics_option_for",
     "total_shards_option",
     "yes_option",
 ]
@@ -59,12 +60,15 @@ def _parse_metrics(
         raise click.BadParameter(str(exc), ctx=ctx, param=param) from exc
 
 
-metrics_option = click.option(
-    "--metrics",
-    "metrics",
-    callback=_parse_metrics,
-    metavar="HOST:PORT",
-    help="Serve /metrics, /healthz and /readyz there (a bare PORT: on 127.0.0.1).",
+def metrics_option_for(help_text: str) -> Callable[[_F], _F]:
+    """``--metrics HOST:PORT``, parsed into a ``MetricsAddress``, with its own help text."""
+    return click.option(
+        "--metrics", "metrics", callback=_parse_metrics, metavar="HOST:PORT", help=help_text
+    )
+
+
+metrics_option = metrics_option_for(
+    "Serve /metrics, /healthz and /readyz there (a bare PORT: on 127.0.0.1)."
 )
 
 
