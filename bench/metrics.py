@@ -1,6 +1,6 @@
 """CPU per command of a bot process with ``--metrics`` on and off, side by side.
 
-    python bench/metrics.py [--rounds 12] [--batch 150]
+    python bench/metrics.py [--epochs 3] [--rounds 8] [--batch 150] [--same]
 
 One run, two real ``plughost run`` processes, each on its own local Discord in this
 process: "off" without metrics, "on" with ``--metrics 127.0.0.1:PORT``. Both load
@@ -9,6 +9,10 @@ reads Config) and ``!ping`` (core), alternately. Batches alternate between the t
 bots, the order flipped every round; each "on" batch is followed by one scrape of
 ``/metrics``, whose CPU is measured apart (Prometheus scrapes every 15 s or so,
 not once per batch) and reported on its own line.
+
+Two processes differ a little however alike they are (hash seeds, memory layout),
+so the run starts ``--epochs`` fresh pairs one after the other; ``--same`` runs both
+sides without metrics, an A/A check of that spread.
 
 The CPU is the bot process's own, read from ``/proc/PID/task/*/schedstat``
 (nanoseconds on the CPU, every thread: aiosqlite's included), so the local
@@ -106,68 +110,87 @@ class Side:
             await asyncio.wait_for(self.proc.wait(), 30)
 
 
-async def main(rounds: int, batch: int, same: bool = False) -> None:
+async def epoch(
+    home: Path, index: int, rounds: int, batch: int, same: bool
+) -> tuple[Side, Side, str]:
+    """One fresh pair of processes, warmed up, then ``rounds`` alternating batches each."""
+    async with FakeDiscord() as quiet, FakeDiscord() as watched:
+        port = None if same else free_port()  # --same: an A/A run, both off
+        sides = [Side(f"off{index}", quiet, None), Side(f"on{index}", watched, port)]
+        try:
+            for side in sides:
+                await side.start(home)
+            async with aiohttp.ClientSession() as session:
+                for side in sides:  # warm-up: caches, first-call imports
+                    await side.batch(batch, session)
+                    side.per_command_us.clear()
+                    side.scrape_us.clear()
+                    side.total_ns = side.commands = 0
+                for r in range(rounds):
+                    for side in sides if r % 2 == 0 else sides[::-1]:
+                        await side.batch(batch, session)
+                scraped = ""
+                if port is not None:
+                    async with session.get(f"http://127.0.0.1:{port}/metrics") as response:
+                        scraped = await response.text()
+        finally:
+            for side in sides:
+                await side.stop()
+    return sides[0], sides[1], scraped
+
+
+async def main(epochs: int, rounds: int, batch: int, same: bool = False) -> None:
+    results: list[tuple[Side, Side, str]] = []
     with tempfile.TemporaryDirectory(prefix="plughost-bench-metrics-") as tmp:
         home = Path(tmp)
         os.environ["PLUGHOST_HOME"] = str(home)
-        async with FakeDiscord() as quiet, FakeDiscord() as watched:
-            port = None if same else free_port()  # --same: an A/A run, both off
-            sides = [Side("off", quiet, None), Side("on", watched, port)]
-            try:
-                for side in sides:
-                    await side.start(home)
-                async with aiohttp.ClientSession() as session:
-                    for side in sides:  # warm-up: caches, first-call imports
-                        await side.batch(batch, session)
-                        side.per_command_us.clear()
-                        side.total_ns = side.commands = 0
-                    for r in range(rounds):
-                        for side in sides if r % 2 == 0 else sides[::-1]:
-                            await side.batch(batch, session)
-                    scraped = ""
-                    if (port := sides[1].metrics_port) is not None:
-                        url = f"http://127.0.0.1:{port}/metrics"
-                        async with session.get(url) as response:
-                            scraped = await response.text()
-            finally:
-                for side in sides:
-                    await side.stop()
-    off, on = sides
-    ratios = [b / a for a, b in zip(off.per_command_us, on.per_command_us, strict=True)]
+        for index in range(epochs):
+            results.append(await epoch(home, index, rounds, batch, same))
+    print(
+        f"{epochs} pairs of fresh processes x {rounds} rounds of {batch} commands per side "
+        f"({' / '.join(SCRIPT)}), alternating; CPU of the bot process in us per command\n"
+    )
+    print(f"{'pair':<5} {'off (median)':>13} {'on (median)':>12} {'on vs off':>10} {'range':>18}")
+    all_ratios: list[float] = []
+    for index, (off, on, _) in enumerate(results):
+        ratios = [b / a for a, b in zip(off.per_command_us, on.per_command_us, strict=True)]
+        all_ratios += ratios
+        median = statistics.median(ratios) - 1
+        print(
+            f"{index:<5} {statistics.median(off.per_command_us):>13.1f} "
+            f"{statistics.median(on.per_command_us):>12.1f} {median:>+10.1%} "
+            f"{min(ratios) - 1:>+8.1%} .. {max(ratios) - 1:<+7.1%}"
+        )
+    off_total = sum(off.total_ns for off, _, _ in results) / sum(o.commands for o, _, _ in results)
+    on_total = sum(on.total_ns for _, on, _ in results) / sum(o.commands for _, o, _ in results)
+    print(
+        f"\nmetrics on vs off: {statistics.median(all_ratios) - 1:+.1%} (median of all "
+        f"{len(all_ratios)} per-round ratios), {on_total / off_total - 1:+.1%} (totals: "
+        f"{off_total / 1000:.1f} vs {on_total / 1000:.1f} us)"
+    )
+    scrapes = [us for _, on, _ in results for us in on.scrape_us]
+    scrape = statistics.median(scrapes or [0.0])
+    print(
+        f"one scrape of /metrics: {scrape / 1000:.2f} ms CPU (median of {len(scrapes)}); "
+        f"at one scrape per 15 s that is {scrape / 15e6:.3%} of a core"
+    )
+    # Warm-up, rounds, and the load and ping at startup: every command the bot ran.
+    scraped = results[-1][2]
     counted = sum(
         float(line.rsplit(" ", 1)[1])
         for line in scraped.splitlines()
         if line.startswith("plughost_command_duration_seconds_count{")
     )
-    print(f"{rounds} rounds of {batch} commands per side ({' / '.join(SCRIPT)}), alternating\n")
-    print(f"{'side':<6} {'CPU us/command (median)':>24} {'min':>8} {'max':>8} {'total us/cmd':>13}")
-    for side in sides:
-        print(
-            f"{side.name:<6} {statistics.median(side.per_command_us):>24.1f} "
-            f"{min(side.per_command_us):>8.1f} {max(side.per_command_us):>8.1f} "
-            f"{side.total_ns / side.commands / 1000:>13.1f}"
-        )
-    total_ratio = (on.total_ns / on.commands) / (off.total_ns / off.commands)
-    print(
-        f"\nmetrics on vs off: {statistics.median(ratios) - 1:+.1%} (median of per-round ratios), "
-        f"{total_ratio - 1:+.1%} (totals); per-round range "
-        f"{min(ratios) - 1:+.1%} .. {max(ratios) - 1:+.1%}"
-    )
-    scrape = statistics.median(on.scrape_us or [0.0])
-    print(
-        f"one scrape of /metrics: {scrape / 1000:.2f} ms CPU (median of {len(on.scrape_us)}); "
-        f"at one scrape per 15 s that is {scrape / 15e6:.3%} of a core"
-    )
-    # Warm-up, rounds, and the load/ping at startup: every command the "on" bot ran.
-    print(f"commands counted by the 'on' bot's /metrics: {counted:.0f}")
+    print(f"commands counted by the last 'on' bot's /metrics: {counted:.0f}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=12)
+    parser.add_argument("--epochs", type=int, default=3, help="fresh process pairs")
+    parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--batch", type=int, default=150)
     parser.add_argument(
         "--same", action="store_true", help="both sides without metrics (an A/A check)"
     )
     options = parser.parse_args()
-    asyncio.run(main(options.rounds, options.batch, options.same))
+    asyncio.run(main(options.epochs, options.rounds, options.batch, options.same))
