@@ -23,6 +23,7 @@ from prometheus_client.registry import Collector
 
 from plughost.metrics.commands import BUCKETS, CommandTable
 from plughost.metrics.lag import LoopLag
+from plughost.metrics.shards import serving
 from plughost.metrics.store import StoreTable
 from plughost.runtime.bot import Bot
 
@@ -112,7 +113,7 @@ class PlughostCollector(Collector):
                 # before the first heartbeat answer: no number yet.
                 seconds = math.nan
             latency.add_metric([p, shard], seconds)
-            connected.add_metric([p, shard], 1.0 if bot.is_ready and not bot.stopping else 0.0)
+            connected.add_metric([p, shard], 1.0 if serving(bot) else 0.0)
             guilds.add_metric([p, shard], len(bot.cache.guild_cache))
             for name, count in list(self.commands.gateway_events.get(bot.shard_id, {}).items()):
                 events.add_metric([p, shard, name.removeprefix("raw_")], count)

@@ -26,6 +26,7 @@ from plughost.config import ConfigStore, current_store
 from plughost.metrics.collector import PlughostCollector
 from plughost.metrics.commands import CommandTable
 from plughost.metrics.lag import LoopLag
+from plughost.metrics.shards import serving
 from plughost.metrics.store import StoreTable
 from plughost.runtime.bot import Bot
 
@@ -122,7 +123,7 @@ class MetricsEndpoint:
         return Health(ok=not stuck, loop_lag=self.lag.lag)
 
     async def readiness(self) -> Readiness:
-        shards = {bot.shard_id: bot.is_ready and not bot.stopping for bot in self.bots}
+        shards = {bot.shard_id: serving(bot) for bot in self.bots}
         return Readiness(shards=shards, store=await self._store_answer())
 
     async def _store_answer(self) -> str:

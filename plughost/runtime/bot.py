@@ -293,6 +293,16 @@ class Bot(interactions.Client):
             self.tracker.adopt(task)
         return task
 
+    @property
+    def gateway_connected(self) -> bool:
+        """Whether this shard's gateway websocket is open now (not between a drop and
+        the reconnect): what readiness asks, beside ``is_ready`` (startup done)."""
+        # interactions.py 5.16 keeps it private: ConnectionState.gateway, a
+        # GatewayClient whose `ws` (aiohttp's websocket) is None or closed meanwhile.
+        gateway = self._connection_state.gateway
+        ws = gateway.ws if gateway is not None else None
+        return ws is not None and not ws.closed
+
     async def settled(self, event_id: int) -> None:
         """Return once the bot has handled message or interaction ``event_id`` completely.
 

@@ -72,3 +72,10 @@ async def test_readyz_follows_the_store(
             assert time.monotonic() < deadline, "still unready after the store came back"
             await asyncio.sleep(0.1)  # the pool's reconnect, not the bot, is waited for
         assert status == 200
+
+        # A shard that is not serving makes the process unready too (here: stopping).
+        await bot.stop()
+        status, body = await _readyz(endpoint.port)
+        assert status == 503
+        assert body["shards"] == {"0": False}
+        assert body["store"] == "ok"
