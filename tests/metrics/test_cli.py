@@ -149,3 +149,16 @@ def test_bad_metrics_address_is_a_usage_error(home: Path, value: str, reason: st
 def test_metrics_address_defaults_to_loopback(value: str, host: str, port: int) -> None:
     address = parse_address(value)
     assert (address.host, address.port) == (host, port)
+
+
+@pytest.mark.postgres
+def test_cluster_metrics_ports_must_fit(
+    home: Path, pg_dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    create("many", backend="postgres", dsn=pg_dsn, prefix="!", owners=(), token=None)
+    monkeypatch.setenv("PLUGHOST_TOKEN", "unused")
+    result = CliRunner().invoke(
+        cli, ["cluster", "many", "--processes", "3", "--metrics", "65534"], prog_name="plughost"
+    )
+    assert result.exit_code == 2
+    assert "3 processes need ports 65534-65536" in result.output
