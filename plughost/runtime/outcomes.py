@@ -18,7 +18,7 @@ from interactions.client import errors
 from interactions.ext.prefixed_commands import PrefixedContext
 
 from plughost.cogs.cog import Cog
-from plughost.permissions.requests import ChainDenied
+from plughost.permissions.requests import ChainDenied, invocation_of
 
 __all__ = [
     "COMPLETION_EVENTS",
@@ -92,7 +92,13 @@ def cog_of(ctx: Any) -> str:
         callback = getattr(command, "callback", None)
         if isinstance(callback, functools.partial) and callback.args:
             owner = callback.args[0]
-    return owner.name if isinstance(owner, Cog) else NO_COG
+    if isinstance(owner, Cog):
+        return owner.name
+    # A component's context names no command; the cog's gate put its decision on it.
+    invocation = invocation_of(ctx)
+    if invocation is not None and invocation.request.cog_name:
+        return invocation.request.cog_name
+    return NO_COG
 
 
 def command_of(ctx: Any) -> str:

@@ -38,6 +38,23 @@ class Alpha(Cog):
     async def double(self, ctx, number: int):
         await ctx.send(str(number * 2))
 
+    @prefixed.prefixed_command()
+    async def panel(self, ctx):
+        await ctx.send("Panel", components=[interactions.ActionRow(
+            interactions.Button(style=interactions.ButtonStyle.PRIMARY, label="Fine",
+                                custom_id="alpha_fine"),
+            interactions.Button(style=interactions.ButtonStyle.DANGER, label="Break",
+                                custom_id="alpha_break"),
+        )])
+
+    @interactions.component_callback("alpha_fine")
+    async def fine(self, ctx):
+        await ctx.send("fine")
+
+    @interactions.component_callback("alpha_break")
+    async def broken(self, ctx):
+        raise KeyError("alpha's button broke on purpose")
+
     @interactions.slash_command(name="alpha", description="Alpha by slash.")
     async def alpha(self, ctx):
         await ctx.send(await self.config.greeting())

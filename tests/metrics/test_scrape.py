@@ -41,22 +41,30 @@ async def test_counts_equal_commands_sent_and_errors_caused(
         for _ in range(3):
             response = await fake_discord.slash("alpha", author=alice)
             assert "hello" in response.content
+        # A button that answers and one that raises, on a message of alpha's.
+        panel = (await fake_discord.send("!panel", author=alice))[0]
+        assert "fine" in (await fake_discord.click(panel, "Fine", author=alice)).content
+        broken = await fake_discord.click(panel, "Break", author=alice)
+        assert "went wrong" in broken.content
         # An owner's command from a member: the chain's level link refuses it twice.
         for _ in range(2):
             replies = await fake_discord.send("!cog unload alpha", author=alice)
             assert replies, "a denial is answered"
         samples = await scrape(url)
 
-    assert total(samples, COUNT, cog="alpha") == 5 + 3 + 2 + 3
+    assert total(samples, COUNT, cog="alpha") == 5 + 3 + 2 + 3 + 1 + 2
     assert total(samples, COUNT, cog="beta") == 4 + 2
     assert total(samples, COUNT, cog="alpha", command="hello", outcome="ok") == 5
     assert total(samples, COUNT, cog="alpha", command="boom", outcome="error") == 3
     assert total(samples, COUNT, cog="alpha", outcome="bad_argument") == 2
     assert total(samples, COUNT, cog="alpha", kind="slash", outcome="ok") == 3
+    assert total(samples, COUNT, cog="alpha", kind="component", outcome="ok") == 1
+    assert total(samples, COUNT, cog="alpha", kind="component", outcome="error") == 1
     assert total(samples, COUNT, cog="beta", command="crash", outcome="error") == 2
     errors = "plughost_command_errors_total"
-    assert total(samples, errors, cog="alpha") == 3
+    assert total(samples, errors, cog="alpha") == 3 + 1
     assert total(samples, errors, cog="alpha", error="RuntimeError") == 3
+    assert total(samples, errors, cog="alpha", error="KeyError") == 1
     assert total(samples, errors, cog="beta", error="ValueError") == 2
     assert total(samples, COUNT, cog="core", outcome="denied") == 2
     assert total(samples, "plughost_denials_total", cog="core", reason="level") == 2
@@ -71,7 +79,7 @@ async def test_counts_equal_commands_sent_and_errors_caused(
     assert total(samples, "plughost_guilds", shard="0") == 1
     sent_messages = sum(script.values())
     assert total(samples, "plughost_gateway_events_total", event="message_create") >= sent_messages
-    assert total(samples, "plughost_gateway_events_total", event="interaction_create") == 3
+    assert total(samples, "plughost_gateway_events_total", event="interaction_create") == 3 + 2
     assert total(samples, "plughost_cog_loaded", cog="alpha", version="0.3") == 1
     assert total(samples, "plughost_config_cache_hits_total", cog="alpha") >= 1
     assert total(samples, "plughost_store_query_duration_seconds_count", backend="sqlite") >= 1
