@@ -9,11 +9,17 @@ for one process, PostgreSQL for several)::
         await conf.guild_from_id(1).prefix.set("?")
 """
 
+from plughost.config.backends.store import ConfigStore
 from plughost.config.config import Config
 from plughost.config.connection import DEFAULT_POOL_MAX, connect, current_store
-from plughost.config.errors import ConfigLockLostError, StoreLockedError, StoreUnavailableError
+from plughost.config.errors import (
+    ConfigLockLostError,
+    StoreClosedError,
+    StoreLockedError,
+    StoreNotOpenError,
+    StoreUnavailableError,
+)
 from plughost.config.group import Group
-from plughost.config.store import ConfigStore, StoreClosedError
 from plughost.config.value import Value
 
 __all__ = [
@@ -24,6 +30,7 @@ __all__ = [
     "Group",
     "StoreClosedError",
     "StoreLockedError",
+    "StoreNotOpenError",
     "StoreUnavailableError",
     "Value",
     "connect",

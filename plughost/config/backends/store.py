@@ -12,16 +12,13 @@ import abc
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from plughost.config.cache import DocumentCache
+from plughost.config.backends.cache import DocumentCache
+from plughost.config.backends.locks import DocumentGuards
 from plughost.config.documents import decode
-from plughost.config.locks import DocumentGuards
+from plughost.config.errors import StoreClosedError
 from plughost.config.userdocs import find_user_documents, user_part
 
-__all__ = ["ConfigStore", "RmwToken", "StoreClosedError"]
-
-
-class StoreClosedError(RuntimeError):
-    """The store was used after ``connect()``'s block ended."""
+__all__ = ["ConfigStore", "RmwToken"]
 
 
 class RmwToken:

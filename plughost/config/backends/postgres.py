@@ -14,14 +14,15 @@ from typing import Any, Final
 
 from tortoise.backends.asyncpg.client import AsyncpgDBClient
 
-from plughost.config.cache import DocumentCache
+from plughost.config.backends.cache import DocumentCache
+from plughost.config.backends.driver_internals import asyncpg_pool
+from plughost.config.backends.listener import CHANNEL, NotificationListener, lock_id
+from plughost.config.backends.pgwriter import PgGroupCommit
+from plughost.config.backends.store import ConfigStore, RmwToken
 from plughost.config.documents import MISSING, decode, encode
 from plughost.config.errors import ConfigLockLostError
 from plughost.config.keys import prefix_range
-from plughost.config.listener import CHANNEL, NotificationListener, lock_id
 from plughost.config.models import TABLE
-from plughost.config.pgwriter import PgGroupCommit
-from plughost.config.store import ConfigStore, RmwToken
 
 __all__ = ["PostgresStore"]
 
@@ -98,8 +99,11 @@ class PostgresStore(ConfigStore):
         cache.enabled = False
         self.listener = NotificationListener(dsn, cache)
         self._writer = PgGroupCommit(client)
+        #: Tortoise's asyncpg pool, for the reads of the hot path (set by start()).
+        self._pool: Any = None
 
     async def start(self) -> None:
+        self._pool = await asyncpg_pool(self._client)
         await self.listener.start()
         self._writer.start()
 
@@ -122,12 +126,7 @@ class PostgresStore(ConfigStore):
         try:
             if self.closed:
                 self.check_open()
-            pool = self._client._pool
-            if pool is not None:
-                row = await pool.fetchrow(_SELECT, key)
-            else:
-                async with self._client.acquire_connection() as conn:
-                    row = await conn.fetchrow(_SELECT, key)
+            row = await self._pool.fetchrow(_SELECT, key)
         except BaseException:
             cache.end(ticket)
             raise
@@ -146,11 +145,7 @@ class PostgresStore(ConfigStore):
     async def scan_text(self, prefix: str) -> Sequence[Any]:
         self.check_open()
         low, high = prefix_range(prefix)
-        pool = self._client._pool
-        if pool is not None:
-            return await pool.fetch(_SCAN, low, high)  # type: ignore[no-any-return]
-        async with self._client.acquire_connection() as conn:
-            return await conn.fetch(_SCAN, low, high)  # type: ignore[no-any-return]
+        return await self._pool.fetch(_SCAN, low, high)  # type: ignore[no-any-return]
 
     # -- writes ---------------------------------------------------------------------
 
