@@ -4,8 +4,10 @@ console, end to end in a subprocess and a browser."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -14,6 +16,10 @@ from click.testing import CliRunner
 from playwright.async_api import Page, expect
 
 from plughost.cli.main import cli
+from plughost.instances import create
+from plughost.testing.emulator import FakeDiscord
+
+from .conftest import MANAGE_GUILD
 
 LINK = re.compile(r"^http://127\.0\.0\.1:(\d+)/login\?token=[\w-]{40,}$")
 
@@ -44,17 +50,9 @@ async def test_offline_console_serves_the_web_console(page: Page, tmp_path: Path
         stderr=asyncio.subprocess.STDOUT,
         env={**os.environ, "PLUGHOST_HOME": str(tmp_path)},
     )
-    assert proc.stdout is not None
     assert proc.stdin is not None
     try:
-        link = ""
-        seen = []
-        while not link:
-            line = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode().rstrip("\n")
-            assert line or proc.returncode is None, seen
-            seen.append(line)
-            if LINK.match(line):
-                link = line  # a line of its own: nothing before or after the URL
+        link = await _link_from(proc)
         base = link.split("/login")[0]
         await page.goto(link)
         await expect(page.locator(".who")).to_have_text("owner (bot owner)")
@@ -70,5 +68,63 @@ async def test_offline_console_serves_the_web_console(page: Page, tmp_path: Path
         await expect(page.locator("#no-guilds")).to_be_visible()
     finally:
         proc.stdin.close()
+        await asyncio.wait_for(proc.wait(), 60)
+    assert proc.returncode == 0
+
+
+async def _link_from(proc: asyncio.subprocess.Process) -> str:
+    assert proc.stdout is not None
+    seen: list[str] = []
+    while True:
+        line = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode().rstrip("\n")
+        assert line or proc.returncode is None, seen
+        seen.append(line)
+        if LINK.match(line):
+            return line  # a line of its own: nothing before or after the URL
+
+
+async def test_run_serves_the_web_console_with_the_instances_client_secret(
+    page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_discord: FakeDiscord
+) -> None:
+    monkeypatch.setenv("PLUGHOST_HOME", str(tmp_path))
+    instance = create("webrun", owners=(fake_discord.owner_user.id,))
+    settings_file = instance.path / "settings.json"
+    document = json.loads(settings_file.read_text())
+    document["oauth_client_secret"] = fake_discord.state.application.client_secret
+    settings_file.write_text(json.dumps(document))
+    fake_discord.member("carol", permissions=MANAGE_GUILD)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "plughost",
+        "run",
+        "webrun",
+        "--discord-url",
+        fake_discord.api_base,
+        "--web",
+        "127.0.0.1:0",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        env={**os.environ, "PLUGHOST_TOKEN": fake_discord.token},
+    )
+    try:
+        link = await _link_from(proc)
+        base = link.split("/login")[0]
+        fake_discord.state.application.redirect_uris.append(f"{base}/login/discord/callback")
+        await fake_discord.emulator.wait_ready()
+        await page.goto(f"{base}/login")
+        await page.click("#discord-login")
+        await page.select_option("#user", label="carol")
+        await page.click("button[value=authorize]")
+        await page.wait_for_url(f"{base}/")
+        await expect(page.locator(".guilds li")).to_have_text(["Demo Guild"])
+        await page.click("text=Demo Guild")
+        await expect(page.locator("#cog-core .state")).to_have_text("enabled")
+        # The owner's link, printed by `run`, logs the instance's owner in.
+        await page.context.clear_cookies()
+        await page.goto(link)
+        await expect(page.locator(".who")).to_have_text("owner (bot owner)")
+    finally:
+        proc.send_signal(signal.SIGTERM)
         await asyncio.wait_for(proc.wait(), 60)
     assert proc.returncode == 0

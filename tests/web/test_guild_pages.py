@@ -79,6 +79,11 @@ async def test_admin_changes_a_setting_through_the_generated_form(
     await form.get_by_role("button", name="Save greeter settings").click()
     await expect(page.locator(".flash")).to_have_text("Saved 1 greeter setting(s).")
     assert await _greet(fake_discord, dave) == ["AHOY AHOY, CREW AND CAPTAIN"]
+    assert bot.permission_store is not None
+    audited = await bot.permission_store.audit_log(fake_discord.guild.id)
+    assert (dave.id, "web.config.set", "greeter: shout = true") in [
+        (e.actor_id, e.action, e.detail) for e in audited
+    ]
 
     # A bad number: a short reason, and nothing stored (not even the good field).
     await form.locator("input[name=greeting]").fill("Hey")
