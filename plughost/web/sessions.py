@@ -36,6 +36,8 @@ LOGIN_LINK_LIFETIME: Final = 600.0
 SESSION_LIFETIME: Final = 8 * 3600.0
 #: ... or after this long without a request.
 SESSION_IDLE: Final = 3600.0
+#: Client addresses the login limit remembers before it forgets idle ones.
+_MAX_CLIENTS: Final = 10_000
 
 
 @final
@@ -158,6 +160,12 @@ class LoginAttempts:
     def allow(self, client: str) -> bool:
         """Count one attempt from ``client``; False once it is over the limit."""
         now = self._clock()
+        if len(self._attempts) > _MAX_CLIENTS:
+            # Many addresses (a scan): forget those whose attempts are all old.
+            for key in [
+                k for k, q in self._attempts.items() if not q or now - q[-1] >= self.window
+            ]:
+                del self._attempts[key]
         recent = self._attempts.setdefault(client, deque())
         while recent and now - recent[0] >= self.window:
             recent.popleft()

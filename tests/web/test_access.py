@@ -87,6 +87,31 @@ async def test_chat_changes_show_on_the_next_page_load_and_the_prefix_form_works
     ]
 
 
+async def test_logging_out_ends_the_session_on_the_server(
+    console: WebConsole, http: aiohttp.ClientSession, fake_discord: FakeDiscord
+) -> None:
+    await login(http, console, fake_discord, "alice")
+    cookie = next(c for c in http.cookie_jar if c.key == "plughost_session")
+    async with http.get(f"{console.url}/") as response:
+        csrf = csrf_of(await response.text())
+    session_id, _, signature = cookie.value.rpartition(".")
+    forged = f"{session_id}.{'0' * len(signature)}"
+    async with aiohttp.ClientSession() as other:
+        for value, status in ((cookie.value, 200), (forged, 303), (session_id, 303)):
+            headers = {"Cookie": f"plughost_session={value}"}
+            async with other.get(
+                f"{console.url}/", headers=headers, allow_redirects=False
+            ) as response:
+                assert response.status == status, value
+    async with http.post(f"{console.url}/logout", data={"csrf": csrf}) as response:
+        assert str(response.url) == f"{console.url}/login"
+    # The old cookie, sent again by hand, is no session any more.
+    async with aiohttp.ClientSession() as other:
+        headers = {"Cookie": f"plughost_session={cookie.value}"}
+        async with other.get(f"{console.url}/", headers=headers, allow_redirects=False) as response:
+            assert response.status == 303
+
+
 async def test_a_callback_this_browser_did_not_start_is_refused(
     console: WebConsole, http: aiohttp.ClientSession, fake_discord: FakeDiscord
 ) -> None:

@@ -80,10 +80,23 @@ async def test_owner_reloads_a_cog_and_sees_a_failing_cogs_reason(
     )
     await shot(page, "owner-cogs")
 
+    # Unloading stops its command.
+    await greeter.get_by_role("button", name="Unload").click()
+    await expect(page.locator(".flash")).to_have_text("Unloaded greeter.")
+    await expect(greeter.locator(".state")).to_have_text("installed")
+    assert await fake_discord.send("!greet") == []
+
     await page.goto(f"{console.url}/owner")
     await expect(page.locator(".shards tbody tr")).to_have_count(1)
     await expect(page.locator(".shards tbody td").nth(1)).to_have_text("yes")
     await shot(page, "owner-status")
+    # The vendored htmx runs under the CSP: it refreshes the status in place.
+    async with page.expect_response(
+        lambda r: r.url == f"{console.url}/owner" and r.request.headers.get("hx-request") == "true",
+        timeout=8000,
+    ) as refreshed:
+        pass
+    assert (await refreshed.value).ok
 
     await page.goto(f"{console.url}/owner/settings")
     await expect(page.locator("#redirect-uri")).to_have_text(
@@ -95,8 +108,10 @@ async def test_owner_reloads_a_cog_and_sees_a_failing_cogs_reason(
 
     assert bot.permission_store is not None
     entries = await bot.permission_store.audit_log(None)
+    owner = fake_discord.owner_user.id
     assert [(e.actor_id, e.action, e.detail) for e in entries] == [
-        (fake_discord.owner_user.id, "web.cog.reload", "greeter")
+        (owner, "web.cog.unload", "greeter"),
+        (owner, "web.cog.reload", "greeter"),
     ]
 
 
