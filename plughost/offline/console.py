@@ -156,18 +156,15 @@ def run_console(
     """Run the offline console (with the web console on ``web``); return the exit code."""
     source = stdin if stdin is not None else sys.stdin
     sink = stdout if stdout is not None else sys.stdout
-    from plughost.runtime.runner import StoreUnavailable
+    from plughost.runtime.runner import AlongsideUnavailable, StoreUnavailable
 
     try:
         return asyncio.run(_console(instance_name, debug, as_user, source, sink, web=web))
     except KeyboardInterrupt:
         sink.write("\n")
         return 0
-    except StoreUnavailable as exc:
+    except (StoreUnavailable, AlongsideUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:  # the web console's address is taken or not ours
-        print(f"error: cannot listen: {exc}", file=sys.stderr)
         return 1
 
 

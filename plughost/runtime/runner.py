@@ -24,7 +24,14 @@ if TYPE_CHECKING:
     from plughost.instances import Instance
     from plughost.runtime.bot import Bot
 
-__all__ = ["Alongside", "StoreUnavailable", "open_store", "run_bot", "serve"]
+__all__ = [
+    "Alongside",
+    "AlongsideUnavailable",
+    "StoreUnavailable",
+    "open_store",
+    "run_bot",
+    "serve",
+]
 
 #: What runs beside the bots while they serve (the web console): given the bots once
 #: they exist, entered before they start and left after they stop.
@@ -35,6 +42,10 @@ log = logging.getLogger("plughost.runtime.runner")
 
 class StoreUnavailable(Exception):
     """The store could not be opened; the message is one line for the terminal."""
+
+
+class AlongsideUnavailable(Exception):
+    """What runs beside the bots (the web console) could not start; one terminal line."""
 
 
 @contextlib.asynccontextmanager
@@ -119,11 +130,8 @@ async def serve(
             beside = alongside(bots) if alongside is not None else contextlib.nullcontext()
             async with coordinate(instance.dsn, bots, total_shards=total_shards), beside:
                 return await _run_until_stopped(bots, token, stop)
-    except (StoreUnavailable, ClusterUnavailable) as exc:
+    except (StoreUnavailable, ClusterUnavailable, AlongsideUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:  # the web console's address is taken or not ours
-        print(f"error: cannot listen: {exc}", file=sys.stderr)
         return 1
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):

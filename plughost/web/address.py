@@ -35,9 +35,11 @@ class WebAddress:
 
     @classmethod
     def parse(cls, text: str, *, public: bool = False) -> WebAddress:
-        """``127.0.0.1:8470``, ``:8470``, ``localhost`` or ``[::1]:8470``."""
+        """``127.0.0.1:8470``, ``:8470``, ``8470``, ``localhost`` or ``[::1]:8470``."""
         text = text.strip()
-        if text.startswith("["):
+        if text.isdigit():
+            host, port_text = "", text
+        elif text.startswith("["):
             host, sep, rest = text[1:].partition("]")
             port_text = rest.removeprefix(":") if sep else ""
         elif text.count(":") == 1:

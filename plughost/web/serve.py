@@ -9,6 +9,7 @@ from contextlib import AbstractAsyncContextManager
 import interactions
 
 from plughost.instances import Instance
+from plughost.runtime.runner import AlongsideUnavailable
 from plughost.web.address import WebAddress
 from plughost.web.console import WebConsole
 
@@ -50,7 +51,12 @@ async def serving(
     console = WebConsole(
         clients, address=address, oauth_secret=oauth_secret, preferred_owner=preferred_owner
     )
-    await console.start()
+    try:
+        await console.start()
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        raise AlongsideUnavailable(
+            f"the web console cannot listen on {address.url()}: {exc}"
+        ) from exc
     out = say or _print
     try:
         out(f"web console on {console.url}; the bot owner's login link (works once, 10 minutes):")

@@ -152,3 +152,39 @@ async def test_cookies_are_secure_behind_https_and_extra_routes_share_the_header
             assert "default-src 'none'" in response.headers["Content-Security-Policy"]
     finally:
         await web_console.stop()
+
+
+async def test_guild_owners_see_their_guild_and_a_blocklisted_admin_sees_none(
+    console: WebConsole, http: aiohttp.ClientSession, fake_discord: FakeDiscord
+) -> None:
+    erin = fake_discord.user("erin")
+    other = fake_discord.add_guild("Erin's Guild", owner=erin)
+    await fake_discord.emulator.wait_ready()
+    await login(http, console, fake_discord, "erin")
+    async with http.get(f"{console.url}/") as response:
+        html = await response.text()
+    assert "Erin&#39;s Guild" in html
+    assert fake_discord.guild.name not in html  # she is not even a member there
+    assert await status_of(http, f"{console.url}/guilds/{other.id}") == 200
+
+    gina = fake_discord.member("gina", permissions=MANAGE_GUILD)
+    await fake_discord.send(f"!perm list add block user {gina.id}", author=fake_discord.owner)
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as gina_http:
+        await login(gina_http, console, fake_discord, "gina")
+        assert await status_of(gina_http, f"{console.url}/guilds/{fake_discord.guild.id}") == 403
+
+
+async def test_a_login_cancelled_on_discord_is_refused(
+    console: WebConsole, http: aiohttp.ClientSession, fake_discord: FakeDiscord
+) -> None:
+    async with http.get(f"{console.url}/login/discord", allow_redirects=False) as response:
+        authorize = response.headers["Location"]
+    params = dict(parse_qsl(urlsplit(authorize).query))
+    assert params["scope"] == "identify"
+    assert params["code_challenge_method"] == "S256"
+    assert len(params["state"]) >= 43  # 32 bytes from secrets
+    form = {**params, "user_id": str(fake_discord.user("alice").id), "decision": "cancel"}
+    async with http.post(authorize.split("?")[0], data=form) as response:
+        assert response.status == 403
+        assert "cancelled" in await response.text()
+    assert not [c for c in http.cookie_jar if c.key == "plughost_session"]

@@ -8,6 +8,8 @@ import json
 import os
 import re
 import signal
+import socket
+import subprocess
 import sys
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from playwright.async_api import Page, expect
 from plughost.cli.main import cli
 from plughost.instances import create
 from plughost.testing.emulator import FakeDiscord
+from plughost.web import WebAddress
 
 from .conftest import MANAGE_GUILD
 
@@ -35,6 +38,33 @@ def test_a_non_loopback_address_must_be_asked_for(command: list[str], tmp_path: 
     assert result.exit_code == 2
     assert "0.0.0.0 is not a loopback address" in result.output
     assert "--web-public" in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "host", "port"),
+    [("8470", "127.0.0.1", 8470), (":9000", "127.0.0.1", 9000), ("[::1]:80", "::1", 80)],
+)
+def test_web_addresses(text: str, host: str, port: int) -> None:
+    assert WebAddress.parse(text) == WebAddress(host, port)
+
+
+def test_a_taken_port_is_one_error_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "plughost", "console", "--web", f"127.0.0.1:{port}"],
+            input="",
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "PLUGHOST_HOME": str(tmp_path)},
+            check=False,
+        )
+    assert result.returncode == 1
+    assert f"error: the web console cannot listen on http://127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 async def test_offline_console_serves_the_web_console(page: Page, tmp_path: Path) -> None:
