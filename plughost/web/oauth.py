@@ -109,17 +109,25 @@ class DiscordOAuth:
             "client_secret": self.client_secret,
         }
         timeout = aiohttp.ClientTimeout(total=15)
-        async with aiohttp.ClientSession(timeout=timeout) as http:
-            async with http.post(f"{self.api_base}/oauth2/token", data=form) as response:
-                body = await response.json(content_type=None)
-                if response.status != 200 or "access_token" not in body:
-                    # The error code only: the request held the secret, the body may echo it.
-                    log.warning("Discord refused the token exchange: %s", body.get("error"))
-                    raise OAuthError("Discord refused the login; start again.")
-                token = str(body["access_token"])
-            headers = {"Authorization": f"Bearer {token}"}
-            async with http.get(f"{self.api_base}/users/@me", headers=headers) as response:
-                me = await response.json(content_type=None)
-                if response.status != 200 or "id" not in me:
-                    raise OAuthError("Discord did not say who you are; start again.")
+        try:
+            async with aiohttp.ClientSession(timeout=timeout) as http:
+                token = await self._token(http, form)
+                headers = {"Authorization": f"Bearer {token}"}
+                async with http.get(f"{self.api_base}/users/@me", headers=headers) as response:
+                    me = await response.json(content_type=None)
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            log.warning("could not finish a Discord login: %s", type(exc).__name__)
+            raise OAuthError("Discord could not be reached; try again.") from None
+        if response.status != 200 or not isinstance(me, dict) or "id" not in me:
+            raise OAuthError("Discord did not say who you are; start again.")
         return int(me["id"])
+
+    async def _token(self, http: aiohttp.ClientSession, form: dict[str, str]) -> str:
+        async with http.post(f"{self.api_base}/oauth2/token", data=form) as response:
+            body = await response.json(content_type=None)
+        if response.status != 200 or not isinstance(body, dict) or "access_token" not in body:
+            # The error code only: the request held the secret, and a body may echo it.
+            error = body.get("error") if isinstance(body, dict) else None
+            log.warning("Discord refused the token exchange (%s): %s", response.status, error)
+            raise OAuthError("Discord refused the login; start again.")
+        return str(body["access_token"])

@@ -188,3 +188,31 @@ async def test_a_login_cancelled_on_discord_is_refused(
         assert response.status == 403
         assert "cancelled" in await response.text()
     assert not [c for c in http.cookie_jar if c.key == "plughost_session"]
+
+
+async def test_a_wrong_client_secret_fails_the_login_without_showing_or_logging_it(
+    bot: Bot,
+    fake_discord: FakeDiscord,
+    http: aiohttp.ClientSession,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    secret = "wrong-secret-3d1f9a"
+    web_console = WebConsole([bot], address=WebAddress("127.0.0.1", 0), oauth_secret=secret)
+    await web_console.start()
+    fake_discord.state.application.redirect_uris.append(web_console.redirect_uri)
+    caplog.set_level("DEBUG")
+    try:
+        async with http.get(f"{web_console.url}/login/discord", allow_redirects=False) as response:
+            authorize = response.headers["Location"]
+        assert secret not in authorize
+        params = dict(parse_qsl(urlsplit(authorize).query))
+        form = {**params, "user_id": str(fake_discord.user("alice").id), "decision": "authorize"}
+        async with http.post(authorize.split("?")[0], data=form) as response:
+            assert response.status == 403
+            text = await response.text()
+        assert "Discord refused the login" in text
+        assert secret not in text
+    finally:
+        await web_console.stop()
+    assert "invalid_client" in caplog.text
+    assert secret not in caplog.text
