@@ -39,6 +39,30 @@ class Shard:
     bot: RunningBot
 
 
+def _cache_has_every_member(guild: interactions.Guild) -> bool:
+    # Discord sends every member with a guild below its "large" threshold (and a bot
+    # with the members intent may chunk the rest): then a cache miss means "not a
+    # member", and the servers list costs no REST call per guild. Measured with 20
+    # guilds: a servers page took 21 ms (p50) with a 404 per guild, 0.35 ms without
+    # (bench/web.py).
+    count = guild.member_count
+    return bool(count) and len(guild._member_ids) >= count
+
+
+async def _member(
+    client: interactions.Client, guild: interactions.Guild, user_id: int
+) -> interactions.Member | None:
+    """The member, from the cache, else from Discord (None: not a member)."""
+    member = client.cache.get_member(guild.id, user_id)
+    if member is not None or _cache_has_every_member(guild):
+        return member  # a miss in a complete cache: not a member, no need to ask
+    try:
+        return await client.fetch_member(user_id, guild.id)
+    except HTTPException:
+        log.warning("could not look up member %s of guild %s", user_id, guild.id)
+        return None
+
+
 class Access:
     """The bots of this process, and who may see which of their guilds."""
 
@@ -80,11 +104,7 @@ class Access:
         shard, guild = found
         if user_id in shard.bot.permission_chain.owner_ids:
             return True
-        try:
-            member = await shard.client.fetch_member(user_id, guild_id)
-        except HTTPException:
-            log.warning("could not look up member %s of guild %s", user_id, guild_id)
-            return False
+        member = await _member(shard.client, guild, user_id)
         if member is None:
             return False
         try:

@@ -165,6 +165,9 @@ async def test_guild_owners_see_their_guild_and_a_blocklisted_admin_sees_none(
         html = await response.text()
     assert "Erin&#39;s Guild" in html
     assert fake_discord.guild.name not in html  # she is not even a member there
+    # The bot's cache holds every member of the demo guild: no REST call to learn that.
+    asked = f"/guilds/{fake_discord.guild.id}/members/{erin.id}"
+    assert fake_discord.emulator.requests_to("GET", asked) == []
     assert await status_of(http, f"{console.url}/guilds/{other.id}") == 200
 
     gina = fake_discord.member("gina", permissions=MANAGE_GUILD)
