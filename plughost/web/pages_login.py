@@ -66,10 +66,12 @@ async def login(request: web.Request) -> web.Response:
             return redirect("/")
         return render(request, "login.html", discord=state.oauth() is not None)
     _limit(request)
-    owner = state.owner_to_log_in()
-    if not state.links.redeem(token) or owner is None:
+    if not state.links.redeem(token):
         log.warning("web: refused a login link from %s", _client(request))
         raise Refused(403, _BAD_LINK)
+    owner = state.owner_to_log_in()
+    if owner is None:
+        raise Refused(403, "No bot owner is known yet: add one to the instance's owners.")
     return _logged_in(request, owner, "link")
 
 
