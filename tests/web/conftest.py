@@ -8,6 +8,7 @@ chromium (``.ci/install-browser``), driven by Playwright; no browser is download
 
 from __future__ import annotations
 
+import os
 import sys
 import textwrap
 import uuid
@@ -113,6 +114,8 @@ async def console(bot: Bot, fake_discord: FakeDiscord, web_cogs: str) -> AsyncIt
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
+    if not os.path.exists(CHROMIUM):  # noqa: ASYNC240 - once per test, before the browser
+        pytest.fail(f"the browser tests need chromium at {CHROMIUM}: `bash .ci/install-browser`")
     async with async_playwright() as playwright:
         found = await playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield found
