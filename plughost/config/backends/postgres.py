@@ -238,6 +238,19 @@ class PostgresStore(ConfigStore):
     async def _lock_remote(self, key: str) -> int:
         return await self.listener.lock(lock_id(key))
 
+    shares_locks = True
+
+    async def lock_name(self, name: str) -> int:
+        # Its own id space: a value's get_lock() and the `async with` guard of the
+        # document holding it are different locks (a block may take both).
+        return await self.listener.lock(lock_id("get_lock:" + name))
+
+    async def unlock_name(self, name: str, generation: int) -> bool:
+        if generation != self.listener.generation:
+            return False  # the session that held it is gone, and the lock with it
+        await self.listener.unlock(lock_id("get_lock:" + name), generation)
+        return True
+
     def verify_rmw(self, token: RmwToken) -> None:
         if token.outermost and token.generation != self.listener.generation:
             raise ConfigLockLostError(
