@@ -27,12 +27,11 @@ import importlib
 import logging
 import os
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, final
 
 from interactions.models.internal.tasks import Task
-from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from plughost.cogs import install as pip_ops
@@ -45,6 +44,7 @@ from plughost.cogs.importer import CogImportError, cog_packages, import_cog, pur
 from plughost.cogs.install import InstallPlan, Progress
 from plughost.cogs.metadata import CogInfo
 from plughost.cogs.sync import CommandSync
+from plughost.cogs.targets import InstallTarget
 from plughost.config import StoreNotOpenError
 from plughost.config.namespaces import cogs_config
 from plughost.hooks.caller import AsyncHookCaller, new_plugin_manager, register_plugin
@@ -353,31 +353,37 @@ class CogManager:
 
     async def install(
         self,
-        requirement: str,
-        pip_args: Sequence[str] = (),
+        target: InstallTarget,
         *,
         upgrade: bool = False,
         progress: Progress | None = None,
     ) -> list[str]:
-        """pip-install ``requirement`` and load (or atomically reload) its cogs.
+        """pip-install ``target`` and load (or atomically reload) its cogs.
 
-        A failed install, or a cog of it that fails to load, rolls pip back; cogs
+        A failed install, or any failure after pip changed the environment (a cog of
+        it that fails to load, no cog in it, a cancellation), rolls pip back; cogs
         already serving keep serving their old code. Returns the cogs' names.
         """
-        plan = await pip_ops.install([requirement], pip_args, upgrade=upgrade, progress=progress)
-        names = self.cogs_of(Requirement(requirement).name)
+        try:
+            plan = await pip_ops.install([target], upgrade=upgrade, progress=progress)
+        except pip_ops.InstallError as exc:
+            raise CogError(str(exc)) from exc
         done: list[str] = []
         try:
+            names = sorted({n for dist in plan.requested for n in self.cogs_of(dist)})
             if not names:
-                raise CogError(f"{requirement} provides no cog (no plughost.cogs entry point)")
+                raise CogError(f"{target} provides no cog (no plughost.cogs entry point)")
             for name in names:
                 if progress:
                     progress(f"loading cog {name}")
                 await (self.reload(name) if name in self.loaded else self.load(name))
                 done.append(name)
-        except CogError:
+        except BaseException:
             if plan.changes:
-                await pip_ops.rollback(plan, pip_args, progress=progress)
+                try:
+                    await pip_ops.rollback(plan, progress=progress)
+                except pip_ops.InstallError:  # the first failure is the one to report
+                    log.exception("rolling back the install of %s failed", target)
             for name in done:  # back to the code that is on disk again
                 with contextlib.suppress(CogError):
                     await (

@@ -8,6 +8,7 @@ No ``from __future__ import annotations``: interactions.py reads option
 annotations as objects.
 """
 
+import logging
 from typing import Any
 
 from interactions import OptionType, slash_option
@@ -15,9 +16,12 @@ from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_subcomm
 
 from plughost import checks
 from plughost.cogs.manager import CogError, CogManager
+from plughost.cogs.targets import TargetRefused, chat_target
 from plughost.runtime.contexts import send_paged
 
 __all__ = ["CogCommands", "describe_cogs"]
+
+log = logging.getLogger("plughost.core")
 
 
 def _manager(ctx: Any) -> CogManager:
@@ -121,13 +125,22 @@ class CogCommands:
     @slash_option("package", "PKG or PKG==VERSION", opt_type=OptionType.STRING, required=True)
     @checks.is_owner()
     async def cmd_cog_install(self, ctx: HybridContext, package: str) -> None:
+        # Chat takes requirement specifiers only, checked before pip runs: an owner's
+        # chat account is a phishing target, and pip options reach the host.
+        try:
+            target = chat_target(package)
+        except TargetRefused as exc:
+            log.warning("cog install of %r refused (from user %s): %s", package, ctx.author_id, exc)
+            await ctx.send(f"Not installed: {exc}.")
+            return
         await ctx.defer()
         try:
-            names = await _manager(ctx).install(package)
-        except (CogError, Exception) as exc:
+            names = await _manager(ctx).install(target)
+        except CogError as exc:
+            log.warning("cog install of %s failed: %s", target, exc)
             await ctx.send(f"Install failed: {exc}")
             return
-        await ctx.send(f"Installed {package}; loaded {', '.join(names)}.")
+        await ctx.send(f"Installed {target}; loaded {', '.join(names)}.")
 
     @hybrid_slash_subcommand(base="cog", name="uninstall", description="Uninstall a cog package.")
     @slash_option("package", "The distribution's name", opt_type=OptionType.STRING, required=True)
