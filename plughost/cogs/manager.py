@@ -40,7 +40,14 @@ from plughost.cogs.changes import Announcer, is_remote
 from plughost.cogs.cog import Cog, instantiate
 from plughost.cogs.discovery import CogCatalog, scan
 from plughost.cogs.enablement import Enablement
-from plughost.cogs.importer import CogImportError, cog_packages, import_cog, purge_modules
+from plughost.cogs.health import CogHealth
+from plughost.cogs.importer import (
+    CogImportError,
+    cog_packages,
+    import_cog,
+    module_owners,
+    purge_modules,
+)
 from plughost.cogs.install import InstallPlan, Progress
 from plughost.cogs.metadata import CogInfo
 from plughost.cogs.sync import CommandSync
@@ -107,6 +114,8 @@ class CogManager:
         self.catalog: CogCatalog | None = None
         #: The reload generation of each loaded cog's code here (see ``refresh_from_store``).
         self.generations: dict[str, int] = {}
+        #: Errors and event-loop stalls per cog name, since this bot started.
+        self.health: dict[str, CogHealth] = {}
         self._lock = asyncio.Lock()
 
     async def _announce(self, kind: str, data: dict[str, Any]) -> None:
@@ -118,6 +127,18 @@ class CogManager:
     def rescan(self) -> CogCatalog:
         self.catalog = scan()
         return self.catalog
+
+    def health_of(self, name: str) -> CogHealth:
+        """The error and stall record of cog ``name`` (kept across reloads)."""
+        if (found := self.health.get(name)) is None:
+            found = self.health[name] = CogHealth(name)
+        return found
+
+    def code_owners(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """Module or package -> cogs, for every cog of the last scan and every loaded
+        one (the loop watchdog asks, from its thread: no rescan here)."""
+        available = self.catalog.available.values() if self.catalog else ()
+        return module_owners([*available, *self.infos.values()])
 
     def is_builtin(self, name: str) -> bool:
         info = self.infos.get(name) or (self.catalog.available.get(name) if self.catalog else None)
@@ -249,7 +270,7 @@ class CogManager:
         try:
             attach_cog(cog)
         except Exception as exc:
-            _stop_tasks(cog)
+            await _stop_tasks(cog)
             raise self._fail(name, "attach", f"{type(exc).__name__}: {exc}") from exc
         register_plugin(self.plugins, cog, name)
         self.loaded[name], self.infos[name] = cog, info
@@ -282,6 +303,7 @@ class CogManager:
             cog = instantiate(cls, self.bot, name)
         except Exception as exc:
             raise self._fail(name, "init", f"__init__ raised {type(exc).__name__}: {exc}") from exc
+        cog._plughost_health = self.health_of(name)
         # A staging manager: validation and cog_load happen without the candidate
         # being visible to any hook call of the live cogs.
         staging = new_plugin_manager()
@@ -298,7 +320,7 @@ class CogManager:
             name, "cog_load", impl_timeout=self.load_timeout
         )
         if outcome is not None and outcome.error is not None:
-            _stop_tasks(cog)
+            await _stop_tasks(cog)
             if outcome.timed_out:
                 message = f"cog_load did not finish within {self.load_timeout:g} s"
             else:
@@ -313,11 +335,12 @@ class CogManager:
         self.plugins.unregister(name=cog.name)
         del self.loaded[cog.name]
         self.infos.pop(cog.name, None)
+        cog._plughost_health.flush()
         log.info("unloaded cog %r", cog.name)
 
     async def _call_unload(self, cog: Cog) -> None:
         await self.hooks.call_plugin(cog.name, "cog_unload", impl_timeout=self.load_timeout)
-        _stop_tasks(cog)
+        await _stop_tasks(cog)
 
     async def stop(self) -> None:
         """Unload every cog (shutdown): each ``cog_unload`` runs, whatever the others do."""
@@ -511,8 +534,10 @@ def plan_reloads(plan: InstallPlan, manager: CogManager) -> set[str]:
     }
 
 
-def _stop_tasks(cog: Cog) -> None:
-    """Stop the interactions.py Tasks of ``cog`` (its per-instance copies)."""
+async def _stop_tasks(cog: Cog) -> None:
+    """Stop the interactions.py Tasks of ``cog`` (its per-instance copies), then cancel
+    the tasks it started with ``create_task`` and wait for them to end."""
     for value in vars(cog).values():
         if isinstance(value, Task) and value.running:
             value.stop()
+    await cog._plughost_tasks.stop()

@@ -43,7 +43,9 @@ def describe_cogs(manager: CogManager, guild_id: int | None = None) -> str:
         # Flagged: users are owed a statement of what each cog stores about them.
         stated = type(cog).end_user_data_statement
         flag = "" if stated else " [no end-user data statement]"
-        lines.append(f"loaded: {name}{version}{where}{flag}")
+        health = manager.health.get(name)
+        trouble = f" [{text}]" if health is not None and (text := health.summary()) else ""
+        lines.append(f"loaded: {name}{version}{where}{flag}{trouble}")
     for name, info in catalog.available.items():
         if name not in manager.loaded:
             lines.append(f"available: {name} {info.distribution} {info.version}")
@@ -76,6 +78,8 @@ def _describe_one(manager: CogManager, name: str) -> str:
         lines.append(f"permissions: {type(cog).required_permissions!r}")
     if (failure := manager.failures.get(name)) is not None and cog is None:
         lines.append(f"last load failed ({failure.stage}): {failure.message}")
+    if cog is not None or name in manager.health:
+        lines += manager.health_of(name).details()
     return "\n".join(lines)
 
 
