@@ -39,6 +39,8 @@ def _install(package: str, upgrade: bool) -> None:
     async def check(plan: pip_ops.InstallPlan) -> str:
         catalog = scan()
         wanted = set(plan.requested)
+        if not wanted:  # a path or wheel pip found already installed
+            raise pip_ops.InstallError(f"nothing to install: {package} is installed already")
         found = [i for i in catalog.available.values() if _canonical(i.distribution) in wanted]
         problems = [
             q.reason

@@ -132,9 +132,11 @@ class CogHealth:
             parts.append(f"{self.errors} error(s)")
         return "; ".join(parts)
 
-    def details(self) -> list[str]:
-        """Lines for ``cog info``."""
-        lines = [f"errors: {self.errors}" + (f", last: {self.last_error}" if self.errors else "")]
+    def details(self, *, with_errors: bool) -> list[str]:
+        """Lines for ``cog info``; the last error's text only ``with_errors`` (for bot
+        owners: an exception's message may carry what members should not read)."""
+        last = f", last: {self.last_error}" if self.errors and with_errors else ""
+        lines = [f"errors: {self.errors}{last}"]
         if self.longest_stall is not None:
             lines.append(
                 f"event loop blocked: {self.stalls} time(s), longest "

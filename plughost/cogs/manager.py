@@ -394,6 +394,8 @@ class CogManager:
         done: list[str] = []
         try:
             names = sorted({n for dist in plan.requested for n in self.cogs_of(dist)})
+            if not plan.requested:  # a path or wheel pip found already installed
+                raise CogError(f"nothing to install: {target} is installed already")
             if not names:
                 raise CogError(f"{target} provides no cog (no plughost.cogs entry point)")
             for name in names:

@@ -17,6 +17,8 @@ from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_subcomm
 from plughost import checks
 from plughost.cogs.manager import CogError, CogManager
 from plughost.cogs.targets import TargetRefused, chat_target
+from plughost.permissions.gate import Gated
+from plughost.permissions.requests import owner_ids_of
 from plughost.runtime.contexts import send_paged
 
 __all__ = ["CogCommands", "describe_cogs"]
@@ -57,7 +59,7 @@ def describe_cogs(manager: CogManager, guild_id: int | None = None) -> str:
     return "\n".join(lines) or "no cogs installed"
 
 
-def _describe_one(manager: CogManager, name: str) -> str:
+def _describe_one(manager: CogManager, name: str, *, for_owner: bool = False) -> str:
     catalog = manager.rescan()
     info = manager.infos.get(name) or catalog.available.get(name)
     if info is None:
@@ -79,7 +81,7 @@ def _describe_one(manager: CogManager, name: str) -> str:
     if (failure := manager.failures.get(name)) is not None and cog is None:
         lines.append(f"last load failed ({failure.stage}): {failure.message}")
     if cog is not None or name in manager.health:
-        lines += manager.health_of(name).details()
+        lines += manager.health_of(name).details(with_errors=for_owner)
     return "\n".join(lines)
 
 
@@ -93,7 +95,8 @@ class CogCommands:
     @hybrid_slash_subcommand(base="cog", name="info", description="Show a cog's details.")
     @slash_option("name", "The cog's name", opt_type=OptionType.STRING, required=True)
     async def cmd_cog_info(self, ctx: HybridContext, name: str) -> None:
-        await ctx.send(_describe_one(_manager(ctx), name))
+        owner = int(ctx.author_id) in _owner_ids(ctx)
+        await ctx.send(_describe_one(_manager(ctx), name, for_owner=owner))
 
     @hybrid_slash_subcommand(base="cog", name="load", description="Load a cog (bot owner).")
     @slash_option("name", "The cog's name", opt_type=OptionType.STRING, required=True)
@@ -152,6 +155,13 @@ class CogCommands:
     async def cmd_cog_uninstall(self, ctx: HybridContext, package: str) -> None:
         await ctx.defer()
         await _run(ctx, _manager(ctx).uninstall(package), f"Uninstalled {package}.")
+
+
+def _owner_ids(ctx: Any) -> frozenset[int]:
+    owners = owner_ids_of(ctx.bot)
+    if isinstance(ctx.bot, Gated):
+        owners |= ctx.bot.chain_check.chain.owner_ids
+    return owners
 
 
 async def _run(ctx: HybridContext, operation: Any, done: str) -> None:

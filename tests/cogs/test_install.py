@@ -140,6 +140,9 @@ def test_cli_installs_wheels_and_folders_and_refuses_options(
     done = _cli(cog_venv, "install", str(wheel), wheels=wheels)
     assert done.returncode == 0, done.stderr
     assert "installed phcli-wheel: cogs cliwheel" in done.stdout
+    again = _cli(cog_venv, "install", str(wheel), wheels=wheels)
+    assert again.returncode == 1
+    assert "nothing to install" in again.stderr
     # A relative folder; pip builds it with the host's own pip settings.
     done = subprocess.run(
         [str(cog_venv.python), "-m", "plughost", "cogs", "install", f"./{folder.name}"],

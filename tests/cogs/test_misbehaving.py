@@ -183,6 +183,10 @@ async def test_a_repeated_error_is_logged_once_then_counted(
 
         info = await _owner_says(fake_discord, "!cog info noisy")
         assert "errors: 25, last: ValueError: command broke (command 'fail')" in info
+        # Members see the count, not the exception's text.
+        (public,) = await fake_discord.send("!cog info noisy")
+        assert "errors: 25\n" in public.content + "\n"
+        assert "command broke" not in public.content
         assert "[25 error(s)]" in await _owner_says(fake_discord, "!cog list")
 
         assert await _owner_says(fake_discord, "!cog unload noisy") == "Unloaded noisy."

@@ -71,6 +71,15 @@ async def test_a_postgres_backup_leaves_no_dump_anywhere(
     assert "postgres.jsonl" not in {Path(p).name for p in everything(tmp_path)}
 
 
+def test_a_failed_postgres_dump_leaves_nothing_either(home: Path) -> None:
+    inst.create(
+        "gone", backend="postgres", dsn="postgres://nobody@127.0.0.1:1/x", check_connection=False
+    )
+    with pytest.raises(inst.InstanceError, match="cannot dump the database"):
+        inst.backup("gone")
+    assert everything(home / ".backups") == []
+
+
 def test_a_sqlite_backup_leaves_no_snapshot(home: Path) -> None:
     inst.create("main")
     (home / "main" / "data" / "plughost.db").write_bytes(b"")
