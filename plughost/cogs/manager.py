@@ -347,6 +347,7 @@ class CogManager:
         async with self._lock:
             for cog in reversed(list(self.loaded.values())):
                 await self._call_unload(cog)
+                cog._plughost_health.flush()  # the repeat counts still owed to the log
 
     def _fail(self, name: str, stage: str, message: str) -> CogError:
         self.failures[name] = LoadFailure(name, stage, message)
