@@ -13,10 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final, final
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from plughost.instances.errors import InstanceError
-from plughost.instances.postgres import CONNECT_TIMEOUT, redact_dsn, run_to_completion
+from plughost.instances.postgres import (
+    CONNECT_TIMEOUT,
+    redact_dsn,
+    run_to_completion,
+    split_schema,
+)
 
 __all__ = ["Leftover", "describe_leftovers", "drop_pg_data", "pg_leftovers", "same_database"]
 
@@ -54,21 +59,11 @@ def _plughost_tables() -> tuple[str, ...]:
     return (TABLE, PROCESS_TABLE, COOLDOWN_TABLE)
 
 
-def _split_schema(dsn: str) -> tuple[str, str | None]:
-    """asyncpg's DSN without plughost's ``?schema=`` (asyncpg would send it to the
-    server as a setting), and that schema."""
-    parts = urlsplit(dsn)
-    query = parse_qsl(parts.query)
-    schema = next((v for k, v in query if k == "schema"), None)
-    rest = urlencode([(k, v) for k, v in query if k != "schema"])
-    return urlunsplit(parts._replace(query=rest)), schema
-
-
 def same_database(a: str, b: str) -> bool:
     """Whether two DSNs name one database and schema (passwords and options aside)."""
 
     def key(dsn: str) -> tuple[object, ...]:
-        clean, schema = _split_schema(dsn)
+        clean, schema = split_schema(dsn)
         parts = urlsplit(clean)
         return (parts.hostname, parts.port or 5432, parts.path.strip("/"), schema or "public")
 
@@ -81,7 +76,7 @@ def same_database(a: str, b: str) -> bool:
 async def _connect(dsn: str) -> tuple[Any, str]:
     import asyncpg  # type: ignore[import-untyped]  # noqa: PLC0415 - PostgreSQL only
 
-    clean, schema = _split_schema(dsn)
+    clean, schema = split_schema(dsn)
     try:
         connection = await asyncpg.connect(clean, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:

@@ -28,13 +28,6 @@ SCRIPT = Path(sys.executable).with_name("plughost")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "home"
-    monkeypatch.setenv("PLUGHOST_HOME", str(path))
-    return path
-
-
 def invoke(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args), prog_name="plughost")
 
@@ -118,6 +111,16 @@ async def test_drop_is_refused_while_running_or_shared(home: Path, pg_dsn: str) 
     assert "stop them before dropping its data" in result.stderr
     assert inst.instance_names() == ["pg"]
     assert "plughost_config" in await _tables(pg_dsn)
+
+
+async def test_a_schema_of_its_own_is_listed_and_dropped(home: Path, pg_schema_dsn: str) -> None:
+    await _fill(pg_schema_dsn, members=1)
+    schema = pg_schema_dsn.rpartition("schema=")[2]
+    inst.create("pg", backend="postgres", dsn=pg_schema_dsn)
+    result = invoke("delete", "pg", "--yes", "--drop-data")
+    assert result.exit_code == 0, result.output
+    assert f"dropped from PostgreSQL: {schema}.plughost_config (1 rows)" in result.stdout
+    assert pg_leftovers(pg_schema_dsn) == []
 
 
 async def test_sqlite_instances_have_nothing_to_drop(home: Path) -> None:

@@ -19,13 +19,6 @@ from plughost.config import Config, connect
 SUBFOLDERS = ("data", "logs", "cogs")
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "home"
-    monkeypatch.setenv("PLUGHOST_HOME", str(path))
-    return path
-
-
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
