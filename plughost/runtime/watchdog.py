@@ -99,13 +99,29 @@ def find_culprit(frame: FrameType | None, owners: _Owners) -> Culprit | None:
     return Culprit(cogs, qualnames[-1], where)
 
 
+def _configured_threshold() -> float:
+    raw = os.environ.get(THRESHOLD_ENV, "").strip()
+    if not raw:
+        return DEFAULT_THRESHOLD
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:  # also NaN
+        log.warning(
+            "%s=%r is not a number of seconds; using %g", THRESHOLD_ENV, raw, DEFAULT_THRESHOLD
+        )
+        return DEFAULT_THRESHOLD
+    return value
+
+
 class LoopWatchdog:
     """Watches the running loop for a :class:`~plughost.cogs.manager.CogManager`'s cogs."""
 
     def __init__(self, cogs: CogManager, threshold: float | None = None) -> None:
         self.cogs = cogs
         if threshold is None:
-            threshold = float(os.environ.get(THRESHOLD_ENV, DEFAULT_THRESHOLD))
+            threshold = _configured_threshold()
         #: Seconds; read at every check, so it can be changed while running (0: off).
         self.threshold = threshold
         self._last = time.monotonic()

@@ -197,3 +197,11 @@ async def test_a_repeated_error_is_logged_once_then_counted(
         "cog 'noisy': ValueError in command 'fail' again 4 more time(s) within 60 s "
         "(traceback logged once)",
     ]
+
+
+@pytest.mark.parametrize(("value", "threshold"), [("2.5", 2.5), ("0", 0.0), ("soon", 1.0)])
+def test_the_threshold_comes_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, value: str, threshold: float
+) -> None:
+    monkeypatch.setenv("PLUGHOST_LOOP_BLOCK_THRESHOLD", value)
+    assert Bot().watchdog.threshold == threshold
