@@ -1,0 +1,59 @@
+"""``plughost import-red``: a Red-DiscordBot instance's data into a plughost instance."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from plughost.importers.red import RedImportError, RedSourceError, import_red, open_source
+
+__all__ = ["import_red_command"]
+
+_log = logging.getLogger("plughost.importers.red")
+
+
+@click.command("import-red")
+@click.argument("source", required=False, metavar="[SOURCE]")
+@click.option("--into", "into", required=True, metavar="NAME", help="The plughost instance.")
+@click.option(
+    "--instance",
+    "red_instance",
+    metavar="REDNAME",
+    help="A Red instance by name, found through Red's instance registry (instead of SOURCE).",
+)
+@click.option("--dry-run", is_flag=True, help="Report what would be imported; change nothing.")
+@click.option(
+    "--with-secrets",
+    is_flag=True,
+    help="Also import the bot token and Red's shared API tokens (never printed).",
+)
+@click.option(
+    "--replace", is_flag=True, help="Import again over an earlier import instead of refusing."
+)
+def import_red_command(
+    *,
+    source: str | None,
+    into: str,
+    red_instance: str | None,
+    dry_run: bool,
+    with_secrets: bool,
+    replace: bool,
+) -> None:
+    """Import a Red-DiscordBot 3.5 instance's data into plughost instance NAME.
+
+    SOURCE is a Red data folder (JSON backend) or a `redbot-setup backup` tarball.
+    Every cog's Config data comes over under the same cog names and identifiers;
+    Red core's prefixes, owner, allow- and blocklists, mod/admin roles and embed
+    colour go onto plughost's own; installed cogs map what they understand (Red's
+    bank to the economy cog). Everything is verified before the instance changes;
+    on any error it is left as it was. NAME is created if it does not exist.
+    """
+    try:
+        red = open_source(source, red_instance)
+        report = import_red(red, into, dry_run=dry_run, with_secrets=with_secrets, replace=replace)
+    except (RedSourceError, RedImportError) as exc:
+        _log.debug("import-red failed", exc_info=True)
+        raise click.ClickException(str(exc)) from exc
+    for line in report.lines():
+        click.echo(line)

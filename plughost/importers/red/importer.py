@@ -1,0 +1,277 @@
+"""``import_red``: a Red instance into a plughost instance, staged, verified, then swapped in.
+
+The import is built in a staging SQLite store that starts as a copy of the target
+instance's data; only when every step and the verification succeeded is it
+swapped in, so a failure anywhere leaves the instance as it was:
+
+* an SQLite instance: the instance lock is held from the copy to the swap (the
+  bot cannot start meanwhile, nor may it be running), and the staging file
+  replaces the database file by rename;
+* a PostgreSQL instance: the staged documents replace the instance's in one
+  transaction, then the instance is read back and checked (stop the bot first:
+  running processes would keep writing to what is replaced).
+
+A dry run does everything except the swap (the cogs' mappings run too), so its
+report is what the import would do. An instance that does not exist yet is
+created (SQLite), and removed again if the import fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Final
+
+from plughost.config.connection import connect
+from plughost.config.errors import StoreLockedError
+from plughost.config.filelock import InstanceLock
+from plughost.config.store import ConfigStore
+from plughost.config.transfer import checksum
+from plughost.importers.red.core import InstanceSettings, instance_settings, withhold_secrets
+from plughost.importers.red.report import ImportReport
+from plughost.importers.red.scopes import documents_of
+from plughost.importers.red.sources import CORE_COG, CORE_IDENTIFIER, RedInstance
+from plughost.importers.red.staging import (
+    RedImportError,
+    StagingPlan,
+    config_reports,
+    decoded,
+    fill_staging,
+)
+from plughost.instances import (
+    Instance,
+    InstanceError,
+    Settings,
+    create,
+    delete,
+    edit,
+    load,
+    redact_dsn,
+)
+from plughost.instances.postgres import run_to_completion
+
+__all__ = ["import_red", "plan_of"]
+
+_STAGING: Final = ".red-import-"
+
+
+def plan_of(red: RedInstance, *, with_secrets: bool) -> tuple[StagingPlan, int]:
+    """What to write, from what was read; and how many secrets were withheld."""
+    scopes: dict[tuple[str, str], dict[str, object]] = {}
+    withheld = 0
+    for cog_name, identifiers in sorted(red.cogs.items()):
+        for identifier, stored in sorted(identifiers.items()):
+            data = dict(stored)
+            if (cog_name, identifier) == (CORE_COG, CORE_IDENTIFIER):
+                data, withheld = withhold_secrets(data, with_secrets)
+            scopes[cog_name, identifier] = data
+    groups = {key: red.custom_groups(*key) for key in scopes}
+    configs = [documents_of(c, i, dict(s), groups[c, i]) for (c, i), s in scopes.items()]
+    owner = instance_settings(dict(red.core), False).owner
+    plan = StagingPlan(red.origin, configs, scopes, groups, owner or 0)
+    return plan, withheld
+
+
+def import_red(
+    red: RedInstance, into: str, *, dry_run: bool, with_secrets: bool, replace: bool
+) -> ImportReport:
+    """Import ``red`` into instance ``into``; the report says what was (or would be) done."""
+    plan, withheld = plan_of(red, with_secrets=with_secrets)
+    report = ImportReport(red.origin, into, dry_run, config_reports(plan))
+    report.secrets_withheld = withheld
+    report.unreadable = list(red.unreadable)
+    wanted = instance_settings(dict(red.core), with_secrets)
+    try:
+        instance: Instance | None = load(into)
+    except InstanceError:
+        instance = None
+        if not dry_run:
+            instance = create(into, prefix=wanted.prefix or "!", owners=_owners((), wanted))
+            _note_settings(report, wanted)
+            try:
+                _import_into(instance, plan, report, replace=replace, token=wanted.token)
+            except BaseException:
+                delete(into, backup=False)
+                raise
+            return report
+    if instance is None:  # a dry run into an instance still to be created
+        with _staging_file(Path(tempfile.gettempdir())) as staging:
+            run_to_completion(_fill_file(staging, None, plan, report, replace))
+        _note_settings(report, wanted)
+        return report
+    settings = _settings_for(instance, wanted)  # validated now: a bad one fails before any change
+    _note_settings(report, wanted)
+    if dry_run:
+        _dry_run(instance, plan, report, replace)
+        return report
+    _import_into(instance, plan, report, replace=replace, token=None)
+    if settings is not None:
+        edit(into, prefix=settings.prefix, owners=settings.owners, token=settings.token)
+    return report
+
+
+def _owners(existing: tuple[int, ...], wanted: InstanceSettings) -> tuple[int, ...]:
+    if wanted.owner is None or wanted.owner in existing:
+        return existing
+    return (*existing, wanted.owner)
+
+
+def _settings_for(instance: Instance, wanted: InstanceSettings) -> Settings | None:
+    """The instance's settings with Red's prefix, owner and token; None if nothing changes.
+
+    Built (so validated) before the import, so that a Red value plughost refuses
+    fails the import before anything is changed.
+    """
+    old = instance.settings
+    new = dataclasses.replace(
+        old,
+        prefix=wanted.prefix or old.prefix,
+        owners=_owners(old.owners, wanted),
+        token=wanted.token or old.token,
+    )
+    return None if new == old else new
+
+
+def _note_settings(report: ImportReport, wanted: InstanceSettings) -> None:
+    if wanted.prefix is not None:
+        report.settings.append(f"prefix {wanted.prefix!r}")
+    if wanted.owner is not None:
+        report.settings.append(f"owner {wanted.owner}")
+    if wanted.token is not None:
+        report.settings.append("bot token")
+
+
+def _dry_run(instance: Instance, plan: StagingPlan, report: ImportReport, replace: bool) -> None:
+    database = instance.sqlite_path
+    if database is not None:
+        with _locked(database), _staging_file(database.parent) as staging:
+            _copy_sqlite(database, staging)
+            run_to_completion(_fill_file(staging, None, plan, report, replace))
+        return
+    with _staging_file(Path(tempfile.gettempdir())) as staging:
+        run_to_completion(_fill_file(staging, instance.dsn, plan, report, replace, swap=False))
+
+
+def _import_into(
+    instance: Instance, plan: StagingPlan, report: ImportReport, *, replace: bool, token: str | None
+) -> None:
+    database = instance.sqlite_path
+    if database is not None:
+        with _locked(database), _staging_file(database.parent) as staging:
+            _copy_sqlite(database, staging)
+            run_to_completion(_fill_file(staging, None, plan, report, replace))
+            _leave_wal(staging)
+            for suffix in ("-wal", "-shm"):
+                # Stale journal files of the old database must not be replayed on the new one.
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(f"{database}{suffix}")
+            os.replace(staging, database)
+    else:
+        with _staging_file(Path(tempfile.gettempdir())) as staging:
+            run_to_completion(_fill_file(staging, instance.dsn, plan, report, replace, swap=True))
+    if token is not None:
+        edit(instance.name, token=token)
+
+
+async def _fill_file(
+    staging: Path,
+    dsn: str | None,
+    plan: StagingPlan,
+    report: ImportReport,
+    replace: bool,
+    *,
+    swap: bool = False,
+) -> None:
+    """Stage the import in ``staging``; with a PostgreSQL ``dsn``, copy from it first and
+    (``swap``) replace its documents with the staged ones."""
+    try:
+        if dsn is None:
+            async with connect(f"sqlite://{staging}") as stage:
+                await fill_staging(stage, plan, report, replace=replace)
+            return
+        async with connect(dsn) as target, connect(f"sqlite://{staging}") as stage:
+            async for batch in target.iter_rows():
+                await stage.insert_rows(batch)
+            await fill_staging(stage, plan, report, replace=replace)
+            if swap:
+                await _swap(stage, target)
+    except (RedImportError, InstanceError):
+        raise
+    except Exception as exc:  # stores and drivers: one line, the DSN's password hidden
+        message = f"{type(exc).__name__}: {exc}"
+        if dsn is not None:
+            message = message.replace(dsn, redact_dsn(dsn))
+        raise RedImportError(f"import failed, the instance is unchanged: {message}") from exc
+
+
+async def _swap(stage: ConfigStore, target: ConfigStore) -> None:
+    rows: list[tuple[str, str]] = []
+    async for batch in stage.iter_rows():
+        rows.extend(batch)
+    expected = await checksum(stage)
+    await target.replace_prefix("", decoded(rows))  # one transaction on PostgreSQL
+    await target.flush()
+    landed = await checksum(target)
+    if landed != expected:
+        raise RedImportError(
+            f"the instance holds {landed.documents} documents after the swap,"
+            f" {expected.documents} were staged (or different content)"
+        )
+
+
+@contextlib.contextmanager
+def _locked(database: Path) -> Iterator[None]:
+    lock = InstanceLock(str(database))
+    try:
+        lock.acquire()
+    except StoreLockedError as exc:
+        raise RedImportError(f"the instance is in use (stop the bot first): {exc}") from exc
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextlib.contextmanager
+def _staging_file(folder: Path) -> Iterator[Path]:
+    fd, name = tempfile.mkstemp(prefix=_STAGING, suffix=".db", dir=folder)
+    os.close(fd)
+    path = Path(name)
+    path.unlink()
+    try:
+        yield path
+    finally:
+        for leftover in (path, *(Path(f"{path}{s}") for s in ("-wal", "-shm", ".lock"))):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+
+
+def _copy_sqlite(database: Path, staging: Path) -> None:
+    """A consistent copy of the instance's database (WAL included), if it has one yet."""
+    if not database.exists():
+        return
+    # Read-write: a read-only connection cannot open a WAL database without its -shm file;
+    # the instance lock is held, so nothing else writes meanwhile.
+    source = sqlite3.connect(database)
+    try:
+        copy = sqlite3.connect(staging)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+    finally:
+        source.close()
+
+
+def _leave_wal(staging: Path) -> None:
+    """Fold the staging file's WAL into it, so the renamed file is complete by itself."""
+    db = sqlite3.connect(staging)
+    try:
+        db.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        db.close()

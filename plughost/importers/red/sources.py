@@ -1,0 +1,225 @@
+"""Reading a Red-DiscordBot 3.5 instance's Config data from where Red's JSON backend keeps it.
+
+A Red data folder holds core's settings in ``<data>/core/settings.json`` and each
+cog's in ``<data>/cogs/<CogName>/settings.json`` (the ``core`` and ``cogs`` names
+come from the instance's ``CORE_PATH_APPEND``/``COG_PATH_APPEND``). Each file is
+``{identifier: {scope: tree}}``. A ``redbot-setup backup`` tarball holds the same
+folder (paths relative to the data folder) plus ``instance.json``, the instance's
+entry of Red's registry: ``config.json`` in Red's user config folder, one
+``{name: {"DATA_PATH", "COG_PATH_APPEND", "CORE_PATH_APPEND", "STORAGE_TYPE", ...}}``
+entry per instance.
+
+Red's files are only read, never changed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+import tarfile
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, final
+
+import platformdirs
+
+__all__ = [
+    "CORE_COG",
+    "CORE_IDENTIFIER",
+    "RedInstance",
+    "RedSourceError",
+    "open_source",
+    "read_data_folder",
+    "registry_file",
+]
+
+#: How Red names its own Config (``Config.get_core_conf``).
+CORE_COG: Final = "Core"
+CORE_IDENTIFIER: Final = "0"
+_SETTINGS: Final = "settings.json"
+_APPNAME: Final = "Red-DiscordBot"
+
+
+class RedSourceError(Exception):
+    """The Red source cannot be found or read; the message says what and where."""
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class RedInstance:
+    """Every Config of one Red instance: ``cogs[cog_name][identifier] = {scope: tree}``."""
+
+    origin: str
+    """Where it was read from, for the report."""
+    cogs: Mapping[str, Mapping[str, Any]]
+    unreadable: tuple[str, ...] = field(default=())
+    """Files that were not Red Config data (one line each, for the report)."""
+
+    @property
+    def core(self) -> Mapping[str, Any]:
+        """Red core's own data (``Core``, identifier ``0``), or empty."""
+        found = self.cogs.get(CORE_COG, {}).get(CORE_IDENTIFIER)
+        return found if isinstance(found, dict) else {}
+
+    def custom_groups(self, cog_name: str, identifier: str) -> dict[str, int]:
+        """Key counts of a Config's custom groups, from core's ``CUSTOM_GROUPS`` record."""
+        record = self.core.get("CUSTOM_GROUPS", {})
+        found = record.get(cog_name, {}).get(identifier, {}) if isinstance(record, dict) else {}
+        groups = found if isinstance(found, dict) else {}
+        return {
+            str(k): v for k, v in groups.items() if isinstance(v, int) and not isinstance(v, bool)
+        }
+
+
+def _no_nan(text: str) -> Any:
+    # Python's json writes NaN and Infinity (Red's files may hold them); no store can.
+    raise ValueError(f"{text} is not a JSON number")
+
+
+def _read_json(path: Path) -> Any:
+    with path.open(encoding="utf-8") as fs:
+        value = json.load(fs, parse_constant=_no_nan)
+    if isinstance(value, float) and not math.isfinite(value):  # pragma: no cover - guarded above
+        raise ValueError("not a finite number")
+    return value
+
+
+def read_data_folder(
+    path: Path, *, core_append: str = "core", cog_append: str = "cogs", origin: str | None = None
+) -> RedInstance:
+    """Every Config in Red data folder ``path`` (JSON backend)."""
+    if not path.is_dir():
+        raise RedSourceError(f"{path} is not a folder")
+    core_file = path / core_append / _SETTINGS
+    if not core_file.is_file():
+        raise RedSourceError(
+            f"{path} is not a Red data folder (no {core_append}/{_SETTINGS}; "
+            "an instance on Red's PostgreSQL backend needs `redbot-setup backup` first)"
+        )
+    files = [(CORE_COG, core_file)]
+    cogs_dir = path / cog_append
+    if cogs_dir.is_dir():
+        files += [
+            (entry.name, entry / _SETTINGS)
+            for entry in sorted(cogs_dir.iterdir())
+            if entry.is_dir() and (entry / _SETTINGS).is_file()
+        ]
+    cogs: dict[str, dict[str, Any]] = {}
+    unreadable: list[str] = []
+    for cog_name, file in files:
+        try:
+            data = _read_json(file)
+        except (OSError, ValueError) as exc:
+            if cog_name == CORE_COG:
+                raise RedSourceError(f"cannot read {file}: {exc}") from exc
+            unreadable.append(f"{file.relative_to(path)}: not readable JSON ({exc})")
+            continue
+        if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+            unreadable.append(f"{file.relative_to(path)}: not Red Config data")
+            continue
+        # Red's JSON driver keeps a Config named "Core" with identifier "0" in the core
+        # folder only; a cogs/Core folder would be another Config and is kept apart.
+        existing = cogs.setdefault(cog_name, {})
+        for identifier, scopes in data.items():
+            existing.setdefault(str(identifier), scopes)
+    return RedInstance(origin or str(path), cogs, tuple(unreadable))
+
+
+def registry_file() -> Path:
+    """Red's instance registry: ``config.json`` in Red's user config folder.
+
+    As Red decides it: the user config folder, except for a Linux system user
+    (uid 1-999) whose home does not exist, or who already has a site data one.
+    """
+    dirs = platformdirs.PlatformDirs(_APPNAME)
+    user = dirs.user_config_path / "config.json"
+    if sys.platform == "linux" and 0 < os.getuid() < 1000:
+        site = dirs.site_data_path / "config.json"
+        if site.exists() or not Path.home().exists():
+            return site
+    return user
+
+
+def _registered(name: str) -> RedInstance:
+    registry = registry_file()
+    try:
+        entries = _read_json(registry)
+    except FileNotFoundError:
+        raise RedSourceError(
+            f"no Red instances are registered here ({registry} is missing)"
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise RedSourceError(f"cannot read Red's instance registry {registry}: {exc}") from exc
+    entry = entries.get(name) if isinstance(entries, dict) else None
+    if not isinstance(entry, dict):
+        known = ", ".join(sorted(entries)) if isinstance(entries, dict) else ""
+        raise RedSourceError(
+            f"no Red instance {name!r} in {registry}" + (f" (it has: {known})" if known else "")
+        )
+    storage = entry.get("STORAGE_TYPE", "JSON")
+    if storage != "JSON":
+        raise RedSourceError(
+            f"Red instance {name!r} uses the {storage} backend: import a "
+            f"`redbot-setup backup {name}` tarball instead (it is JSON)"
+        )
+    data_path = entry.get("DATA_PATH")
+    if not isinstance(data_path, str):
+        raise RedSourceError(f"Red instance {name!r} has no DATA_PATH in {registry}")
+    return read_data_folder(
+        Path(data_path),
+        core_append=str(entry.get("CORE_PATH_APPEND", "core")),
+        cog_append=str(entry.get("COG_PATH_APPEND", "cogs")),
+        origin=f"Red instance {name!r} ({data_path})",
+    )
+
+
+@contextmanager
+def _unpacked(tarball: Path) -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="plughost-red-") as tmp:
+        try:
+            with tarfile.open(tarball) as tar:
+                # The "data" filter refuses absolute paths, "..", links out and devices.
+                tar.extractall(tmp, filter="data")
+        except (OSError, tarfile.TarError) as exc:
+            raise RedSourceError(f"cannot unpack {tarball}: {exc}") from exc
+        yield Path(tmp)
+
+
+def _from_backup(tarball: Path) -> RedInstance:
+    with _unpacked(tarball) as folder:
+        core_append, cog_append = "core", "cogs"
+        info = folder / "instance.json"
+        if info.is_file():
+            try:
+                entries = _read_json(info)
+            except (OSError, ValueError) as exc:
+                raise RedSourceError(f"{tarball}: instance.json unreadable: {exc}") from exc
+            entry: Any = next(iter(entries.values()), {}) if isinstance(entries, dict) else {}
+            if isinstance(entry, dict):
+                core_append = str(entry.get("CORE_PATH_APPEND", core_append))
+                cog_append = str(entry.get("COG_PATH_APPEND", cog_append))
+        return read_data_folder(
+            folder, core_append=core_append, cog_append=cog_append, origin=str(tarball)
+        )
+
+
+def open_source(source: str | None, instance: str | None) -> RedInstance:
+    """Read the Red instance named by the command line: a folder, a tarball, or a name."""
+    if (source is None) == (instance is None):
+        raise RedSourceError("give either SOURCE (a data folder or backup) or --instance NAME")
+    if instance is not None:
+        return _registered(instance)
+    assert source is not None
+    path = Path(source).expanduser()
+    if path.is_dir():
+        return read_data_folder(path)
+    if path.is_file():
+        if not tarfile.is_tarfile(path):
+            raise RedSourceError(f"{path} is neither a Red data folder nor a backup tarball")
+        return _from_backup(path)
+    raise RedSourceError(f"{path} does not exist")

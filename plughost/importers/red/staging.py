@@ -1,0 +1,149 @@
+"""Filling the staging store: Red's documents, verified, then Red core's settings and the cogs'
+mappings, then the record of the import.
+
+The staging store starts as a copy of the target instance's data, so that what
+is swapped in afterwards is the instance's data plus the import, all verified
+before the instance itself is touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final, final
+
+from plughost.config.documents import MISSING, decode, encode
+from plughost.config.keys import encode_parts
+from plughost.config.store import ConfigStore
+from plughost.config.transfer import Checksum, TransferReport
+from plughost.hooks.red import RedData
+from plughost.importers.red.core import apply_core
+from plughost.importers.red.mapping import RedMapper
+from plughost.importers.red.report import ConfigReport, ImportReport
+from plughost.importers.red.scopes import ConfigDocuments
+from plughost.importers.red.sources import CORE_COG, CORE_IDENTIFIER
+
+__all__ = [
+    "MARKER_KEY",
+    "RedImportError",
+    "StagingPlan",
+    "config_reports",
+    "decoded",
+    "fill_staging",
+]
+
+#: Where the record of a finished import lives (plughost's own namespace).
+MARKER_KEY: Final = encode_parts(("plughost.importers.red", "0", "GLOBAL"))
+
+
+class RedImportError(Exception):
+    """The import was refused or failed; the instance is unchanged. One line for people."""
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class StagingPlan:
+    """Everything read from Red, ready to be written."""
+
+    origin: str
+    configs: list[ConfigDocuments]
+    scopes: dict[tuple[str, str], dict[str, Any]]
+    """(cog, identifier) -> Red's scopes as given to the cogs (secrets withheld)."""
+    custom_groups: dict[tuple[str, str], dict[str, int]]
+    actor_id: int
+
+
+def _checksum(rows: list[tuple[str, str]]) -> TransferReport:
+    total = Checksum()
+    for key, text in sorted(rows):
+        total.add(key, text)
+    return total.report()
+
+
+async def _landed(store: ConfigStore, configs: list[ConfigDocuments]) -> TransferReport:
+    """Count and checksum of what the store holds under the Red Configs' roots."""
+    rows: list[tuple[str, str]] = []
+    for config in configs:
+        rows.extend((str(k), str(t)) for k, t in await store.scan_text(config.root))
+    return _checksum(rows)
+
+
+async def fill_staging(
+    stage: ConfigStore, plan: StagingPlan, report: ImportReport, *, replace: bool
+) -> None:
+    """Write the import into ``stage`` (the current store) and verify it; fills ``report``."""
+    marker = await stage.read(MARKER_KEY)
+    if marker is not MISSING and not replace:
+        raise RedImportError(
+            f"instance {report.into!r} already holds a Red import (from {marker.get('origin')},"
+            f" {marker.get('at')}); pass --replace to import again over it"
+        )
+    roots = [c.root for c in plan.configs]
+    if marker is not MISSING:
+        roots += [encode_parts((str(c), str(i))) for c, i in marker.get("configs", [])]
+    for config in plan.configs:
+        if not replace and await stage.scan_text(config.root):
+            raise RedImportError(
+                f"instance {report.into!r} already has data of {config.cog_name}"
+                f" {config.identifier}; pass --replace to overwrite it"
+            )
+    for root in sorted(set(roots)):
+        await stage.delete_prefix(root)
+
+    rows = [row for config in plan.configs for row in config.rows]
+    for start in range(0, len(rows), 1000):
+        await stage.insert_rows(rows[start : start + 1000])
+    await stage.flush()
+    expected = _checksum(rows)
+    if (landed := await _landed(stage, plan.configs)) != expected:
+        raise RedImportError(
+            f"verification failed: {expected.documents} Red documents sent,"
+            f" {landed.documents} stored (or different content)"
+        )
+
+    core_key = (CORE_COG, CORE_IDENTIFIER)
+    outcome = await apply_core(plan.scopes.get(core_key, {}), actor_id=plan.actor_id)
+    report.core_applied, report.core_unapplied = outcome.applied, outcome.unapplied
+
+    mapper = RedMapper()
+    report.problems.extend(mapper.problems)
+    by_config = {(c.cog_name, c.identifier): c for c in report.configs}
+    errors: list[str] = []
+    for (cog, identifier), scopes in plan.scopes.items():
+        data = RedData(cog, identifier, scopes, plan.custom_groups.get((cog, identifier), {}))
+        mapped = await mapper.offer(data)
+        by_config[cog, identifier].mapped = [(m.cog, m.result) for m in mapped.answers]
+        errors.extend(mapped.errors)
+    if errors:
+        report.problems.extend(errors)
+        raise RedImportError("; ".join(errors))
+    await stage.flush()
+    # A cog's mapping writes its own data: Red's documents must still be exactly as sent.
+    if await _landed(stage, plan.configs) != expected:
+        raise RedImportError("a cog's import_red_data changed Red's own documents; refused")
+
+    record = {
+        "origin": plan.origin,
+        "at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "documents": expected.documents,
+        "checksum": expected.checksum,
+        "configs": [[c.cog_name, c.identifier] for c in plan.configs],
+    }
+    await stage.insert_rows([(MARKER_KEY, encode(record))])
+    await stage.flush()
+    report.documents, report.checksum = expected.documents, expected.checksum
+
+
+def config_reports(plan: StagingPlan) -> list[ConfigReport]:
+    """The report's entry for each Red Config, before anything is written."""
+    return [
+        ConfigReport(
+            c.cog_name, c.identifier, len(c.rows), dict(c.per_scope), c.empty, list(c.skipped)
+        )
+        for c in plan.configs
+    ]
+
+
+def decoded(rows: list[tuple[str, str]]) -> list[tuple[str, Any, str]]:
+    """``(key, value, text)`` rows, as ``ConfigStore.replace_prefix`` takes them."""
+    return [(key, decode(text), text) for key, text in rows]
