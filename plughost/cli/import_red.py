@@ -42,7 +42,8 @@ def import_red_command(
 ) -> None:
     """Import a Red-DiscordBot 3.5 instance's data into plughost instance NAME.
 
-    SOURCE is a Red data folder (JSON backend) or a `redbot-setup backup` tarball.
+    SOURCE is a Red data folder (JSON backend), a `redbot-setup backup` tarball,
+    or a Red PostgreSQL database (postgres://...).
     Every cog's Config data comes over under the same cog names and identifiers;
     Red core's prefixes, owner, allow- and blocklists, mod/admin roles and embed
     colour go onto plughost's own; installed cogs map what they understand (Red's

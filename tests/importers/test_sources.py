@@ -85,7 +85,7 @@ async def test_a_registered_instance_is_found_through_reds_registry(
                     "STORAGE_TYPE": "JSON",
                     "STORAGE_DETAILS": {},
                 },
-                "pgbot": {"DATA_PATH": "/x", "STORAGE_TYPE": "Postgres", "STORAGE_DETAILS": {}},
+                "mongobot": {"DATA_PATH": "/x", "STORAGE_TYPE": "MongoDBV2"},
             },
             indent=4,
         )
@@ -98,8 +98,8 @@ async def test_a_registered_instance_is_found_through_reds_registry(
     code, out = run_cli("import-red", "--instance", "nobot", "--into", "other")
     assert code == 1
     assert "no Red instance 'nobot'" in out
-    assert "(it has: mybot, pgbot)" in out
-    code, out = run_cli("import-red", "--instance", "pgbot", "--into", "other")
+    assert "(it has: mongobot, mybot)" in out
+    code, out = run_cli("import-red", "--instance", "mongobot", "--into", "other")
     assert code == 1
-    assert "uses the Postgres backend" in out
-    assert "redbot-setup backup pgbot" in out
+    assert "uses the MongoDBV2 backend" in out
+    assert "redbot-setup backup mongobot" in out

@@ -4,8 +4,9 @@ swapped in whole. See ``docs/import-red.md``.
 """
 
 from plughost.importers.red.importer import import_red, plan_of
+from plughost.importers.red.model import RedInstance, RedSourceError
 from plughost.importers.red.report import ConfigReport, ImportReport
-from plughost.importers.red.sources import RedInstance, RedSourceError, open_source, registry_file
+from plughost.importers.red.sources import open_source, registry_file
 from plughost.importers.red.staging import RedImportError
 
 __all__ = [

@@ -33,9 +33,9 @@ from plughost.config.filelock import InstanceLock
 from plughost.config.store import ConfigStore
 from plughost.config.transfer import checksum
 from plughost.importers.red.core import InstanceSettings, instance_settings, withhold_secrets
+from plughost.importers.red.model import CORE_COG, CORE_IDENTIFIER, RedInstance
 from plughost.importers.red.report import ImportReport
 from plughost.importers.red.scopes import documents_of
-from plughost.importers.red.sources import CORE_COG, CORE_IDENTIFIER, RedInstance
 from plughost.importers.red.staging import (
     RedImportError,
     StagingPlan,

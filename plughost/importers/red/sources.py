@@ -1,4 +1,5 @@
-"""Reading a Red-DiscordBot 3.5 instance's Config data from where Red's JSON backend keeps it.
+"""Finding a Red-DiscordBot 3.5 instance and reading its Config data (JSON backend here,
+PostgreSQL in ``pgsource.py``).
 
 A Red data folder holds core's settings in ``<data>/core/settings.json`` and each
 cog's in ``<data>/cogs/<CogName>/settings.json`` (the ``core`` and ``cogs`` names
@@ -9,7 +10,9 @@ entry of Red's registry: ``config.json`` in Red's user config folder, one
 ``{name: {"DATA_PATH", "COG_PATH_APPEND", "CORE_PATH_APPEND", "STORAGE_TYPE", ...}}``
 entry per instance.
 
-Red's files are only read, never changed.
+A SOURCE that is a ``postgres://`` DSN, or a registered instance on Red's
+PostgreSQL backend, is read by :func:`~plughost.importers.red.pgsource.read_postgres`.
+Red's files and databases are only read, never changed.
 """
 
 from __future__ import annotations
@@ -20,60 +23,23 @@ import os
 import sys
 import tarfile
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, final
+from typing import Any, Final
 
 import platformdirs
 
-__all__ = [
-    "CORE_COG",
-    "CORE_IDENTIFIER",
-    "RedInstance",
-    "RedSourceError",
-    "open_source",
-    "read_data_folder",
-    "registry_file",
-]
+from plughost.importers.red.model import CORE_COG, RedInstance, RedSourceError
+from plughost.importers.red.pgsource import read_postgres
+from plughost.instances.postgres import redact_dsn, run_to_completion
 
-#: How Red names its own Config (``Config.get_core_conf``).
-CORE_COG: Final = "Core"
-CORE_IDENTIFIER: Final = "0"
+__all__ = ["open_source", "read_data_folder", "registry_file"]
+
+_DSN_SCHEMES: Final = ("postgres://", "postgresql://")
+
 _SETTINGS: Final = "settings.json"
 _APPNAME: Final = "Red-DiscordBot"
-
-
-class RedSourceError(Exception):
-    """The Red source cannot be found or read; the message says what and where."""
-
-
-@final
-@dataclass(frozen=True, slots=True)
-class RedInstance:
-    """Every Config of one Red instance: ``cogs[cog_name][identifier] = {scope: tree}``."""
-
-    origin: str
-    """Where it was read from, for the report."""
-    cogs: Mapping[str, Mapping[str, Any]]
-    unreadable: tuple[str, ...] = field(default=())
-    """Files that were not Red Config data (one line each, for the report)."""
-
-    @property
-    def core(self) -> Mapping[str, Any]:
-        """Red core's own data (``Core``, identifier ``0``), or empty."""
-        found = self.cogs.get(CORE_COG, {}).get(CORE_IDENTIFIER)
-        return found if isinstance(found, dict) else {}
-
-    def custom_groups(self, cog_name: str, identifier: str) -> dict[str, int]:
-        """Key counts of a Config's custom groups, from core's ``CUSTOM_GROUPS`` record."""
-        record = self.core.get("CUSTOM_GROUPS", {})
-        found = record.get(cog_name, {}).get(identifier, {}) if isinstance(record, dict) else {}
-        groups = found if isinstance(found, dict) else {}
-        return {
-            str(k): v for k, v in groups.items() if isinstance(v, int) and not isinstance(v, bool)
-        }
 
 
 def _no_nan(text: str) -> Any:
@@ -99,7 +65,7 @@ def read_data_folder(
     if not core_file.is_file():
         raise RedSourceError(
             f"{path} is not a Red data folder (no {core_append}/{_SETTINGS}; "
-            "an instance on Red's PostgreSQL backend needs `redbot-setup backup` first)"
+            "an instance on Red's PostgreSQL backend is imported from its postgres:// DSN)"
         )
     files = [(CORE_COG, core_file)]
     cogs_dir = path / cog_append
@@ -162,6 +128,13 @@ def _registered(name: str) -> RedInstance:
             f"no Red instance {name!r} in {registry}" + (f" (it has: {known})" if known else "")
         )
     storage = entry.get("STORAGE_TYPE", "JSON")
+    if storage == "Postgres":
+        details = entry.get("STORAGE_DETAILS")
+        if not isinstance(details, dict):
+            raise RedSourceError(f"Red instance {name!r} has no STORAGE_DETAILS in {registry}")
+        where = f"{details.get('host') or 'localhost'}/{details.get('database') or ''}"
+        origin = f"Red instance {name!r} (PostgreSQL {where})"
+        return run_to_completion(read_postgres(details=details, origin=origin))
     if storage != "JSON":
         raise RedSourceError(
             f"Red instance {name!r} uses the {storage} backend: import a "
@@ -215,6 +188,8 @@ def open_source(source: str | None, instance: str | None) -> RedInstance:
     if instance is not None:
         return _registered(instance)
     assert source is not None
+    if source.startswith(_DSN_SCHEMES):
+        return run_to_completion(read_postgres(source, origin=redact_dsn(source)))
     path = Path(source).expanduser()
     if path.is_dir():
         return read_data_folder(path)

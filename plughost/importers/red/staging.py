@@ -19,9 +19,9 @@ from plughost.config.transfer import Checksum, TransferReport
 from plughost.hooks.red import RedData
 from plughost.importers.red.core import apply_core
 from plughost.importers.red.mapping import RedMapper
+from plughost.importers.red.model import CORE_COG, CORE_IDENTIFIER
 from plughost.importers.red.report import ConfigReport, ImportReport
 from plughost.importers.red.scopes import ConfigDocuments
-from plughost.importers.red.sources import CORE_COG, CORE_IDENTIFIER
 
 __all__ = [
     "MARKER_KEY",
