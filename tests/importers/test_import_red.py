@@ -56,6 +56,8 @@ async def test_dry_run_reports_per_cog_and_changes_nothing(
     )
     assert "Bank 384734293238749: would import 5 document(s) (GLOBAL 1, GUILD 1, MEMBER 3)" in lines
     assert "  cog economy: 3 accounts mapped" in lines
+    assert "  cog moderation: 3 cases mapped" in lines
+    assert "    not mapped: 1 case(s) of type 'vmute' (no such action here)" in lines
     orphan = [line for line in lines if "custom group 'ORPHAN'" in line]
     assert len(orphan) == 1
     assert orphan[0].endswith("1 value(s) left behind")
@@ -113,6 +115,27 @@ async def test_import_brings_every_scope_and_custom_group(
         assert await red_core.get_raw("locale") == "de-DE"
         assert await red_core.custom("SHARED_API_TOKENS").all() == {}
         assert await red_core.custom("COG_DISABLE_SETTINGS", "Notes", GUILD).disabled() is True
+
+        # Red's mod-log on the moderation cog's cases, under Red's numbers.
+        cases = Config.get_conf(None, identifier=0x9EC00002, cog_name="moderation")
+        cases.init_custom("CASE", 2)
+        assert await cases.custom("CASE", GUILD, 1).all() == {
+            "action": "ban",
+            "user_id": BOB,
+            "moderator_id": 666666666666666666,
+            "reason": "spam bot",
+            "created_at": 1700000001,
+            "until": None,
+        }
+        assert await cases.custom("CASE", GUILD, 4).get_raw("until") == 1700090000
+        assert await cases.custom("CASE", GUILD, 4).get_raw("moderator_id") == 0
+        assert await cases.custom("CASE", GUILD).all() == {
+            "1": await cases.custom("CASE", GUILD, 1).all(),
+            "2": await cases.custom("CASE", GUILD, 2).all(),
+            "4": await cases.custom("CASE", GUILD, 4).all(),
+        }
+        assert await cases.guild_from_id(GUILD).get_raw("last_case") == 5
+        assert await cases.guild_from_id(GUILD).get_raw("modlog_channel") == 700000000000000002
 
         # Red core's settings on plughost's own parts.
         core = core_config()

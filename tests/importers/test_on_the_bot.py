@@ -1,5 +1,5 @@
-"""After an import, the real bot with the economy cog shows the balances Red had, answers
-to the guild's Red prefix, and keeps Red's blocklist."""
+"""After an import, the real bot shows what Red had: the economy cog Red's balances (answering
+to the guild's Red prefix, keeping Red's blocklist), the moderation cog Red's cases."""
 
 from __future__ import annotations
 
@@ -82,3 +82,58 @@ async def test_the_economy_cog_shows_reds_balances(
             ]
             lists = harness.bot.permission_store.lists(fake_discord.guild.id)
             assert lists.block_users == {bob.id}
+
+
+async def test_the_moderation_cog_shows_reds_cases(
+    home: Path, tmp_path: Path, fake_discord: FakeDiscord, run_cli: Run
+) -> None:
+    guild = str(fake_discord.guild.id)
+    bob, owner = fake_discord.member("bob"), fake_discord.owner
+    folder = tmp_path / "red"
+    write_red_config(
+        folder,
+        "Core",
+        {"0": {"CUSTOM_GROUPS": {"ModLog": {"1354799444": {"CASETYPES": 1, "CASES": 2}}}}},
+    )
+    case = {
+        "case_number": 7,
+        "action_type": "hackban",
+        "guild": fake_discord.guild.id,
+        "created_at": 1700000000,
+        "user": bob.id,
+        "last_known_username": "bob#0001",
+        "moderator": owner.id,
+        "reason": "raid",
+        "until": None,
+        "channel": None,
+        "parent_channel": None,
+        "amended_by": None,
+        "modified_at": None,
+        "message": None,
+    }
+    write_red_config(
+        folder,
+        "ModLog",
+        {
+            "1354799444": {
+                "GUILD": {guild: {"mod_log": None, "latest_case_number": 7}},
+                "CASES": {guild: {"7": case}},
+            }
+        },
+    )
+    code, out = run_cli("import-red", str(folder), "--into", "bot")
+    assert code == 0, out
+    assert "  cog moderation: 1 cases mapped" in out.splitlines()
+
+    dsn = inst.load("bot").dsn
+    async with BotHarness(fake_discord, dsn, owner_ids=[owner.id]) as harness:
+        await harness.bot.load_cog("moderation")
+        replies = await fake_discord.send("!case 7", author=owner)
+        text = replies[0].content
+        assert text.startswith("**Case #7: Ban**")
+        assert f"Member: <@{bob.id}> ({bob.id})" in text
+        assert "Reason: raid" in text
+        # The next case continues after Red's numbers.
+        await fake_discord.send(f"!warn {bob.mention} be nice", author=owner)
+        replies = await fake_discord.send("!case 8", author=owner)
+        assert replies[0].content.startswith("**Case #8: Warning**")
