@@ -20,8 +20,9 @@ ALICE, BOB = 444444444444444444, 555555555555555555
 OWNER = 111111111111111111
 RED_TOKEN = "MTIzNDU2.fake-red-token.abc"
 API_KEY = "yt-secret-key"
-#: Documents in red35/ with secrets withheld: Core 9, Bank 5, ModLog 8, Notes 2711 10 and 99 1.
-DOCUMENTS = 33
+#: Documents in red35/ with secrets withheld: Core 10, Bank 5, ModLog 8, Notes 2711 10 and
+#: 99 1, Permissions 6.
+DOCUMENTS = 40
 
 
 @pytest.fixture

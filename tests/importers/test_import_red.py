@@ -12,6 +12,7 @@ from plughost import instances as inst
 from plughost.commands.prefixes import core_config
 from plughost.config import Config, connect
 from plughost.config.transfer import checksum
+from plughost.permissions.rules import Rule
 from plughost.permissions.store import PermissionStore
 
 from .red import (
@@ -58,6 +59,11 @@ async def test_dry_run_reports_per_cog_and_changes_nothing(
     assert "  cog economy: 3 accounts mapped" in lines
     assert "  cog moderation: 3 cases mapped" in lines
     assert "    not mapped: 1 case(s) of type 'vmute' (no such action here)" in lines
+    applied = next(line for line in lines if line.startswith("Red settings applied: "))
+    assert (
+        "7 Permissions rule(s) as 9 plughost rule(s) (1 set for user, role and channel alike"
+        in applied
+    )
     orphan = [line for line in lines if "custom group 'ORPHAN'" in line]
     assert len(orphan) == 1
     assert orphan[0].endswith("1 value(s) left behind")
@@ -149,6 +155,21 @@ async def test_import_brings_every_scope_and_custom_group(
         assert permissions.lists(OTHER_GUILD).block_users == {BOB}
         roles = permissions.state.roles[GUILD]
         assert (roles.mod, roles.admin) == ({600000000000000002}, {600000000000000003})
+
+        # Red's Permissions cog rules as plughost rules (an installed cog by its name here).
+        assert set(permissions.rules(GUILD)) == {
+            Rule(GUILD, "role", 600000000000000002, "cog", "economy", True),
+            Rule(GUILD, "guild", GUILD, "cog", "economy", False),
+            Rule(GUILD, "channel", 700000000000000001, "cog", "Notes", False),
+            Rule(GUILD, "user", 999999999999999999, "command", "bank grant", False),
+            Rule(GUILD, "role", 999999999999999999, "command", "bank grant", False),
+            Rule(GUILD, "channel", 999999999999999999, "command", "bank grant", False),
+            Rule(GUILD, "guild", GUILD, "command", "payday", False),
+        }
+        assert set(permissions.rules(None)) == {
+            Rule(None, "guild", 0, "cog", "economy", True),
+            Rule(None, "guild", OTHER_GUILD, "command", "ping", True),
+        }
 
 
 async def test_with_secrets_imports_the_token_and_api_tokens_but_never_prints_them(

@@ -1,5 +1,6 @@
 """After an import, the real bot shows what Red had: the economy cog Red's balances (answering
-to the guild's Red prefix, keeping Red's blocklist), the moderation cog Red's cases."""
+to the guild's Red prefix, keeping Red's blocklist and Permissions rules), the moderation cog
+Red's cases."""
 
 from __future__ import annotations
 
@@ -46,6 +47,9 @@ def _red_bot(folder: Path, discord: FakeDiscord, *, global_bank: bool) -> None:
             }
         }
     write_red_config(folder, "Bank", {RED_BANK: bank})
+    # Red's Permissions cog: payday denied to everyone in the guild.
+    rules = {"COMMAND": {"payday": {guild: {guild: False}}}}
+    write_red_config(folder, "Permissions", {"78631113035100160": rules})
 
 
 @pytest.mark.parametrize("global_bank", [False, True], ids=["server-bank", "global-bank"])
@@ -71,6 +75,10 @@ async def test_the_economy_cog_shows_reds_balances(
         assert [r.content for r in replies] == [expected]
         response = await fake_discord.slash("balance", author=alice)
         assert response.content == expected
+        replies = await fake_discord.send("$payday", author=alice)
+        assert [r.content for r in replies] == [
+            "A permission rule does not allow you to use this here."
+        ]
         if not global_bank:
             # Red's guild blocklist holds bob: plughost's chain refuses him too.
             replies = await fake_discord.send("$balance", author=bob)

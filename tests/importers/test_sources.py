@@ -54,7 +54,7 @@ def test_a_backup_with_other_folder_names(red_folder: Path, tmp_path: Path) -> N
     (red_folder / "cogs").rename(red_folder / "extensions")
     entry = {"DATA_PATH": "/gone", "COG_PATH_APPEND": "extensions", "CORE_PATH_APPEND": "core"}
     red = open_source(str(_backup(red_folder, tmp_path, entry)), None)
-    assert sorted(red.cogs) == ["Bank", "Core", "ModLog", "Notes"]
+    assert sorted(red.cogs) == ["Bank", "Core", "ModLog", "Notes", "Permissions"]
 
 
 def test_a_tarball_escaping_its_folder_is_refused(tmp_path: Path) -> None:

@@ -50,13 +50,16 @@ class CogMappings:
 class RedMapper:
     """The installed cogs implementing ``import_red_data``, ready to be offered data."""
 
-    __slots__ = ("_caller", "problems")
+    __slots__ = ("_caller", "cog_names", "problems")
 
     def __init__(self) -> None:
         pm = new_plugin_manager()
         #: Cogs that could not take part, one line each (for the report).
         self.problems: list[str] = []
-        for name, info in scan().available.items():
+        available = scan().available
+        #: Every installed cog's name (permission rules name cogs).
+        self.cog_names = tuple(available)
+        for name, info in available.items():
             try:
                 cls = import_cog(info)
             except CogImportError as exc:

@@ -62,7 +62,7 @@ class ImportReport:
                 out.extend(f"    not mapped: {line}" for line in result.skipped)
             out.extend(f"  skipped: {line}" for line in config.skipped)
         if self.core_applied:
-            out.append("Red core settings applied: " + ", ".join(self.core_applied))
+            out.append("Red settings applied: " + ", ".join(self.core_applied))
         out.extend(f"  not applied: {line}" for line in self.core_unapplied)
         if self.settings:
             out.append("instance settings: " + ", ".join(self.settings))

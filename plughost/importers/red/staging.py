@@ -21,6 +21,7 @@ from plughost.importers.red.core import apply_core
 from plughost.importers.red.mapping import RedMapper
 from plughost.importers.red.model import CORE_COG, CORE_IDENTIFIER
 from plughost.importers.red.report import ConfigReport, ImportReport
+from plughost.importers.red.rules import RED_PERMISSIONS, apply_rules, known_ids
 from plughost.importers.red.scopes import ConfigDocuments
 
 __all__ = [
@@ -101,12 +102,21 @@ async def fill_staging(
             f" {landed.documents} stored (or different content)"
         )
 
+    mapper = RedMapper()
+    report.problems.extend(mapper.problems)
     core_key = (CORE_COG, CORE_IDENTIFIER)
     outcome = await apply_core(plan.scopes.get(core_key, {}), actor_id=plan.actor_id)
     report.core_applied, report.core_unapplied = outcome.applied, outcome.unapplied
-
-    mapper = RedMapper()
-    report.problems.extend(mapper.problems)
+    if RED_PERMISSIONS in plan.scopes:
+        red_rules = RedData(
+            *RED_PERMISSIONS,
+            plan.scopes[RED_PERMISSIONS],
+            plan.custom_groups.get(RED_PERMISSIONS, {}),
+        )
+        known = known_ids(plan.scopes.values())
+        ruled = await apply_rules(red_rules, known, mapper.cog_names, actor_id=plan.actor_id)
+        report.core_applied.extend(ruled.applied)
+        report.core_unapplied.extend(ruled.unapplied)
     by_config = {(c.cog_name, c.identifier): c for c in report.configs}
     errors: list[str] = []
     for (cog, identifier), scopes in plan.scopes.items():
