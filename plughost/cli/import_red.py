@@ -2,15 +2,44 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
+from pathlib import Path
 
 import click
 
+from plughost import instances
 from plughost.importers.red import RedImportError, RedSourceError, import_red, open_source
+from plughost.runtime.logs import LOG_FILE_NAME, RedactToken
 
 __all__ = ["import_red_command"]
 
 _log = logging.getLogger("plughost.importers.red")
+
+
+@contextlib.contextmanager
+def _details_to(into: str) -> Iterator[Path | None]:
+    """The import's log lines (a failing cog's traceback) into the instance's log file only:
+    the terminal gets one line. None when the instance does not exist yet."""
+    try:
+        logs = instances.locate(into) / "logs"
+        logs.mkdir(exist_ok=True)
+    except (instances.InstanceError, OSError):
+        yield None
+        return
+    handler = logging.FileHandler(logs / LOG_FILE_NAME, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactToken(instances.load(into).settings.token))
+    propagate = _log.propagate
+    _log.addHandler(handler)
+    _log.propagate = False
+    try:
+        yield logs / LOG_FILE_NAME
+    finally:
+        _log.removeHandler(handler)
+        _log.propagate = propagate
+        handler.close()
 
 
 @click.command("import-red")
@@ -50,11 +79,15 @@ def import_red_command(
     bank to the economy cog). Everything is verified before the instance changes;
     on any error it is left as it was. NAME is created if it does not exist.
     """
-    try:
-        red = open_source(source, red_instance)
-        report = import_red(red, into, dry_run=dry_run, with_secrets=with_secrets, replace=replace)
-    except (RedSourceError, RedImportError) as exc:
-        _log.debug("import-red failed", exc_info=True)
-        raise click.ClickException(str(exc)) from exc
+    with _details_to(into) as log_file:
+        try:
+            red = open_source(source, red_instance)
+            report = import_red(
+                red, into, dry_run=dry_run, with_secrets=with_secrets, replace=replace
+            )
+        except (RedSourceError, RedImportError) as exc:
+            _log.error("import-red into %s failed", into, exc_info=True)
+            where = f" (details in {log_file})" if log_file is not None else ""
+            raise click.ClickException(f"{exc}{where}") from exc
     for line in report.lines():
         click.echo(line)

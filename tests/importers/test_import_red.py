@@ -23,6 +23,7 @@ from .red import (
     GUILD,
     OTHER_GUILD,
     OWNER,
+    RED35,
     RED_TOKEN,
     write_red_config,
 )
@@ -227,6 +228,12 @@ async def test_a_failing_import_leaves_the_instance_as_it_was(
     code, out = run_cli("import-red", str(red_folder), "--into", "bot")
     assert code == 1
     assert out.startswith("error: cog 'economy' failed on Bank 384734293238749: ValueError")
+    log = instance.logs_path / "plughost.log"
+    assert out.strip().endswith(f"(details in {log})")
+    assert "Traceback" not in out  # the detail is for the log, not the terminal
+    detail = log.read_text()
+    assert "Traceback (most recent call last)" in detail
+    assert "import_red_data" in detail
     assert await _snapshot(instance.dsn) == before
     assert inst.load("bot").settings == instance.settings  # prefix and owners unchanged
     left = sorted(p.name for p in instance.data_path.iterdir())
@@ -279,3 +286,7 @@ def test_bad_sources_get_one_line(home: Path, tmp_path: Path, run_cli: Run) -> N
     assert "is not a Red data folder (no core/settings.json" in out
     code, out = run_cli("import-red", "--into", "bot")
     assert out.strip() == "error: give either SOURCE (a data folder or backup) or --instance NAME"
+    code, out = run_cli("import-red", str(RED35), "--into", "no such name")
+    assert (code, out.split(":")[0]) == (1, "error")
+    assert "invalid instance name 'no such name'" in out
+    assert inst.instance_names() == []

@@ -50,8 +50,10 @@ from plughost.instances import (
     create,
     delete,
     edit,
+    instance_names,
     load,
     redact_dsn,
+    validate_name,
 )
 from plughost.instances.postgres import run_to_completion
 
@@ -86,32 +88,25 @@ def import_red(
     report.secrets_withheld = withheld
     report.unreadable = list(red.unreadable)
     wanted = instance_settings(dict(red.core), with_secrets)
-    try:
-        instance: Instance | None = load(into)
-    except InstanceError:
-        instance = None
-        if not dry_run:
-            instance = create(into, prefix=wanted.prefix or "!", owners=_owners((), wanted))
-            _note_settings(report, wanted)
-            try:
-                _import_into(instance, plan, report, replace=replace, token=wanted.token)
-            except BaseException:
-                delete(into, backup=False)
-                raise
-            return report
-    if instance is None:  # a dry run into an instance still to be created
-        with _staging_file(Path(tempfile.gettempdir())) as staging:
-            run_to_completion(_fill_file(staging, None, plan, report, replace))
-        _note_settings(report, wanted)
-        return report
-    settings = _settings_for(instance, wanted)  # validated now: a bad one fails before any change
     _note_settings(report, wanted)
+    exists = validate_name(into) in instance_names()
     if dry_run:
-        _dry_run(instance, plan, report, replace)
-        return report
-    _import_into(instance, plan, report, replace=replace, token=None)
-    if settings is not None:
-        edit(into, prefix=settings.prefix, owners=settings.owners, token=settings.token)
+        _dry_run(load(into) if exists else None, plan, report, replace)
+    elif not exists:
+        # Red's settings are checked by create(), before anything is written.
+        owners = () if wanted.owner is None else (wanted.owner,)
+        instance = create(into, prefix=wanted.prefix or "!", owners=owners, token=wanted.token)
+        try:
+            _import_into(instance, plan, report, replace=replace)
+        except BaseException:
+            delete(into, backup=False)
+            raise
+    else:
+        instance = load(into)
+        settings = _settings_for(instance, wanted)  # validated before any change
+        _import_into(instance, plan, report, replace=replace)
+        if settings is not None:
+            edit(into, prefix=settings.prefix, owners=settings.owners, token=settings.token)
     return report
 
 
@@ -146,7 +141,14 @@ def _note_settings(report: ImportReport, wanted: InstanceSettings) -> None:
         report.settings.append("bot token")
 
 
-def _dry_run(instance: Instance, plan: StagingPlan, report: ImportReport, replace: bool) -> None:
+def _dry_run(
+    instance: Instance | None, plan: StagingPlan, report: ImportReport, replace: bool
+) -> None:
+    """Everything but the swap: staged from a copy of the instance (or from nothing)."""
+    if instance is None:
+        with _staging_file(Path(tempfile.gettempdir())) as staging:
+            run_to_completion(_fill_file(staging, None, plan, report, replace))
+        return
     database = instance.sqlite_path
     if database is not None:
         with _locked(database), _staging_file(database.parent) as staging:
@@ -158,7 +160,7 @@ def _dry_run(instance: Instance, plan: StagingPlan, report: ImportReport, replac
 
 
 def _import_into(
-    instance: Instance, plan: StagingPlan, report: ImportReport, *, replace: bool, token: str | None
+    instance: Instance, plan: StagingPlan, report: ImportReport, *, replace: bool
 ) -> None:
     database = instance.sqlite_path
     if database is not None:
@@ -174,8 +176,6 @@ def _import_into(
     else:
         with _staging_file(Path(tempfile.gettempdir())) as staging:
             run_to_completion(_fill_file(staging, instance.dsn, plan, report, replace, swap=True))
-    if token is not None:
-        edit(instance.name, token=token)
 
 
 async def _fill_file(
