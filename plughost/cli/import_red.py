@@ -11,6 +11,7 @@ import click
 
 from plughost import instances
 from plughost.importers.red import RedImportError, RedSourceError, import_red, open_source
+from plughost.instances.postgres import run_to_completion
 from plughost.runtime.logs import LOG_FILE_NAME, RedactToken
 
 __all__ = ["import_red_command"]
@@ -40,6 +41,43 @@ def _details_to(into: str) -> Iterator[Path | None]:
         _log.removeHandler(handler)
         _log.propagate = propagate
         handler.close()
+
+
+async def _running_processes(dsn: str) -> int:
+    """How many shard processes have a live heartbeat on this PostgreSQL instance."""
+    import asyncpg  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    from plughost.cluster.coordinator import HEARTBEAT_SECONDS  # noqa: PLC0415
+    from plughost.cluster.heartbeat import read_status  # noqa: PLC0415
+    from plughost.cluster.pg import CONNECTION_ERRORS, open_connection  # noqa: PLC0415
+
+    try:
+        conn = await open_connection(dsn, application_name="plughost-import-red")
+    except (*CONNECTION_ERRORS, asyncpg.PostgresError) as exc:
+        raise RedImportError(f"cannot reach the instance's database: {exc}") from exc
+    try:
+        return sum(s.alive(HEARTBEAT_SECONDS) for s in await read_status(conn))
+    except asyncpg.UndefinedTableError:
+        return 0  # no process has run on this database yet
+    finally:
+        await conn.close()
+
+
+def _refuse_if_running(into: str) -> None:
+    """An import replaces a PostgreSQL instance's data: its bot must not be running.
+
+    (An SQLite instance is protected by its lock, taken by the import itself.)
+    """
+    if into not in instances.instance_names():
+        return
+    settings = instances.load(into).settings
+    if settings.backend == "postgres" and settings.dsn is not None:
+        running = run_to_completion(_running_processes(settings.dsn))
+        if running:
+            raise RedImportError(
+                f"{running} shard process(es) of instance {into!r} are running"
+                " (`plughost status`): stop them first"
+            )
 
 
 @click.command("import-red")
@@ -81,13 +119,16 @@ def import_red_command(
     """
     with _details_to(into) as log_file:
         try:
+            if not dry_run:
+                _refuse_if_running(into)
             red = open_source(source, red_instance)
             report = import_red(
                 red, into, dry_run=dry_run, with_secrets=with_secrets, replace=replace
             )
         except (RedSourceError, RedImportError) as exc:
             _log.error("import-red into %s failed", into, exc_info=True)
-            where = f" (details in {log_file})" if log_file is not None else ""
+            detailed = isinstance(exc, RedImportError) and exc.has_details
+            where = f" (details in {log_file})" if detailed and log_file is not None else ""
             raise click.ClickException(f"{exc}{where}") from exc
     for line in report.lines():
         click.echo(line)

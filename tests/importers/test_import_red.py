@@ -273,9 +273,16 @@ async def test_import_into_existing_instance_keeps_its_data_and_adds_owner(
 async def test_a_running_bot_refuses_the_import(home: Path, red_folder: Path, run_cli: Run) -> None:
     instance = inst.create("bot")
     async with connect(instance.dsn):  # the bot's store is open: the instance is in use
+        await Config.get_conf(None, identifier=1, cog_name="Existing").set_raw("kept", value=1)
         code, out = run_cli("import-red", str(red_folder), "--into", "bot")
-    assert code == 1
-    assert out.startswith("error: the instance is in use (stop the bot first)")
+        assert code == 1
+        assert out.startswith("error: the instance is in use (stop the bot first)")
+        # A dry run only looks: it works while the bot runs.
+        code, out = run_cli("import-red", str(red_folder), "--into", "bot", "--dry-run")
+        assert code == 0, out
+        assert f"{DOCUMENTS} Red document(s) to import" in out
+    documents, _ = await _snapshot(instance.dsn)
+    assert documents == 1  # only the instance's own document: nothing was imported
 
 
 def test_bad_sources_get_one_line(home: Path, tmp_path: Path, run_cli: Run) -> None:

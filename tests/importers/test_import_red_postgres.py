@@ -75,3 +75,31 @@ async def test_import_into_postgres_every_scope_then_refuse_then_replace(
     async with connect(pg_dsn):
         economy = Config.get_conf(None, identifier=0x9EC00001, cog_name="economy")
         assert await economy.member_from_ids(GUILD, ALICE).get_raw("balance") == 99
+
+
+async def test_running_shard_processes_refuse_the_import(
+    home: Path, red_folder: Path, pg_dsn: str, run_cli: Run
+) -> None:
+    from plughost.cluster.heartbeat import ProcessRow, beat, remove
+    from plughost.cluster.pg import open_connection
+
+    inst.create("bot", backend="postgres", dsn=pg_dsn)
+    async with connect(pg_dsn):
+        pass  # creates the tables, the process table included
+    conn = await open_connection(pg_dsn)
+    try:
+        row = ProcessRow("p1", "host", 1234, (0,), 1, True, {0: 40.0}, 0, "")
+        await beat(conn, row)
+        before = await _snapshot(pg_dsn)
+        code, out = run_cli("import-red", str(red_folder), "--into", "bot")
+        assert code == 1
+        assert out.strip() == (
+            "error: 1 shard process(es) of instance 'bot' are running (`plughost status`):"
+            " stop them first"
+        )
+        assert await _snapshot(pg_dsn) == before
+        await remove(conn, "p1")
+    finally:
+        await conn.close()
+    code, out = run_cli("import-red", str(red_folder), "--into", "bot")
+    assert code == 0, out

@@ -8,12 +8,13 @@ swapped in, so a failure anywhere leaves the instance as it was:
   bot cannot start meanwhile, nor may it be running), and the staging file
   replaces the database file by rename;
 * a PostgreSQL instance: the staged documents replace the instance's in one
-  transaction, then the instance is read back and checked (stop the bot first:
-  running processes would keep writing to what is replaced).
+  transaction, then the instance is read back and checked (the CLI refuses while
+  a shard process has a live heartbeat: it would keep writing to what is replaced).
 
 A dry run does everything except the swap (the cogs' mappings run too), so its
-report is what the import would do. An instance that does not exist yet is
-created (SQLite), and removed again if the import fails.
+report is what the import would do; it takes no lock, so it works beside a
+running bot. An instance that does not exist yet is created (SQLite), and removed
+again if the import fails.
 """
 
 from __future__ import annotations
@@ -151,7 +152,9 @@ def _dry_run(
         return
     database = instance.sqlite_path
     if database is not None:
-        with _locked(database), _staging_file(database.parent) as staging:
+        # No lock: a dry run may look while the bot runs; SQLite's backup is a
+        # consistent copy even while the bot writes.
+        with _staging_file(database.parent) as staging:
             _copy_sqlite(database, staging)
             run_to_completion(_fill_file(staging, None, plan, report, replace))
         return
@@ -206,7 +209,9 @@ async def _fill_file(
         message = f"{type(exc).__name__}: {exc}"
         if dsn is not None:
             message = message.replace(dsn, redact_dsn(dsn))
-        raise RedImportError(f"import failed, the instance is unchanged: {message}") from exc
+        raise RedImportError(
+            f"import failed, the instance is unchanged: {message}", has_details=True
+        ) from exc
 
 
 async def _swap(stage: ConfigStore, target: ConfigStore) -> None:
@@ -255,9 +260,9 @@ def _copy_sqlite(database: Path, staging: Path) -> None:
     """A consistent copy of the instance's database (WAL included), if it has one yet."""
     if not database.exists():
         return
-    # Read-write: a read-only connection cannot open a WAL database without its -shm file;
-    # the instance lock is held, so nothing else writes meanwhile.
-    source = sqlite3.connect(database)
+    # Read-write: a read-only connection cannot open a WAL database without its -shm
+    # file. It only reads; SQLite's backup restarts if another connection writes.
+    source = sqlite3.connect(database, timeout=30)
     try:
         copy = sqlite3.connect(staging)
         try:

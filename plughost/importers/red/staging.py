@@ -38,7 +38,15 @@ MARKER_KEY: Final = encode_parts(("plughost.importers.red", "0", "GLOBAL"))
 
 
 class RedImportError(Exception):
-    """The import was refused or failed; the instance is unchanged. One line for people."""
+    """The import was refused or failed; the instance is unchanged. One line for people.
+
+    ``has_details``: a traceback behind it was logged (a cog failed, a store broke),
+    worth pointing the operator to.
+    """
+
+    def __init__(self, message: str, *, has_details: bool = False) -> None:
+        super().__init__(message)
+        self.has_details = has_details
 
 
 @final
@@ -126,7 +134,7 @@ async def fill_staging(
         errors.extend(mapped.errors)
     if errors:
         report.problems.extend(errors)
-        raise RedImportError("; ".join(errors))
+        raise RedImportError("; ".join(errors), has_details=True)
     await stage.flush()
     # A cog's mapping writes its own data: Red's documents must still be exactly as sent.
     if await _landed(stage, plan.configs) != expected:
