@@ -20,9 +20,9 @@ ALICE, BOB = 444444444444444444, 555555555555555555
 OWNER = 111111111111111111
 RED_TOKEN = "MTIzNDU2.fake-red-token.abc"
 API_KEY = "yt-secret-key"
-#: Documents in red35/ with secrets withheld: Core 10, Bank 5, ModLog 8, Notes 2711 10 and
+#: Documents in red35/ with secrets withheld: Core 10, Bank 5, ModLog 9, Notes 2711 10 and
 #: 99 1, Permissions 6.
-DOCUMENTS = 40
+DOCUMENTS = 41
 
 
 @pytest.fixture

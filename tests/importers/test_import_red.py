@@ -60,6 +60,7 @@ async def test_dry_run_reports_per_cog_and_changes_nothing(
     assert "  cog economy: 3 accounts mapped" in lines
     assert "  cog moderation: 3 cases mapped" in lines
     assert "    not mapped: 1 case(s) of type 'vmute' (no such action here)" in lines
+    assert "    not mapped: case 500000000000000001/5: unreadable (KeyError: 'user')" in lines
     applied = next(line for line in lines if line.startswith("Red settings applied: "))
     assert (
         "7 Permissions rule(s) as 9 plughost rule(s) (1 set for user, role and channel alike"

@@ -458,12 +458,16 @@ class Bank:
         times, default and maximum balances have no place here and are reported."""
         skipped: list[str] = []
         imported = 0
-        glob = dict(next((doc for _, doc in data.documents("GLOBAL")), {}))
+        found: Any = next((doc for _, doc in data.documents("GLOBAL")), {})
+        glob = found if isinstance(found, dict) else {}
         if isinstance(glob.get("is_global"), bool):
             await self.set_global(glob["is_global"])
         banks = [(BankRef(None), glob)]
         banks += [(BankRef(int(keys[0])), doc) for keys, doc in data.documents("GUILD")]
         for ref, settings in banks:
+            if not isinstance(settings, dict):
+                skipped.append(f"bank {ref.key}: settings are not a JSON object")
+                continue
             for field in ("bank_name", "currency"):
                 if isinstance(settings.get(field), str) and settings[field]:
                     await self.settings(ref).get_attr(field).set(settings[field])

@@ -153,23 +153,28 @@ class CaseBook:
         imported = 0
         others: dict[str, int] = {}
         highest: dict[int, int] = {}
+        broken: list[str] = []
         for (guild_key, number_key), doc in data.documents("CASES"):
-            action = _RED_ACTIONS.get(str(doc.get("action_type")))
+            guild_id, number = int(guild_key), int(number_key)
+            kind = str(doc.get("action_type")) if isinstance(doc, dict) else "?"
+            action = _RED_ACTIONS.get(kind)
             if action is None:
-                kind = str(doc.get("action_type"))
                 others[kind] = others.get(kind, 0) + 1
                 continue
-            guild_id, number = int(guild_key), int(number_key)
-            moderator = doc.get("moderator")
-            case = Case(
-                number=number,
-                action=action,
-                user_id=int(doc["user"]),
-                moderator_id=int(moderator) if moderator else DELETED_USER,
-                reason=doc.get("reason"),
-                created_at=int(doc.get("created_at") or 0),
-                until=int(doc["until"]) if doc.get("until") else None,
-            )
+            try:
+                moderator = doc.get("moderator")
+                case = Case(
+                    number=number,
+                    action=action,
+                    user_id=int(doc["user"]),
+                    moderator_id=int(moderator) if moderator else DELETED_USER,
+                    reason=doc.get("reason"),
+                    created_at=int(doc.get("created_at") or 0),
+                    until=int(doc["until"]) if doc.get("until") else None,
+                )
+            except (KeyError, TypeError, ValueError) as exc:
+                broken.append(f"case {guild_id}/{number}: unreadable ({type(exc).__name__}: {exc})")
+                continue
             await self.config.custom("CASE", guild_id, number).set(case.to_json())
             highest[guild_id] = max(highest.get(guild_id, 0), number)
             imported += 1
@@ -188,7 +193,7 @@ class CaseBook:
         skipped = tuple(
             f"{n} case(s) of type {kind!r} (no such action here)"
             for kind, n in sorted(others.items())
-        )
+        ) + tuple(broken)
         return RedImport(imported, "cases", skipped)
 
     # -- the mod-log channel --------------------------------------------------------
