@@ -160,7 +160,7 @@ async def _apply_global(glob: dict[str, Any], tally: _Tally) -> None:
             tally.listed += await tally.permissions.list_add(
                 None, kind, "user", user_id, actor_id=tally.actor_id
             )
-    other = sorted(k for k in glob if k not in _MAPPED_GLOBAL)
+    other = sorted(k for k, v in glob.items() if k not in _MAPPED_GLOBAL and v is not None)
     if other:
         outcome.unapplied.append(f"global: {', '.join(other)} (kept in Red's Core)")
 

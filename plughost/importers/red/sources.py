@@ -151,13 +151,29 @@ def _registered(name: str) -> RedInstance:
     )
 
 
+def _safe_members(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
+    """Regular files and folders inside the archive only (Python < 3.11.4 has no filters)."""
+    members = []
+    for member in tar.getmembers():
+        parts = Path(member.name).parts
+        if member.name.startswith(("/", "\\")) or ".." in parts:
+            raise tarfile.TarError(f"{member.name!r} points outside the archive")
+        if member.isfile() or member.isdir():
+            members.append(member)
+    return members
+
+
 @contextmanager
 def _unpacked(tarball: Path) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="plughost-red-") as tmp:
         try:
             with tarfile.open(tarball) as tar:
-                # The "data" filter refuses absolute paths, "..", links out and devices.
-                tar.extractall(tmp, filter="data")
+                members = _safe_members(tar)
+                if sys.version_info >= (3, 11, 4):
+                    # Also refuses absolute paths, "..", links out and devices.
+                    tar.extractall(tmp, members=members, filter="data")
+                else:  # pragma: no cover - no extraction filters before 3.11.4
+                    tar.extractall(tmp, members=members)
         except (OSError, tarfile.TarError) as exc:
             raise RedSourceError(f"cannot unpack {tarball}: {exc}") from exc
         yield Path(tmp)
