@@ -86,66 +86,18 @@ async def fill_staging(
     stage: ConfigStore, plan: StagingPlan, report: ImportReport, *, replace: bool
 ) -> None:
     """Write the import into ``stage`` (the current store) and verify it; fills ``report``."""
-    marker = await stage.read(MARKER_KEY)
-    if marker is not MISSING and not replace:
-        raise RedImportError(
-            f"instance {report.into!r} already holds a Red import (from {marker.get('origin')},"
-            f" {marker.get('at')}); pass --replace to import again over it"
-        )
-    roots = [c.root for c in plan.configs]
-    if marker is not MISSING:
-        roots += [encode_parts((str(c), str(i))) for c, i in marker.get("configs", [])]
-    for config in plan.configs:
-        if not replace and await stage.scan_text(config.root):
-            raise RedImportError(
-                f"instance {report.into!r} already has data of {config.cog_name}"
-                f" {config.identifier}; pass --replace to overwrite it"
-            )
-    for root in sorted(set(roots)):
-        await stage.delete_prefix(root)
-
-    rows = sorted(row for config in plan.configs for row in config.rows)
-    for start in range(0, len(rows), 1000):
-        await stage.insert_rows(rows[start : start + 1000])
-    await stage.flush()
-    if (landed := await _landed(stage, plan.configs)) != rows:
-        raise RedImportError(
-            f"verification failed: {len(rows)} Red documents sent,"
-            f" {len(landed)} stored (or different content)"
-        )
-
+    await _make_room(stage, plan, report.into, replace=replace)
+    rows = await _write_red_documents(stage, plan)
     mapper = RedMapper()
     report.problems.extend(mapper.problems)
-    core_key = (CORE_COG, CORE_IDENTIFIER)
-    outcome = await apply_core(plan.scopes.get(core_key, {}), actor_id=plan.actor_id)
-    report.core_applied, report.core_unapplied = outcome.applied, outcome.unapplied
-    if RED_PERMISSIONS in plan.scopes:
-        red_rules = RedData(
-            *RED_PERMISSIONS,
-            plan.scopes[RED_PERMISSIONS],
-            plan.custom_groups.get(RED_PERMISSIONS, {}),
-        )
-        known = known_ids(plan.scopes.values())
-        ruled = await apply_rules(red_rules, known, mapper.cog_names, actor_id=plan.actor_id)
-        report.core_applied.extend(ruled.applied)
-        report.core_unapplied.extend(ruled.unapplied)
-    by_config = {(c.cog_name, c.identifier): c for c in report.configs}
-    errors: list[str] = []
-    for (cog, identifier), scopes in plan.scopes.items():
-        data = RedData(cog, identifier, scopes, plan.custom_groups.get((cog, identifier), {}))
-        mapped = await mapper.offer(data)
-        by_config[cog, identifier].mapped = [(m.cog, m.result) for m in mapped.answers]
-        errors.extend(mapped.errors)
-    if errors:
-        report.problems.extend(errors)
-        raise RedImportError("; ".join(errors), has_details=True)
+    await _apply_to_plughost(plan, report, mapper.cog_names)
+    await _offer_to_cogs(plan, report, mapper)
     await stage.flush()
     # A cog's mapping writes its own data: Red's documents must still be exactly as sent.
     if await _landed(stage, plan.configs) != rows:
         raise RedImportError("a cog's import_red_data changed Red's own documents; refused")
     # The figure people compare with other tools: as `plughost convert` computes it.
     expected = _checksum(rows)
-
     record = {
         "origin": plan.origin,
         "at": datetime.now(UTC).replace(microsecond=0).isoformat(),
@@ -156,6 +108,75 @@ async def fill_staging(
     await stage.insert_rows([(MARKER_KEY, encode(record))])
     await stage.flush()
     report.documents, report.checksum = expected.documents, expected.checksum
+
+
+async def _make_room(stage: ConfigStore, plan: StagingPlan, into: str, *, replace: bool) -> None:
+    """Refuse a second import (unless ``replace``); with it, remove the earlier one's Configs."""
+    marker = await stage.read(MARKER_KEY)
+    if marker is not MISSING and not replace:
+        raise RedImportError(
+            f"instance {into!r} already holds a Red import (from {marker.get('origin')},"
+            f" {marker.get('at')}); pass --replace to import again over it"
+        )
+    roots = [c.root for c in plan.configs]
+    if marker is not MISSING:
+        roots += [encode_parts((str(c), str(i))) for c, i in marker.get("configs", [])]
+    for config in plan.configs:
+        if not replace and await stage.scan_text(config.root):
+            raise RedImportError(
+                f"instance {into!r} already has data of {config.cog_name}"
+                f" {config.identifier}; pass --replace to overwrite it"
+            )
+    for root in sorted(set(roots)):
+        await stage.delete_prefix(root)
+
+
+async def _write_red_documents(stage: ConfigStore, plan: StagingPlan) -> list[tuple[str, str]]:
+    """Every Red document, written and read back; the rows, in key order."""
+    rows = sorted(row for config in plan.configs for row in config.rows)
+    for start in range(0, len(rows), 1000):
+        await stage.insert_rows(rows[start : start + 1000])
+    await stage.flush()
+    if (landed := await _landed(stage, plan.configs)) != rows:
+        raise RedImportError(
+            f"verification failed: {len(rows)} Red documents sent,"
+            f" {len(landed)} stored (or different content)"
+        )
+    return rows
+
+
+async def _apply_to_plughost(
+    plan: StagingPlan, report: ImportReport, cogs: tuple[str, ...]
+) -> None:
+    """Red core's settings and the Permissions cog's rules onto plughost's own parts."""
+    outcome = await apply_core(
+        plan.scopes.get((CORE_COG, CORE_IDENTIFIER), {}), actor_id=plan.actor_id
+    )
+    report.core_applied, report.core_unapplied = outcome.applied, outcome.unapplied
+    if RED_PERMISSIONS not in plan.scopes:
+        return
+    data = RedData(
+        *RED_PERMISSIONS,
+        plan.scopes[RED_PERMISSIONS],
+        plan.custom_groups.get(RED_PERMISSIONS, {}),
+    )
+    ruled = await apply_rules(data, known_ids(plan.scopes.values()), cogs, actor_id=plan.actor_id)
+    report.core_applied.extend(ruled.applied)
+    report.core_unapplied.extend(ruled.unapplied)
+
+
+async def _offer_to_cogs(plan: StagingPlan, report: ImportReport, mapper: RedMapper) -> None:
+    """Every Red Config to the installed cogs' ``import_red_data``; any failure fails all."""
+    by_config = {(c.cog_name, c.identifier): c for c in report.configs}
+    errors: list[str] = []
+    for (cog, identifier), scopes in plan.scopes.items():
+        data = RedData(cog, identifier, scopes, plan.custom_groups.get((cog, identifier), {}))
+        mapped = await mapper.offer(data)
+        by_config[cog, identifier].mapped = [(m.cog, m.result) for m in mapped.answers]
+        errors.extend(mapped.errors)
+    if errors:
+        report.problems.extend(errors)
+        raise RedImportError("; ".join(errors), has_details=True)
 
 
 def config_reports(plan: StagingPlan) -> list[ConfigReport]:
