@@ -154,7 +154,7 @@ def _dry_run(
     if database is not None:
         # No lock: a dry run may look while the bot runs; SQLite's backup is a
         # consistent copy even while the bot writes.
-        with _staging_file(database.parent) as staging:
+        with _file_errors(), _staging_file(database.parent) as staging:
             _copy_sqlite(database, staging)
             run_to_completion(_fill_file(staging, None, plan, report, replace))
         return
@@ -167,7 +167,7 @@ def _import_into(
 ) -> None:
     database = instance.sqlite_path
     if database is not None:
-        with _locked(database), _staging_file(database.parent) as staging:
+        with _file_errors(), _locked(database), _staging_file(database.parent) as staging:
             _copy_sqlite(database, staging)
             run_to_completion(_fill_file(staging, None, plan, report, replace))
             _leave_wal(staging)
@@ -198,11 +198,13 @@ async def _fill_file(
                 await fill_staging(stage, plan, report, replace=replace)
             return
         async with connect(dsn) as target, connect(f"sqlite://{staging}") as stage:
+            before: list[tuple[str, str]] = []
             async for batch in target.iter_rows():
                 await stage.insert_rows(batch)
+                before.extend(batch)
             await fill_staging(stage, plan, report, replace=replace)
             if swap:
-                await _swap(stage, target)
+                await _swap(stage, target, before)
     except (RedImportError, InstanceError):
         raise
     except Exception as exc:  # stores and drivers: one line, the DSN's password hidden
@@ -214,7 +216,12 @@ async def _fill_file(
         ) from exc
 
 
-async def _swap(stage: ConfigStore, target: ConfigStore) -> None:
+async def _swap(stage: ConfigStore, target: ConfigStore, before: list[tuple[str, str]]) -> None:
+    """Replace the target's documents with the staged ones (one transaction), and check.
+
+    The check reads the committed data back; should it ever differ, ``before`` (the
+    target's documents as they were) is put back the same way before raising.
+    """
     rows: list[tuple[str, str]] = []
     async for batch in stage.iter_rows():
         rows.extend(batch)
@@ -223,10 +230,24 @@ async def _swap(stage: ConfigStore, target: ConfigStore) -> None:
     await target.flush()
     landed = await checksum(target)
     if landed != expected:
+        await target.replace_prefix("", decoded(before))
         raise RedImportError(
-            f"the instance holds {landed.documents} documents after the swap,"
-            f" {expected.documents} were staged (or different content)"
+            f"the instance held {landed.documents} documents after the swap,"
+            f" {expected.documents} were staged (or different content); its documents"
+            " were put back as they were"
         )
+
+
+@contextlib.contextmanager
+def _file_errors() -> Iterator[None]:
+    """Copying, folding and renaming SQLite files: a failure is one line, nothing swapped."""
+    try:
+        yield
+    except (OSError, sqlite3.Error) as exc:
+        raise RedImportError(
+            f"import failed, the instance is unchanged: {type(exc).__name__}: {exc}",
+            has_details=True,
+        ) from exc
 
 
 @contextlib.contextmanager
