@@ -10,9 +10,10 @@ from pathlib import Path
 import click
 
 from plughost import instances
-from plughost.importers.red import RedImportError, RedSourceError, import_red, open_source
 from plughost.instances.postgres import run_to_completion
-from plughost.runtime.logs import LOG_FILE_NAME, RedactToken
+
+# The importer (Config, Tortoise, the cogs, interactions.py) is imported when the
+# command runs: `plughost --help` and the other commands must not pay for it.
 
 __all__ = ["import_red_command"]
 
@@ -23,6 +24,8 @@ _log = logging.getLogger("plughost.importers.red")
 def _details_to(into: str) -> Iterator[Path | None]:
     """The import's log lines (a failing cog's traceback) into the instance's log file only:
     the terminal gets one line. None when the instance does not exist yet."""
+    from plughost.runtime.logs import LOG_FILE_NAME, RedactToken  # noqa: PLC0415
+
     try:
         logs = instances.locate(into) / "logs"
         logs.mkdir(exist_ok=True)
@@ -54,7 +57,7 @@ async def _running_processes(dsn: str) -> int:
     try:
         conn = await open_connection(dsn, application_name="plughost-import-red")
     except (*CONNECTION_ERRORS, asyncpg.PostgresError) as exc:
-        raise RedImportError(f"cannot reach the instance's database: {exc}") from exc
+        raise instances.InstanceError(f"cannot reach the instance's database: {exc}") from exc
     try:
         return sum(s.alive(HEARTBEAT_SECONDS) for s in await read_status(conn))
     except asyncpg.UndefinedTableError:
@@ -74,7 +77,7 @@ def _refuse_if_running(into: str) -> None:
     if settings.backend == "postgres" and settings.dsn is not None:
         running = run_to_completion(_running_processes(settings.dsn))
         if running:
-            raise RedImportError(
+            raise instances.InstanceError(
                 f"{running} shard process(es) of instance {into!r} are running"
                 " (`plughost status`): stop them first"
             )
@@ -117,6 +120,13 @@ def import_red_command(
     bank to the economy cog). Everything is verified before the instance changes;
     on any error it is left as it was. NAME is created if it does not exist.
     """
+    from plughost.importers.red import (  # noqa: PLC0415
+        RedImportError,
+        RedSourceError,
+        import_red,
+        open_source,
+    )
+
     with _details_to(into) as log_file:
         try:
             if not dry_run:
