@@ -49,9 +49,14 @@ async def _snapshot(dsn: str) -> tuple[int, str]:
 async def test_dry_run_reports_per_cog_and_changes_nothing(
     home: Path, red_folder: Path, run_cli: Run
 ) -> None:
+    (red_folder / "cogs/Broken").mkdir()
+    (red_folder / "cogs/Broken/settings.json").write_text('{"1": {"GLOBAL": ')  # cut short
     code, out = run_cli("import-red", str(red_folder), "--into", "bot", "--dry-run")
     assert code == 0, out
     lines = out.splitlines()
+    broken = [line for line in lines if line.startswith("left behind: cogs/Broken/settings.json")]
+    assert len(broken) == 1
+    assert "not readable JSON" in broken[0]
     assert (
         "Notes 2711: would import 10 document(s) (GLOBAL 1, GUILD 1, MEMBER 1, NOTE 3, ROLE 1,"
         " TAG 1, TEXTCHANNEL 1, USER 1)" in lines
@@ -71,6 +76,10 @@ async def test_dry_run_reports_per_cog_and_changes_nothing(
     assert orphan[0].endswith("1 value(s) left behind")
     assert "  2 empty document(s) not stored (they read alike)" in lines
     assert any(line.startswith("  not applied: global: locale, packages") for line in lines)
+    assert (
+        "left behind: cogs/RepoManager: 1 file(s) besides settings.json (not Config data,"
+        " not imported)" in lines
+    )
     assert any("2 secret(s) (token, shared API tokens) withheld" in line for line in lines)
     assert lines[-1].startswith(f"{DOCUMENTS} Red document(s) to import, checksum ")
     assert RED_TOKEN not in out

@@ -26,7 +26,8 @@ class RedInstance:
     """Where it was read from, for the report."""
     cogs: Mapping[str, Mapping[str, Any]]
     unreadable: tuple[str, ...] = field(default=())
-    """Files that were not Red Config data (one line each, for the report)."""
+    """Files that are not Red Config data, or not readable as such (one line each, for
+    the report): they are not imported."""
     key_counts: Mapping[tuple[str, str], Mapping[str, int]] = field(default_factory=dict)
     """Custom groups' key counts known from the backend itself (Red's PostgreSQL
     tables have one column per key); otherwise core's ``CUSTOM_GROUPS`` record says."""

@@ -71,7 +71,7 @@ class ImportReport:
                 f"{self.secrets_withheld} secret(s) (token, shared API tokens) withheld:"
                 " pass --with-secrets to import them"
             )
-        out.extend(f"unreadable: {line}" for line in self.unreadable)
+        out.extend(f"left behind: {line}" for line in self.unreadable)
         out.extend(f"problem: {line}" for line in self.problems)
         done = "to import" if self.dry_run else "imported and verified"
         out.append(f"{self.documents} Red document(s) {done}, checksum {self.checksum[:12]}")

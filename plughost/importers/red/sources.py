@@ -69,14 +69,21 @@ def read_data_folder(
         )
     files = [(CORE_COG, core_file)]
     cogs_dir = path / cog_append
-    if cogs_dir.is_dir():
-        files += [
-            (entry.name, entry / _SETTINGS)
-            for entry in sorted(cogs_dir.iterdir())
-            if entry.is_dir() and (entry / _SETTINGS).is_file()
-        ]
-    cogs: dict[str, dict[str, Any]] = {}
     unreadable: list[str] = []
+    if cogs_dir.is_dir():
+        for entry in sorted(cogs_dir.iterdir()):
+            if not entry.is_dir():
+                continue
+            if (entry / _SETTINGS).is_file():
+                files.append((entry.name, entry / _SETTINGS))
+            # Files a cog keeps beside Config (databases, downloads, caches) stay behind.
+            others = sum(1 for f in entry.rglob("*") if f.is_file() and f != entry / _SETTINGS)
+            if others:
+                unreadable.append(
+                    f"{cog_append}/{entry.name}: {others} file(s) besides {_SETTINGS}"
+                    " (not Config data, not imported)"
+                )
+    cogs: dict[str, dict[str, Any]] = {}
     for cog_name, file in files:
         try:
             data = _read_json(file)
