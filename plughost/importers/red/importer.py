@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -265,16 +266,17 @@ def _locked(database: Path) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _staging_file(folder: Path) -> Iterator[Path]:
-    fd, name = tempfile.mkstemp(prefix=_STAGING, suffix=".db", dir=folder)
-    os.close(fd)
-    path = Path(name)
-    path.unlink()
+    """A staging database path in a new private folder (0700) inside ``folder``.
+
+    Private: the staging store holds Red's data, secrets too with --with-secrets.
+    Inside ``folder``: the SQLite swap renames it over the instance's database, which
+    must be on the same file system.
+    """
+    private = Path(tempfile.mkdtemp(prefix=_STAGING, dir=folder))
     try:
-        yield path
+        yield private / "staging.db"
     finally:
-        for leftover in (path, *(Path(f"{path}{s}") for s in ("-wal", "-shm", ".lock"))):
-            with contextlib.suppress(FileNotFoundError):
-                leftover.unlink()
+        shutil.rmtree(private, ignore_errors=True)
 
 
 def _copy_sqlite(database: Path, staging: Path) -> None:
