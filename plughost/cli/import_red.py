@@ -116,9 +116,10 @@ def import_red_command(
     or a Red PostgreSQL database (postgres://...).
     Every cog's Config data comes over under the same cog names and identifiers;
     Red core's prefixes, owner, allow- and blocklists, mod/admin roles and embed
-    colour go onto plughost's own; installed cogs map what they understand (Red's
-    bank to the economy cog). Everything is verified before the instance changes;
-    on any error it is left as it was. NAME is created if it does not exist.
+    colour, and the Permissions cog's rules, go onto plughost's own; installed cogs
+    map what they understand (Red's bank to the economy cog, its mod-log to the
+    moderation cog). Everything is verified before the instance changes; on any
+    error it is left as it was. NAME is created if it does not exist.
     """
     from plughost.importers.red import (  # noqa: PLC0415
         RedImportError,

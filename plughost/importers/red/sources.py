@@ -215,7 +215,7 @@ def open_source(source: str | None, instance: str | None) -> RedInstance:
         return run_to_completion(read_postgres(source, origin=redact_dsn(source)))
     path = Path(source).expanduser()
     if path.is_dir():
-        return read_data_folder(path)
+        return read_data_folder(path, origin=str(path.resolve()))
     if path.is_file():
         if not tarfile.is_tarfile(path):
             raise RedSourceError(f"{path} is neither a Red data folder nor a backup tarball")
