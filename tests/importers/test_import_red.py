@@ -307,3 +307,23 @@ def test_bad_sources_get_one_line(home: Path, tmp_path: Path, run_cli: Run) -> N
     assert (code, out.split(":")[0]) == (1, "error")
     assert "invalid instance name 'no such name'" in out
     assert inst.instance_names() == []
+
+
+def test_reds_own_custom_groups_are_known_without_the_record(
+    home: Path, red_folder: Path, run_cli: Run
+) -> None:
+    """CUSTOM_GROUPS is written as cogs load: an instance may lack Red's own entries."""
+    core: dict[str, Any] = json.loads((red_folder / "core/settings.json").read_text())
+    for cog in ("Core", "ModLog", "Permissions"):
+        del core["0"]["CUSTOM_GROUPS"][cog]
+    write_red_config(red_folder, "Core", core)
+    code, out = run_cli("import-red", str(red_folder), "--into", "bot", "--dry-run")
+    assert code == 0, out
+    lines = out.splitlines()
+    assert (
+        "ModLog 1354799444: would import 9 document(s) (CASES 5, CASETYPES 2, GLOBAL 1, GUILD 1)"
+        in lines
+    )
+    assert "  cog moderation: 3 cases mapped" in lines
+    assert any("7 Permissions rule(s) as 9 plughost rule(s)" in line for line in lines)
+    assert not any("custom group 'COG_DISABLE_SETTINGS'" in line for line in lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Final, final
 
 __all__ = ["CORE_COG", "CORE_IDENTIFIER", "RedInstance", "RedSourceError"]
@@ -11,6 +12,18 @@ __all__ = ["CORE_COG", "CORE_IDENTIFIER", "RedInstance", "RedSourceError"]
 #: How Red names its own Config (``Config.get_core_conf``).
 CORE_COG: Final = "Core"
 CORE_IDENTIFIER: Final = "0"
+
+#: Custom groups of Red's own Configs, as Red's code declares them: used when an
+#: instance's ``CUSTOM_GROUPS`` record lacks them (the record is written as cogs load).
+_RED_LAYOUTS: Final[Mapping[tuple[str, str], Mapping[str, int]]] = MappingProxyType(
+    {
+        (CORE_COG, CORE_IDENTIFIER): MappingProxyType(
+            {"COG_DISABLE_SETTINGS": 2, "CUSTOM_GROUPS": 2, "COMMAND": 2, "SHARED_API_TOKENS": 2}
+        ),
+        ("ModLog", "1354799444"): MappingProxyType({"CASETYPES": 1, "CASES": 2}),
+        ("Permissions", "78631113035100160"): MappingProxyType({"COG": 1, "COMMAND": 1}),
+    }
+)
 
 
 class RedSourceError(Exception):
@@ -39,13 +52,15 @@ class RedInstance:
         return found if isinstance(found, dict) else {}
 
     def custom_groups(self, cog_name: str, identifier: str) -> dict[str, int]:
-        """Key counts of a Config's custom groups, from core's ``CUSTOM_GROUPS`` record."""
+        """Key counts of a Config's custom groups: from the backend, else core's
+        ``CUSTOM_GROUPS`` record, else (Red's own Configs) Red's code."""
         known = self.key_counts.get((cog_name, identifier))
         if known is not None:
             return dict(known)
         record = self.core.get("CUSTOM_GROUPS", {})
         found = record.get(cog_name, {}).get(identifier, {}) if isinstance(record, dict) else {}
         groups = found if isinstance(found, dict) else {}
-        return {
+        recorded = {
             str(k): v for k, v in groups.items() if isinstance(v, int) and not isinstance(v, bool)
         }
+        return {**_RED_LAYOUTS.get((cog_name, identifier), {}), **recorded}

@@ -91,8 +91,6 @@ async def apply_rules(
     """Set plughost rules for Red's Permissions rules, in the current store."""
     outcome = RulesOutcome()
     cogs = {name.lower(): name for name in cog_names}
-    groups = {**data.custom_groups, "COG": 1, "COMMAND": 1}  # Red's fixed layout
-    data = RedData(data.cog_name, data.identifier, data.scopes, groups)
     store = PermissionStore()
     await store.load()
     red_rules = rules = alike = 0
