@@ -88,3 +88,17 @@ def test_every_scope_and_partial_key_reads_back_as_red_stored_it(
 ) -> None:
     path = tmp_path_factory.mktemp("scopes") / "plughost.db"
     asyncio.run(_check(path, *red))
+
+
+def test_reds_scopes_are_plughost_configs_scopes() -> None:
+    from plughost.config.config import _BUILTIN
+
+    assert dict(BUILTIN_SCOPES) == _BUILTIN
+    assert (Config.GLOBAL, Config.GUILD, Config.CHANNEL, Config.ROLE, Config.USER) == (
+        "GLOBAL",
+        "GUILD",
+        "TEXTCHANNEL",
+        "ROLE",
+        "USER",
+    )
+    assert Config.MEMBER == "MEMBER"
