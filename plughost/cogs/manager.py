@@ -45,7 +45,8 @@ from plughost.cogs.importer import CogImportError, cog_packages, import_cog, pur
 from plughost.cogs.install import InstallPlan, Progress
 from plughost.cogs.metadata import CogInfo
 from plughost.cogs.sync import CommandSync
-from plughost.config import Config
+from plughost.config import StoreNotOpenError
+from plughost.config.namespaces import cogs_config
 from plughost.hooks.caller import AsyncHookCaller, new_plugin_manager, register_plugin
 
 if TYPE_CHECKING:
@@ -58,9 +59,6 @@ log = logging.getLogger("plughost.cogs")
 
 #: Cogs of this distribution are built-ins: always loaded, never unloaded.
 BUILTIN_DISTRIBUTION: Final = "plughost"
-#: The core Config's name and identifier (the loaded set, enablement, synced scopes).
-_CONFIG_NAME: Final = "plughost.cogs"
-_CONFIG_ID: Final = 0x0C06
 
 
 class CogError(Exception):
@@ -419,15 +417,13 @@ class CogManager:
             await self._persist_synced()
 
     def _config(self) -> Any:
-        conf = Config.get_conf(None, identifier=_CONFIG_ID, cog_name=_CONFIG_NAME)
-        conf.register_global(loaded=None, enabled={}, synced_guilds=[], reloads={})
-        return conf
+        return cogs_config()
 
     async def _guarded(self, action: Callable[[], Awaitable[Any]], default: Any) -> Any:
         # A bot without an open store (a unit test's bare Bot) keeps state in memory.
         try:
             return await action()
-        except RuntimeError as exc:
+        except StoreNotOpenError as exc:
             log.debug("cog state not persisted: %s", exc)
             return default
 

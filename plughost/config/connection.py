@@ -21,15 +21,15 @@ import asyncpg  # type: ignore[import-untyped]
 from tortoise.backends.asyncpg.client import AsyncpgDBClient
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.backends.sqlite.client import SqliteClient
-from tortoise.context import TortoiseContext, get_current_context
+from tortoise.context import TortoiseContext, get_current_context, set_global_context
 from tortoise.migrations.executor import MigrationExecutor
 
-from plughost.config.cache import DEFAULT_MAX_DOCUMENTS, DocumentCache
-from plughost.config.errors import StoreUnavailableError
-from plughost.config.filelock import InstanceLock
-from plughost.config.postgres import PostgresStore
-from plughost.config.sqlite import SQLiteStore
-from plughost.config.store import ConfigStore
+from plughost.config.backends.cache import DEFAULT_MAX_DOCUMENTS, DocumentCache
+from plughost.config.backends.filelock import InstanceLock
+from plughost.config.backends.postgres import PostgresStore
+from plughost.config.backends.sqlite import SQLiteStore
+from plughost.config.backends.store import ConfigStore
+from plughost.config.errors import StoreNotOpenError, StoreUnavailableError
 
 __all__ = ["DEFAULT_POOL_MAX", "connect", "current_store", "parse_dsn"]
 
@@ -56,12 +56,12 @@ _fallback: list[ConfigStore] = []
 
 
 def current_store() -> ConfigStore:
-    """The store of the innermost open ``connect()`` block."""
+    """The store of the innermost open ``connect()`` block; StoreNotOpenError if none is."""
     store = _current.get()
     if store is None or store.closed:
         store = _fallback[-1] if _fallback else None
     if store is None:
-        raise RuntimeError(
+        raise StoreNotOpenError(
             "no config store is open: wrap the code in `async with plughost.config.connect(dsn):`"
         )
     return store
@@ -179,10 +179,11 @@ async def connect(
     token: contextvars.Token[ConfigStore | None] | None = None
     try:
         ctx.__enter__()
-        await ctx.init(
-            config={"connections": {"default": connection}, "apps": _APPS},
-            _enable_global_fallback=use_global,
-        )
+        await ctx.init(config={"connections": {"default": connection}, "apps": _APPS})
+        if use_global:
+            # What init(_enable_global_fallback=True) does as its last step (Tortoise
+            # 1.1.9), through the public function instead of the private parameter.
+            set_global_context(ctx)
         store = await _open_store(ctx.db("default"), dsn, target, cache)
         await store.start()
         token = _current.set(store)

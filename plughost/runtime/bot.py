@@ -29,6 +29,7 @@ from plughost.cogs.manager import CogManager
 from plughost.commands.paging import Pager
 from plughost.commands.prefixes import PlughostPrefixedManager, prefixes
 from plughost.commands.usage import cooldown_reply, usage_reply
+from plughost.config import StoreNotOpenError
 from plughost.hooks.specs import DeletionRequester
 from plughost.permissions.chain import PermissionChain
 from plughost.permissions.gate import NOT_ALLOWED, denial_reply
@@ -243,7 +244,7 @@ class Bot(interactions.Client):
             return
         try:
             await self.permission_store.load()
-        except RuntimeError as exc:  # TODO(issue 12): StoreNotOpenError
+        except StoreNotOpenError as exc:
             # A bot without an open store (a unit test's bare Bot) decides from an
             # empty state; the perm commands then refuse to change anything.
             log.debug("permission rules not loaded: %s", exc)

@@ -15,12 +15,6 @@ from .live import hello_cog, live_bot, make_instance, say
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PLUGHOST_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
-
-
 def _cli(venv: Venv, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(venv.python), "-m", "plughost", "cogs", *args],

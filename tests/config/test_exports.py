@@ -14,6 +14,7 @@ def test_public_names() -> None:
         "Group",
         "StoreClosedError",
         "StoreLockedError",
+        "StoreNotOpenError",
         "StoreUnavailableError",
         "Value",
         "connect",

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from plughost import instances as inst
-from plughost.commands.prefixes import core_config
 from plughost.config import Config, connect
+from plughost.config.namespaces import core_config
 from plughost.config.transfer import checksum
 from plughost.permissions.rules import Rule
 from plughost.permissions.store import PermissionStore

@@ -21,7 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Final, final
 
-from plughost.commands.prefixes import MAX_PREFIX_LENGTH, core_config
+from plughost.commands.prefixes import MAX_PREFIX_LENGTH
+from plughost.config.namespaces import core_config
 from plughost.permissions.lists import ListKind, ListMember
 from plughost.permissions.store import PermissionStore
 

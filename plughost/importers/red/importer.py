@@ -29,10 +29,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
+from plughost.config import ConfigStore, StoreLockedError
+from plughost.config.backends.filelock import InstanceLock
 from plughost.config.connection import connect
-from plughost.config.errors import StoreLockedError
-from plughost.config.filelock import InstanceLock
-from plughost.config.store import ConfigStore
 from plughost.config.transfer import checksum
 from plughost.importers.red.core import InstanceSettings, instance_settings, withhold_secrets
 from plughost.importers.red.model import CORE_COG, CORE_IDENTIFIER, RedInstance

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final, final
 
+from plughost.config import ConfigStore
 from plughost.config.documents import MISSING, decode, encode
 from plughost.config.keys import encode_parts
-from plughost.config.store import ConfigStore
 from plughost.config.transfer import Checksum, TransferReport
 from plughost.hooks.red import RedData
 from plughost.importers.red.core import apply_core
