@@ -14,12 +14,6 @@ from plughost.config import Config, connect
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PLUGHOST_HOME", str(tmp_path))
-    return tmp_path
-
-
 def _conf() -> Config:
     conf = Config.get_conf(None, identifier=11, cog_name="Economy")
     conf.register_member(balance=0)

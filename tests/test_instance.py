@@ -24,13 +24,6 @@ from plughost.instances import Instance, InstanceError, Settings
 TOKEN = "NzkyNzE1NDU0MTk2MDg4ODQy.X-hvzA.Ovy4MCQywSkoMRRclStW4xAYK7I"
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "home"
-    monkeypatch.setenv("PLUGHOST_HOME", str(path))
-    return path
-
-
 def tree(root: Path) -> list[str]:
     """Every path under root, relative, sorted: a snapshot to compare before/after."""
     if not root.exists():

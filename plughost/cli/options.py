@@ -17,6 +17,7 @@ import click
 from plughost import instances
 from plughost.instances import InstanceError
 from plughost.metrics import MetricsAddress, parse_address
+from plughost.web.address import AddressError, WebAddress
 
 __all__ = [
     "TOKEN_ENV",
@@ -29,6 +30,7 @@ __all__ = [
     "metrics_option",
     "metrics_option_for",
     "total_shards_option",
+    "web_options",
     "yes_option",
 ]
 
@@ -103,6 +105,47 @@ log_level_option = click.option(
     metavar="[LOGGER=]LEVEL",
     help="A logger's level, e.g. plughost.cogs=DEBUG (repeatable; a bare level: all loggers).",
 )
+
+
+_WEB_PUBLIC = "plughost.web_public"
+
+
+def _note_web_public(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    # Eager, so --web's callback knows it whatever the order on the command line.
+    ctx.meta[_WEB_PUBLIC] = value
+
+
+def _parse_web(ctx: click.Context, param: click.Parameter, value: str | None) -> WebAddress | None:
+    public = bool(ctx.meta.get(_WEB_PUBLIC))
+    if value is None:
+        if public:
+            raise click.BadParameter("--web-public needs --web HOST:PORT", ctx=ctx, param=param)
+        return None
+    try:
+        return WebAddress.parse(value, public=public)
+    except AddressError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
+def web_options(command: _F) -> _F:
+    """``--web HOST:PORT`` (parsed into a ``WebAddress``, or None) and ``--web-public``:
+    serve the web console beside the bot."""
+    command = click.option(
+        "--web-public",
+        is_flag=True,
+        is_eager=True,
+        expose_value=False,
+        callback=_note_web_public,
+        help="Allow --web to listen on an address other machines can reach.",
+    )(command)
+    return click.option(
+        "--web",
+        "web",
+        callback=_parse_web,
+        metavar="HOST:PORT",
+        help="Serve the web console here (loopback only unless --web-public) and print "
+        "the owner's one-time login link.",
+    )(command)
 
 
 def total_shards_option(default: str) -> Callable[[_F], _F]:

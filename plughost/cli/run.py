@@ -7,9 +7,7 @@ fast.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import click
 
@@ -24,12 +22,11 @@ from plughost.cli.options import (
     log_level_option,
     metrics_option,
     total_shards_option,
+    web_options,
 )
 from plughost.cluster.shards import format_shards
 from plughost.metrics import MetricsAddress
-
-if TYPE_CHECKING:
-    from plughost.runtime.bot import Bot
+from plughost.web.address import WebAddress
 
 __all__ = ["run_command"]
 
@@ -74,6 +71,7 @@ def _parse_shards(
 @metrics_option
 @log_format_option
 @log_level_option
+@web_options
 @click.pass_context
 def run_command(
     ctx: click.Context,
@@ -86,6 +84,7 @@ def run_command(
     metrics: MetricsAddress | None,
     log_format: Literal["text", "json"],
     log_levels: dict[str, str],
+    web: WebAddress | None,
 ) -> None:
     """Run the bot of instance NAME until interrupted.
 
@@ -102,17 +101,15 @@ def run_command(
     check_discord_url(ctx, discord_url)
     token = bot_token(found, discord_url)
     # Imported here: it pulls in interactions.py and the whole bot runtime.
-    from plughost.runtime.runner import Around, run_bot  # noqa: PLC0415
+    from plughost.runtime.runner import run_bot  # noqa: PLC0415
 
-    around: Around | None = None
-    if metrics is not None:
-        from plughost.metrics import serve_metrics  # noqa: PLC0415
+    alongside = None
+    if metrics is not None or web is not None:
+        # Imported only when asked for: aiohttp, Jinja2 and prometheus-client.
+        from plughost.web.serve import alongside_of  # noqa: PLC0415
 
         process = format_shards(shard_ids or [0])
-        address = metrics
-
-        def around(bots: Sequence[Bot]) -> AbstractAsyncContextManager[object]:
-            return serve_metrics(bots, address, process=process)
+        alongside = alongside_of(found, web=web, metrics=metrics, process=process)
 
     ctx.exit(
         run_bot(
@@ -122,7 +119,7 @@ def run_command(
             shard_ids=shard_ids,
             total_shards=total_shards,
             api_url=discord_url,
-            around=around,
+            alongside=alongside,
             log_format=log_format,
             log_levels=log_levels,
         )

@@ -8,6 +8,7 @@ import inspect
 from dataclasses import dataclass
 from typing import Any
 
+import interactions
 from interactions.client.const import GLOBAL_SCOPE
 
 from plughost.cogs.cog import bound_cog
@@ -58,14 +59,14 @@ def _leaves(command: Any) -> list[Any]:
     return [leaf for sub in subs.values() for leaf in _leaves(sub)]
 
 
-def _prefixed_commands(bot: Any) -> list[Any]:
+def _prefixed_commands(bot: interactions.Client) -> list[Any]:
     if not isinstance(bot, HasPrefixedCommands):
         return []
     unique = {id(c): c for c in bot.prefixed.commands.values()}
     return [leaf for command in unique.values() for leaf in _leaves(command)]
 
 
-def _slash_commands(bot: Any, guild_id: int | None) -> list[Any]:
+def _slash_commands(bot: interactions.Client, guild_id: int | None) -> list[Any]:
     scopes = [GLOBAL_SCOPE] + ([int(guild_id)] if guild_id else [])
     found: dict[str, Any] = {}
     for scope in scopes:
@@ -81,12 +82,12 @@ def _by_slash(ctx: Any) -> bool:
 
 
 async def _allowed(ctx: Any, command: Any, cog: str, *, prefixed: bool) -> bool:
-    bot = getattr(ctx, "bot", None) or ctx.client
-    if not isinstance(bot, Gated):
+    client: interactions.Client = ctx.client
+    if not isinstance(client, Gated):
         return True
-    chain = bot.chain_check.chain
+    chain = client.chain_check.chain
     request = request_for(
-        bot,
+        client,
         ctx.author,
         ctx.guild,
         ctx.channel,

@@ -24,8 +24,9 @@ _MAX_PREFIX = 32
 _MAX_SNOWFLAKE = 2**64 - 1
 _DSN_SCHEMES = ("postgres://", "postgresql://")
 _FIELDS = ("schema_version", "backend", "dsn", "prefix", "owners", "token", "created_at")
-#: Fields a ``settings.json`` may leave out (older files have none of them).
-_OPTIONAL_FIELDS = ("log_levels",)
+#: Fields a ``settings.json`` may leave out (older files have none of them; each is
+#: written only when set, so older plughost versions can still read the file).
+_OPTIONAL = ("log_levels", "oauth_client_secret")
 
 
 def _now() -> datetime:
@@ -54,6 +55,9 @@ class Settings:
     #: Logger name -> level name (``"plughost.cogs": "DEBUG"``; ``""`` is the root
     #: logger), applied when the bot starts; ``--log-level`` wins over them.
     log_levels: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    #: The Discord application's OAuth2 client secret, for the web console's "Login
+    #: with Discord" (None: that login is off). Like the token, never shown or logged.
+    oauth_client_secret: str | None = dataclasses.field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         # Type checks are done at runtime too: settings arrive from JSON, from the
@@ -90,6 +94,13 @@ class Settings:
         ):
             # Never echo the value: it may be a real token with a typo in it.
             raise InstanceError("token must be a non-empty string without spaces")
+        if self.oauth_client_secret is not None and (
+            not isinstance(self.oauth_client_secret, str)
+            or not self.oauth_client_secret
+            or not self.oauth_client_secret.isprintable()
+            or any(c.isspace() for c in self.oauth_client_secret)
+        ):
+            raise InstanceError("oauth_client_secret must be a non-empty string without spaces")
         if not isinstance(self.created_at, datetime) or self.created_at.tzinfo is None:
             raise InstanceError("created_at must be a timezone-aware date and time")
         if not _is_int(self.schema_version) or self.schema_version != SCHEMA_VERSION:
@@ -116,6 +127,8 @@ class Settings:
         }
         if self.log_levels:  # left out when empty: older plughost versions can read the file
             document["log_levels"] = dict(self.log_levels)
+        if self.oauth_client_secret is not None:
+            document["oauth_client_secret"] = self.oauth_client_secret
         return document
 
     def dumps(self) -> bytes:
@@ -138,7 +151,7 @@ class Settings:
             raise InstanceError(f"missing field {missing[0]!r}")
         # Unknown keys are refused rather than ignored: a hand-edited "prefx" would
         # otherwise be silently dropped.
-        unknown = sorted(set(document) - set(_FIELDS) - set(_OPTIONAL_FIELDS))
+        unknown = sorted(set(document) - set(_FIELDS) - set(_OPTIONAL))
         if unknown:
             raise InstanceError(f"unknown field {unknown[0]!r}")
         owners = document["owners"]
@@ -160,6 +173,7 @@ class Settings:
             created_at=created_at,
             schema_version=document["schema_version"],
             log_levels=document.get("log_levels", {}),
+            oauth_client_secret=document.get("oauth_client_secret"),
         )
 
     @classmethod

@@ -1,9 +1,9 @@
 """Prometheus metrics and health checks of one plughost process.
 
 ``plughost run NAME --metrics HOST:PORT`` (and ``plughost console``) serve
-``/metrics``, ``/healthz`` and ``/readyz`` through :func:`serve_metrics`; another
-aiohttp server (the web console) mounts the same endpoints with
-:func:`metrics_routes`. See ``docs/metrics.md``.
+``/metrics``, ``/healthz`` and ``/readyz`` through :func:`serve_metrics` (that is,
+:func:`observing` and :func:`listening`); another aiohttp server (the web console)
+mounts the same endpoints with :func:`metrics_routes`. See ``docs/metrics.md``.
 
 Only the address parser is imported eagerly: the CLI reads ``--metrics`` for
 every ``run``, and the rest pulls in interactions.py and prometheus-client
@@ -19,16 +19,17 @@ from plughost.metrics.address import DEFAULT_HOST, MetricsAddress, parse_address
 
 if TYPE_CHECKING:
     from plughost.metrics.endpoint import Health, MetricsEndpoint, Readiness
-    from plughost.metrics.routes import MetricsUnavailable, metrics_routes, serve_metrics
+    from plughost.metrics.routes import listening, metrics_routes, observing, serve_metrics
 
 __all__ = [
     "DEFAULT_HOST",
     "Health",
     "MetricsAddress",
     "MetricsEndpoint",
-    "MetricsUnavailable",
     "Readiness",
+    "listening",
     "metrics_routes",
+    "observing",
     "parse_address",
     "serve_metrics",
 ]
@@ -37,8 +38,9 @@ _LAZY: Final = {
     "Health": "plughost.metrics.endpoint",
     "MetricsEndpoint": "plughost.metrics.endpoint",
     "Readiness": "plughost.metrics.endpoint",
-    "MetricsUnavailable": "plughost.metrics.routes",
+    "listening": "plughost.metrics.routes",
     "metrics_routes": "plughost.metrics.routes",
+    "observing": "plughost.metrics.routes",
     "serve_metrics": "plughost.metrics.routes",
 }
 

@@ -22,7 +22,7 @@ from prometheus_client import (
 )
 from prometheus_client.exposition import generate_latest
 
-from plughost.config import ConfigStore, current_store
+from plughost.config import ConfigStore, StoreNotOpenError, current_store
 from plughost.metrics.collector import PlughostCollector
 from plughost.metrics.commands import CommandTable
 from plughost.metrics.lag import LoopLag
@@ -97,7 +97,7 @@ class MetricsEndpoint:
             self._pre_runs.append(existing)
             bot.pre_run_callback = self.commands.pre_run(existing or None)
             bot.dispatch_observer = self.commands.dispatch_observer(bot.shard_id)
-        with contextlib.suppress(RuntimeError):  # no store open: nothing to observe
+        with contextlib.suppress(StoreNotOpenError):  # no store open: nothing to observe
             self._store = current_store()
             self.store_table.attach(self._store)
         self.lag.start()

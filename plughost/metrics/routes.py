@@ -1,8 +1,10 @@
 """``/metrics``, ``/healthz`` and ``/readyz`` as aiohttp routes, and a server for them.
 
-:func:`metrics_routes` is what any aiohttp application mounts (the web console
-adds them to its own server); :func:`serve_metrics` runs them alone on
-``--metrics HOST:PORT``.
+:func:`observing` makes the endpoint of a process's bots; :func:`metrics_routes` is
+what any aiohttp application mounts (the web console adds them to its own server);
+:func:`listening` serves them alone on ``--metrics HOST:PORT``, and
+:func:`serve_metrics` is both. A port that cannot be listened on is the runner's
+`StartupError`, one line for the terminal.
 """
 
 from __future__ import annotations
@@ -20,13 +22,9 @@ from plughost.metrics.endpoint import MetricsEndpoint
 from plughost.runtime.bot import Bot
 from plughost.runtime.runner import StartupError
 
-__all__ = ["MetricsUnavailable", "metrics_routes", "serve_metrics"]
+__all__ = ["listening", "metrics_routes", "observing", "serve_metrics"]
 
 log = logging.getLogger("plughost.metrics")
-
-
-class MetricsUnavailable(StartupError):
-    """The metrics server could not listen where it was told to."""
 
 
 def metrics_routes(endpoint: MetricsEndpoint) -> list[web.RouteDef]:
@@ -64,14 +62,21 @@ def _json(body: object, status: int) -> web.Response:
 
 
 @contextlib.asynccontextmanager
-async def serve_metrics(
-    bots: Sequence[Bot], address: MetricsAddress, *, process: str
-) -> AsyncIterator[MetricsEndpoint]:
-    """Observe ``bots`` and serve their endpoint on ``address`` for the block.
-
-    The bound port is ``endpoint.port`` (useful with port 0).
-    """
+async def observing(bots: Sequence[Bot], *, process: str) -> AsyncIterator[MetricsEndpoint]:
+    """The metrics endpoint of ``bots``, observing them for the block; serve it with
+    :func:`listening`, or mount :func:`metrics_routes` on another server."""
     endpoint = MetricsEndpoint(bots, process=process)
+    endpoint.start()
+    try:
+        yield endpoint
+    finally:
+        await endpoint.stop()
+
+
+@contextlib.asynccontextmanager
+async def listening(endpoint: MetricsEndpoint, address: MetricsAddress) -> AsyncIterator[int]:
+    """Serve ``endpoint`` alone on ``address`` for the block; yields the bound port
+    (useful with port 0), which is also ``endpoint.port``."""
     app = web.Application()
     app.add_routes(metrics_routes(endpoint))
     runner = web.AppRunner(app, access_log=None)
@@ -81,16 +86,24 @@ async def serve_metrics(
         try:
             await site.start()
         except OSError as exc:
-            raise MetricsUnavailable(f"cannot serve metrics on {address}: {exc.strerror}") from exc
+            raise StartupError(f"cannot serve metrics on {address}: {exc.strerror}") from exc
         endpoint.port = _bound_port(runner, address.port)
         log.info("metrics on http://%s:%d/metrics", address.host, endpoint.port)
-        endpoint.start()
-        try:
-            yield endpoint
-        finally:
-            await endpoint.stop()
+        yield endpoint.port
     finally:
         await runner.cleanup()
+
+
+@contextlib.asynccontextmanager
+async def serve_metrics(
+    bots: Sequence[Bot], address: MetricsAddress, *, process: str
+) -> AsyncIterator[MetricsEndpoint]:
+    """Observe ``bots`` and serve their endpoint on ``address`` for the block.
+
+    The bound port is ``endpoint.port`` (useful with port 0).
+    """
+    async with observing(bots, process=process) as endpoint, listening(endpoint, address):
+        yield endpoint
 
 
 def _bound_port(runner: web.AppRunner, asked: int) -> int:

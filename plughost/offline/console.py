@@ -24,10 +24,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
 if TYPE_CHECKING:
-    from plughost.metrics import MetricsAddress, MetricsEndpoint
+    from plughost.metrics import MetricsAddress
     from plughost.runtime.bot import Bot
     from plughost.runtime.logs import LogFormat
     from plughost.testing.emulator import FakeDiscord, Message
+    from plughost.web.address import WebAddress
+    from plughost.web.serve import Beside
 
 __all__ = ["ConsoleSession", "parse_slash", "run_console"]
 
@@ -160,12 +162,14 @@ def run_console(
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
     metrics: MetricsAddress | None = None,
+    web: WebAddress | None = None,
     log_format: LogFormat = "text",
     log_levels: Mapping[str, str] | None = None,
 ) -> int:
     """Run the offline console; return the process exit code.
 
-    With ``metrics``, the bot's metrics and health checks are served there too.
+    With ``metrics``, the bot's metrics and health checks are served there; with
+    ``web``, the web console is (with the same metrics and health checks).
     """
     source = stdin if stdin is not None else sys.stdin
     sink = stdout if stdout is not None else sys.stdout
@@ -174,7 +178,9 @@ def run_console(
     try:
         logs = _LogOptions(log_format, log_levels or {})
         return asyncio.run(
-            _console(instance_name, debug, as_user, source, sink, metrics=metrics, logs=logs)
+            _console(
+                instance_name, debug, as_user, source, sink, metrics=metrics, web=web, logs=logs
+            )
         )
     except KeyboardInterrupt:
         sink.write("\n")
@@ -191,33 +197,34 @@ async def _console(
     source: TextIO,
     sink: TextIO,
     *,
-    metrics: MetricsAddress | None = None,
-    logs: _LogOptions | None = None,
+    metrics: MetricsAddress | None,
+    web: WebAddress | None,
+    logs: _LogOptions,
 ) -> int:
     from plughost.runtime.logs import configure_logging
 
-    logs = logs or _LogOptions("text", {})
     async with _instance_store(instance_name) as (dsn, prefix, owners, logs_dir, levels):
         configure_logging(
             logs_dir, debug=debug, log_format=logs.format, levels={**levels, **logs.levels}
         )
         label = repr(instance_name) if instance_name else "the console's throwaway instance"
-        async with (
-            _connected_bot(label, dsn, prefix, owners) as (discord, bot),
-            _served_metrics(bot, metrics) as endpoint,
-        ):
+        async with _connected_bot(label, dsn, prefix, owners) as (discord, bot):
             session = ConsoleSession(discord, sink, author_name=as_user or "alice")
-            interactive = source.isatty()
-            if interactive:
-                session.print(f"plughost console: {discord.guild.name}, #{session.channel_name}.")
-                if endpoint is not None and metrics is not None:
-                    session.print(f"Metrics on http://{metrics.host}:{endpoint.port}/metrics")
-                session.print("Type :help for help, :quit to leave.")
-            async for line in _lines(source, interactive, lambda: _prompt(session)):
-                if not interactive and line.strip():
-                    session.print(f"{session.author_name}> {line.strip()}")
-                if not await session.handle(line):
-                    break
+            async with _beside_bot(discord, bot, metrics, web, session.print) as served:
+                interactive = source.isatty()
+                if interactive:
+                    session.print(
+                        f"plughost console: {discord.guild.name}, #{session.channel_name}."
+                    )
+                    if metrics is not None and served is not None and served.metrics is not None:
+                        port = served.metrics.port
+                        session.print(f"Metrics on http://{metrics.host}:{port}/metrics")
+                    session.print("Type :help for help, :quit to leave.")
+                async for line in _lines(source, interactive, lambda: _prompt(session)):
+                    if not interactive and line.strip():
+                        session.print(f"{session.author_name}> {line.strip()}")
+                    if not await session.handle(line):
+                        break
     return 0
 
 
@@ -262,6 +269,38 @@ async def _instance_store(
 
 
 @contextlib.asynccontextmanager
+async def _beside_bot(
+    discord: FakeDiscord,
+    bot: Bot,
+    metrics: MetricsAddress | None,
+    web: WebAddress | None,
+    say: Callable[[str], None],
+) -> AsyncIterator[Beside | None]:
+    """``--metrics`` and ``--web`` for the console's bot (process label "console"), or
+    None (neither asked for, and aiohttp, Jinja2 and prometheus-client not imported).
+    Login with Discord goes to the emulator, whose application gets the web console's
+    redirect URI registered."""
+    if metrics is None and web is None:
+        yield None
+        return
+    from plughost.web.serve import beside_bots
+
+    application = discord.state.application
+    async with beside_bots(
+        [bot],
+        web=web,
+        metrics=metrics,
+        process="console",
+        oauth_secret=application.client_secret,
+        preferred_owner=discord.owner_user.id,
+        say=say,
+    ) as served:
+        if served.console is not None:
+            application.redirect_uris.append(served.console.redirect_uri)
+        yield served
+
+
+@contextlib.asynccontextmanager
 async def _connected_bot(
     label: str, dsn: str, prefix: str, owners: list[int]
 ) -> AsyncIterator[tuple[FakeDiscord, Bot]]:
@@ -276,17 +315,3 @@ async def _connected_bot(
         running_bot(discord, prefix=prefix, owner_ids=owners, load_all_cogs=True) as bot,
     ):
         yield discord, bot
-
-
-@contextlib.asynccontextmanager
-async def _served_metrics(
-    bot: Bot, address: MetricsAddress | None
-) -> AsyncIterator[MetricsEndpoint | None]:
-    """``--metrics``: the console's bot on a metrics endpoint (process label "console")."""
-    if address is None:
-        yield None
-        return
-    from plughost.metrics import serve_metrics
-
-    async with serve_metrics([bot], address, process="console") as endpoint:
-        yield endpoint

@@ -239,7 +239,7 @@ def event_author_and_channel(event: Any) -> tuple[int, int | None]:
 
 
 def request_for(
-    client: Any,
+    client: interactions.Client,
     author: Any,
     guild: Any,
     channel: Any,
@@ -269,7 +269,7 @@ def request_for(
 
 
 def _request(
-    client: Any,
+    client: interactions.Client | None,
     author_id: int,
     guild_id: int | None,
     channel_id: int | None,

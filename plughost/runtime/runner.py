@@ -16,7 +16,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from plughost.runtime.logs import LogFormat, configure_logging
 
@@ -24,22 +24,24 @@ if TYPE_CHECKING:
     from plughost.instances import Instance
     from plughost.runtime.bot import Bot
 
-__all__ = ["Around", "StartupError", "StoreUnavailable", "open_store", "run_bot", "serve"]
+__all__ = ["Alongside", "StartupError", "StoreUnavailable", "open_store", "run_bot", "serve"]
+
+#: What runs beside the bots while they serve (the metrics endpoint, the web console,
+#: or both: ``plughost.web.serve.beside_bots``): given the bots once they exist and the
+#: store is open, entered before they start and left after they stop. It raises
+#: `StartupError` when it cannot start.
+Alongside: TypeAlias = "Callable[[Sequence[Bot]], AbstractAsyncContextManager[object]]"
 
 log = logging.getLogger("plughost.runtime.runner")
 
 
 class StartupError(Exception):
-    """Something the process needs could not start; the message is one line for the terminal."""
+    """Something the process needs could not start (the store, a port to listen on);
+    the message is one line for the terminal."""
 
 
 class StoreUnavailable(StartupError):
     """The store could not be opened; the message is one line for the terminal."""
-
-
-#: What runs around the bots while they serve, given them once they exist and the
-#: store is open (the metrics endpoint: ``plughost.metrics.serve_metrics``).
-Around = Callable[["Sequence[Bot]"], AbstractAsyncContextManager[object]]
 
 
 @contextlib.asynccontextmanager
@@ -67,7 +69,7 @@ def run_bot(
     shard_ids: Sequence[int] | None = None,
     total_shards: int | None = None,
     api_url: str | None = None,
-    around: Around | None = None,
+    alongside: Alongside | None = None,
     log_format: LogFormat = "text",
     log_levels: Mapping[str, str] | None = None,
 ) -> int:
@@ -95,7 +97,7 @@ def run_bot(
                 shard_ids=shards,
                 total_shards=total,
                 api_url=api_url,
-                around=around,
+                alongside=alongside,
             )
         )
     except KeyboardInterrupt:  # a second Ctrl-C during shutdown
@@ -109,7 +111,7 @@ async def serve(
     shard_ids: Sequence[int],
     total_shards: int,
     api_url: str | None,
-    around: Around | None = None,
+    alongside: Alongside | None = None,
 ) -> int:
     """Serve the given shards of ``instance`` until a stop signal; 0 on a clean stop."""
     from plughost.cluster.coordinator import ClusterUnavailable, coordinate
@@ -132,10 +134,8 @@ async def serve(
                 for shard in shard_ids
             ]
             # PostgreSQL: events, leader election and heartbeats with the other processes.
-            async with (
-                coordinate(instance.dsn, bots, total_shards=total_shards),
-                around(bots) if around is not None else contextlib.nullcontext(),
-            ):
+            beside = alongside(bots) if alongside is not None else contextlib.nullcontext()
+            async with coordinate(instance.dsn, bots, total_shards=total_shards), beside:
                 return await _run_until_stopped(bots, token, stop)
     except (StartupError, ClusterUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -23,7 +23,6 @@ interactions.py client talking over a socket to the local Discord emulator:
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,23 +52,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    from plughost.testing.stores import validate_base_dsn
+    from plughost.testing.stores import configured_dsn, validate_base_dsn
 
     config.addinivalue_line(
         "markers", "postgres: needs the PostgreSQL server (runs, never skips, when CI=true)"
     )
-    dsn = _configured_dsn(config)
+    dsn = configured_dsn(config)
     if dsn and (problem := validate_base_dsn(dsn)):
         raise pytest.UsageError(f"plughost: {problem}")
-
-
-def _configured_dsn(config: pytest.Config) -> str | None:
-    from plughost.testing.stores import DSN_ENV
-
-    chosen = (
-        config.getoption("plughost_dsn") or os.environ.get(DSN_ENV) or config.getini("plughost_dsn")
-    )
-    return str(chosen) if chosen else None
 
 
 @pytest_asyncio.fixture
@@ -84,9 +74,9 @@ async def fake_discord() -> AsyncIterator[FakeDiscord]:
 @pytest_asyncio.fixture
 async def plughost_dsn(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """This test's empty store: SQLite in ``tmp_path``, or a fresh PostgreSQL schema."""
-    from plughost.testing.stores import postgres_schema, sqlite_dsn
+    from plughost.testing.stores import configured_dsn, postgres_schema, sqlite_dsn
 
-    base = _configured_dsn(request.config)
+    base = configured_dsn(request.config)
     if base is None:
         yield sqlite_dsn(tmp_path)
         return

@@ -30,7 +30,9 @@ async def proxy(pg_dsn: str) -> AsyncIterator[tuple[CuttableProxy, str]]:
     parts = urllib.parse.urlsplit(pg_dsn)
     proxy = CuttableProxy(parts.hostname or "127.0.0.1", parts.port or 5432)
     await proxy.start()
-    netloc = f"{parts.username}@127.0.0.1:{proxy.port}"
+    # The same user and password, if the DSN names any (the test kit's default names none).
+    userinfo, at, _ = parts.netloc.rpartition("@")
+    netloc = f"{userinfo}{at}127.0.0.1:{proxy.port}"
     yield proxy, urllib.parse.urlunsplit(parts._replace(netloc=netloc))
     await proxy.close()
 
