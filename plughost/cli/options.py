@@ -129,7 +129,7 @@ def _parse_web(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 def web_options(command: _F) -> _F:
     """``--web HOST:PORT`` (parsed into a ``WebAddress``, or None) and ``--web-public``:
-    serve the web console beside the bot."""
+    serve the web console beside the bot, with the metrics routes on it too."""
     command = click.option(
         "--web-public",
         is_flag=True,
@@ -143,8 +143,8 @@ def web_options(command: _F) -> _F:
         "web",
         callback=_parse_web,
         metavar="HOST:PORT",
-        help="Serve the web console here (loopback only unless --web-public) and print "
-        "the owner's one-time login link.",
+        help="Serve the web console here (loopback only unless --web-public), with "
+        "/metrics, /healthz and /readyz, and print the owner's one-time login link.",
     )(command)
 
 

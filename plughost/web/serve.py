@@ -1,5 +1,11 @@
-"""What runs beside a process's bots: the metrics endpoint, the web console, or both,
-through the runner's one ``alongside`` hook."""
+"""What runs beside a process's bots: the metrics endpoint, the web console, or both.
+
+One endpoint per process observes the bots whenever either is asked for. With
+``--metrics`` it has a server of its own; with ``--web`` the console's server
+mounts the same ``/metrics``, ``/healthz`` and ``/readyz`` (the issue: "when the web
+console is on, the same endpoints are on its server too"), so a scrape or a probe
+works through either port.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ from aiohttp import web
 
 from plughost.instances import Instance
 from plughost.metrics import MetricsAddress, MetricsEndpoint
-from plughost.metrics.routes import listening, observing
+from plughost.metrics.routes import listening, metrics_routes, observing
 from plughost.runtime.runner import Alongside, StartupError
 from plughost.web.address import WebAddress
 from plughost.web.console import WebConsole
@@ -71,16 +77,17 @@ async def beside_bots(
     preferred_owner: int | None = None,
     say: Callable[[str], None] | None = None,
 ) -> AsyncIterator[Beside]:
-    """The metrics endpoint (served on ``metrics``) and the web console (on ``web``)
-    of ``bots`` while the block runs.
+    """The metrics endpoint (served on ``metrics``) and the web console (on ``web``,
+    with the endpoint's routes) of ``bots`` while the block runs.
 
     ``process`` is the metrics' ``process`` label. Raises `StartupError` when a port
     cannot be listened on.
     """
     async with contextlib.AsyncExitStack() as stack:
         endpoint: MetricsEndpoint | None = None
-        if metrics is not None:
+        if web is not None or metrics is not None:
             endpoint = await stack.enter_async_context(observing(bots, process=process))
+        if endpoint is not None and metrics is not None:
             await stack.enter_async_context(listening(endpoint, metrics))
         console: WebConsole | None = None
         if web is not None:
@@ -91,6 +98,7 @@ async def beside_bots(
                     oauth_secret=oauth_secret,
                     preferred_owner=preferred_owner,
                     say=say,
+                    extra_routes=metrics_routes(endpoint) if endpoint is not None else (),
                 )
             )
         yield Beside(metrics=endpoint, console=console)

@@ -1,4 +1,5 @@
-"""``plughost run --metrics`` and ``plughost console --metrics`` as real processes."""
+"""``plughost run --metrics`` and ``plughost console --metrics`` as real processes, and
+``plughost run --web`` serving the same endpoints on the web console's port."""
 
 from __future__ import annotations
 
@@ -115,6 +116,40 @@ async def test_console_serves_metrics(home: Path) -> None:
         assert total(samples, "plughost_command_duration_seconds_count", command="ping") == 1
         assert total(samples, "plughost_shard_connected", process="console") == 1
         proc.stdin.close()
+        assert await asyncio.wait_for(proc.wait(), TIMEOUT) == 0
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+
+
+async def test_run_with_web_alone_serves_metrics_on_the_consoles_port(
+    home: Path, fake_discord: FakeDiscord
+) -> None:
+    create("both", backend="sqlite", dsn=None, prefix="!", owners=(), token=None)
+    proc = await _spawn(
+        "run", "both", "--discord-url", fake_discord.api_base, "--web", "127.0.0.1:0",
+        home=home, token=fake_discord.token,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    try:
+        # The console prints its owner link on a line of its own: its port is the one.
+        while not (line := await asyncio.wait_for(proc.stdout.readline(), TIMEOUT)).startswith(
+            b"http://127.0.0.1:"
+        ):
+            assert line, "run ended before the web console listened"
+        base = line.decode().split("/login")[0]
+        await fake_discord.emulator.wait_ready(0, timeout=TIMEOUT)
+        replies = await fake_discord.send("!ping", expect=1, timeout=TIMEOUT)
+        assert replies[0].content.startswith("pong")
+        assert (await get(f"{base}/healthz"))[0] == 200
+        status, body = await ready_within(base, TIMEOUT)
+        assert status == 200, body
+        samples = await scrape(f"{base}/metrics")
+        ping = {"cog": "core", "command": "ping", "kind": "prefixed", "outcome": "ok"}
+        assert total(samples, "plughost_command_duration_seconds_count", **ping) == 1
+        assert total(samples, "plughost_shard_connected", shard="0", process="0") == 1
+        proc.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(proc.wait(), TIMEOUT) == 0
     finally:
         if proc.returncode is None:
