@@ -6,7 +6,7 @@ import asyncio
 from bisect import bisect_right
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from plughost.testing.emulator.components import ComponentNotFound
 from plughost.testing.emulator.invocations import Invoker
@@ -22,6 +22,9 @@ from plughost.testing.emulator.replies import (
 )
 from plughost.testing.emulator.server import DiscordEmulator
 from plughost.testing.emulator.snowflake import iso_timestamp
+
+if TYPE_CHECKING:
+    from plughost.testing.conformance import SpecCheck
 
 __all__ = ["FakeDiscord", "Settle"]
 
@@ -52,8 +55,13 @@ class FakeDiscord:
         *,
         shard_count: int = 1,
         bot_name: str = "plughost",
+        spec_check: SpecCheck | None = None,
     ) -> None:
-        self.emulator = emulator or DiscordEmulator(shard_count=shard_count, bot_name=bot_name)
+        self.emulator = emulator or DiscordEmulator(
+            shard_count=shard_count, bot_name=bot_name, spec_check=spec_check
+        )
+        if spec_check is not None:
+            self.emulator.spec_check = spec_check
         self.state = self.emulator.state
         self.settle: Settle | None = None
         state = self.state

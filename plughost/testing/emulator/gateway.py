@@ -17,7 +17,7 @@ from aiohttp import WSMsgType, web
 from plughost.testing.emulator.changes import ChangeFeed
 from plughost.testing.emulator.payloads import guild_create_json, member_json, user_json
 from plughost.testing.emulator.snowflake import shard_for
-from plughost.testing.emulator.state import DiscordState
+from plughost.testing.emulator.state import PRIVILEGED_INTENTS, DiscordState
 
 __all__ = ["Gateway", "GatewaySession", "ShardStatus"]
 
@@ -190,9 +190,14 @@ class Gateway:
         if not 0 <= shard_id < shard_count:
             await conn.ws.close(code=4010, message=b"Invalid shard")
             return
+        intents = int(data.get("intents", 0))
+        if disallowed := self._disallowed(intents):
+            log.warning("emulator gateway: IDENTIFY asked for disallowed intent(s) %s", disallowed)
+            await conn.ws.close(code=4014, message=b"Disallowed intent(s).")
+            return
         if old := self.shards.get(shard_id):
             self._end_session(old)
-        session = GatewaySession(shard_id, shard_count, int(data.get("intents", 0)))
+        session = GatewaySession(shard_id, shard_count, intents)
         self.sessions[session.session_id] = session
         self.shards[shard_id] = session
         self._attach(conn, session)
@@ -226,6 +231,15 @@ class Gateway:
         status.identifies += 1
         status.readies += 1
         self.changes.notify()
+
+    def _disallowed(self, intents: int) -> str:
+        """The privileged intents asked for but not enabled for the application, by name."""
+        enabled = self.state.application.privileged_intents
+        return ", ".join(
+            name
+            for bit, (name, _) in PRIVILEGED_INTENTS.items()
+            if intents & bit and not enabled & bit
+        )
 
     async def _resume(self, conn: _Connection, data: dict[str, Any]) -> None:
         session = self.sessions.get(str(data.get("session_id")))

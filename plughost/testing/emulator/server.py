@@ -7,7 +7,7 @@ import socket
 import time
 from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from aiohttp import web
 
@@ -20,6 +20,10 @@ from plughost.testing.emulator.routes_interactions import InteractionRoutes
 from plughost.testing.emulator.routes_messages import MessageRoutes
 from plughost.testing.emulator.routes_moderation import ModerationRoutes
 from plughost.testing.emulator.state import ADMINISTRATOR, DiscordState, NotFound
+
+if TYPE_CHECKING:
+    # Only typed here: the check needs jsonschema (plughost[testing]), the emulator not.
+    from plughost.testing.conformance import SpecCheck
 
 __all__ = ["DiscordEmulator"]
 
@@ -46,8 +50,11 @@ class DiscordEmulator:
         heartbeat_interval: float = 41.25,
         host: str = "127.0.0.1",
         port: int = 0,
+        spec_check: SpecCheck | None = None,
     ) -> None:
         self.shard_count = shard_count
+        #: When set, every REST exchange is validated against Discord's published spec.
+        self.spec_check = spec_check
         self.host = host
         self.port = port
         self.state = DiscordState(bot_name=bot_name, bot_permissions=bot_permissions)
@@ -131,6 +138,10 @@ class DiscordEmulator:
     ) -> None:
         await self.stop()
 
+    def route_templates(self) -> list[tuple[str, str]]:
+        """(method, path template) of every REST route served, relative to the API base."""
+        return self._router.templates
+
     # -- HTTP handlers --------------------------------------------------------------
 
     async def _api(self, request: web.Request) -> web.Response:
@@ -152,11 +163,14 @@ class DiscordEmulator:
         except NotFound as exc:
             response = reply({"message": str(exc), "code": exc.code}, 404)
         except ApiError as exc:
-            response = reply({"message": exc.message, "code": exc.code}, exc.status)
+            response = reply(exc.body(), exc.status)
         except (ValueError, KeyError, TypeError) as exc:
             log.warning("emulator: malformed %s %s: %r", request.method, path, exc)
             response = reply({"message": "Invalid Form Body", "code": 50035}, 400)
         record.status = response.status
+        if self.spec_check is not None:
+            body = response.body if isinstance(response.body, bytes) else b""
+            self.spec_check.exchange(request.method, path, record.json, response.status, body)
         self.state.changes.notify()
         return response
 
