@@ -118,7 +118,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     write(f"responses validated:     {totals.responses}")
     write(f"response violations:     {totals.response_violations}")
     write(f"request bodies validated: {totals.requests}")
-    write(f"request violations:      {totals.request_violations}")
+    write(f"request violations:      {totals.request_violations} accepted")
+    write(f"                         {totals.refused_requests} refused (as Discord would)")
     for reason, times in sorted(totals.tolerated.items()):
         write(f"tolerated {times}x: {reason}")
 

@@ -5,7 +5,9 @@ request body, status, response body). It finds the operation, validates the
 response body against that operation's schema for the status, and the request
 body against the operation's request schema, and keeps what breaks them as
 `Violation` records, less what `plughost.testing.conformance.tolerances` lists
-as a known difference between Discord and its spec.
+as a known difference between Discord and its spec. A request body that breaks
+its schema is a violation only when the local Discord accepted it (Discord
+would have refused it); refused, it is counted in ``refused_requests``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ __all__ = ["SpecCheck", "SpecTotals", "Violation"]
 Direction = Literal["response", "request"]
 _NO_OPERATION: Final = "(no Discord operation)"
 NOT_FOUND: Final = 404
+BAD_REQUEST: Final = 400
 # Schema keywords that pick a oneOf branch by a discriminating property: a branch
 # failing one of these on "type" is the wrong branch, not a violation to report.
 _DISCRIMINATORS: Final = frozenset({"enum", "const"})
@@ -59,6 +62,7 @@ class SpecTotals:
     response_violations: int = 0
     requests: int = 0
     request_violations: int = 0
+    refused_requests: int = 0
     tolerated: Counter[str] = field(default_factory=Counter)
 
     def add(self, check: SpecCheck) -> None:
@@ -67,6 +71,7 @@ class SpecTotals:
         self.requests += check.requests
         self.response_violations += sum(1 for v in check.violations if v.direction == "response")
         self.request_violations += sum(1 for v in check.violations if v.direction == "request")
+        self.refused_requests += check.refused_requests
         self.tolerated.update(check.tolerated)
 
 
@@ -122,6 +127,8 @@ class SpecCheck:
         self.unserved: list[str] = []
         self.responses = 0
         self.requests = 0
+        #: Request-body violations the local Discord refused (4xx), as Discord would.
+        self.refused_requests = 0
 
     def exchange(
         self, method: str, path: str, request_body: Any, status: int, response_body: bytes
@@ -140,7 +147,13 @@ class SpecCheck:
         self.operations.add(operation.operation_id)
         found = self._response(operation, method, path, status, response_body)
         if self.check_requests and request_body is not None and status < 500:
-            found += self._request(operation, method, path, status, request_body)
+            broken = self._request(operation, method, path, status, request_body)
+            # A body the spec forbids that was refused is the local Discord doing as
+            # Discord does; one it accepted is a refusal it does not model yet.
+            if status >= BAD_REQUEST:
+                self.refused_requests += len(broken)
+            else:
+                found += broken
         kept = [v for v in found if not self._tolerated(v)]
         self.violations.extend(kept)
         return kept

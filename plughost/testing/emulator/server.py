@@ -19,7 +19,12 @@ from plughost.testing.emulator.routes_core import CoreRoutes
 from plughost.testing.emulator.routes_interactions import InteractionRoutes
 from plughost.testing.emulator.routes_messages import MessageRoutes
 from plughost.testing.emulator.routes_moderation import ModerationRoutes
-from plughost.testing.emulator.state import ADMINISTRATOR, DiscordState, NotFound
+from plughost.testing.emulator.state import (
+    ADMINISTRATOR,
+    DEFAULT_PRIVILEGED_INTENTS,
+    DiscordState,
+    NotFound,
+)
 
 if TYPE_CHECKING:
     # Only typed here: the check needs jsonschema (plughost[testing]), the emulator not.
@@ -51,6 +56,7 @@ class DiscordEmulator:
         host: str = "127.0.0.1",
         port: int = 0,
         spec_check: SpecCheck | None = None,
+        privileged_intents: int = DEFAULT_PRIVILEGED_INTENTS,
     ) -> None:
         self.shard_count = shard_count
         #: When set, every REST exchange is validated against Discord's published spec.
@@ -58,6 +64,9 @@ class DiscordEmulator:
         self.host = host
         self.port = port
         self.state = DiscordState(bot_name=bot_name, bot_permissions=bot_permissions)
+        # The developer portal's switches: an IDENTIFY asking for a privileged intent that
+        # is off is closed with 4014, and REST reads hide message content without it.
+        self.state.application.privileged_intents = int(privileged_intents)
         self.requests: list[RecordedRequest] = []
         self.gateway = Gateway(
             self.state,
