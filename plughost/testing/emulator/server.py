@@ -14,6 +14,7 @@ from aiohttp import web
 from plughost.testing.emulator.events import EventSource
 from plughost.testing.emulator.gateway import Gateway, ShardStatus
 from plughost.testing.emulator.records import RecordedRequest
+from plughost.testing.emulator.replay import DEFAULT_REPLAY_EVENTS, DEFAULT_REPLAY_SECONDS
 from plughost.testing.emulator.rest import ApiError, RestContext, Router, read_request, reply
 from plughost.testing.emulator.routes_core import CoreRoutes
 from plughost.testing.emulator.routes_interactions import InteractionRoutes
@@ -57,7 +58,13 @@ class DiscordEmulator:
         port: int = 0,
         spec_check: SpecCheck | None = None,
         privileged_intents: int = DEFAULT_PRIVILEGED_INTENTS,
+        replay_events: int = DEFAULT_REPLAY_EVENTS,
+        replay_seconds: float = DEFAULT_REPLAY_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``replay_events`` and ``replay_seconds`` bound each gateway session's resume
+        window (see `plughost.testing.emulator.replay`); ``clock`` is what the window's
+        age is measured with, so a test can move time on instead of sleeping."""
         self.shard_count = shard_count
         #: When set, every REST exchange is validated against Discord's published spec.
         self.spec_check = spec_check
@@ -73,6 +80,9 @@ class DiscordEmulator:
             resume_url=lambda: self.gateway_url,
             heartbeat_interval_ms=int(heartbeat_interval * 1000),
             changes=self.state.changes,
+            replay_events=replay_events,
+            replay_seconds=replay_seconds,
+            clock=clock,
         )
         self.events = EventSource(self.state, self.gateway, files_base="")
         self._ctx = RestContext(self.state, self.events, "", shard_count)
