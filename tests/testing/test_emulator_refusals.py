@@ -70,7 +70,7 @@ COMMAND_REFUSALS = [
         id="desc-101",
     ),
     pytest.param(
-        [_command(description="")], ("0", "description"), "BASE_TYPE_BAD_LENGTH", id="no-desc"
+        [_command(description="")], ("0", "description"), "BASE_TYPE_REQUIRED", id="no-desc"
     ),
     pytest.param(
         [_command(f"c{i}") for i in range(101)], (), "BASE_TYPE_MAX_LENGTH", id="101-commands"
@@ -189,6 +189,12 @@ MESSAGE_REFUSALS = [
         ("embeds", "0", "fields", "0", "value"),
         "BASE_TYPE_BAD_LENGTH",
         id="field-value-1025",
+    ),
+    pytest.param(
+        {"embeds": [_embed(fields=[{"name": "", "value": "v"}])]},
+        ("embeds", "0", "fields", "0", "name"),
+        "BASE_TYPE_REQUIRED",
+        id="field-name-empty",
     ),
     pytest.param(
         {"embeds": [_embed(footer={"text": "f" * 2049})]},

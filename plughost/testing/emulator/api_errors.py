@@ -15,9 +15,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final
 
-__all__ = ["INVALID_FORM_BODY", "ApiError", "FormErrors", "length_between", "max_length"]
+__all__ = [
+    "INVALID_FORM_BODY",
+    "REQUIRED",
+    "ApiError",
+    "FormErrors",
+    "length_between",
+    "max_length",
+]
 
 INVALID_FORM_BODY: Final = 50035
+REQUIRED: Final = ("BASE_TYPE_REQUIRED", "This field is required")
 
 Path = Sequence[str | int]
 
@@ -71,9 +79,12 @@ class FormErrors:
         node.setdefault("_errors", []).append({"code": code, "message": message})
 
     def check_length(self, path: Path, value: str | None, high: int, low: int = 0) -> None:
-        """Add Discord's length error when ``value`` is outside ``low..high`` characters."""
+        """Add Discord's length error when ``value`` is outside ``low..high`` characters
+        (a required field left empty is "required", as Discord says it)."""
         size = len(value or "")
-        if size > high or size < low:
+        if low > 0 and size == 0:
+            self.add(path, REQUIRED)
+        elif size > high or size < low:
             self.add(path, max_length(high) if low == 0 else length_between(low, high))
 
     @property

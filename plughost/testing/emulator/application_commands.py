@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final
 
-from plughost.testing.emulator.api_errors import FormErrors, length_between, max_length
+from plughost.testing.emulator.api_errors import FormErrors, max_length
 
 __all__ = ["CHAT_INPUT", "MAX_COMMANDS", "check_command", "check_commands", "normalise_command"]
 
@@ -43,7 +43,7 @@ def _bad_name(name: str) -> tuple[str, str]:
 def _check_name(errors: FormErrors, path: Sequence[str | int], name: Any, *, chat: bool) -> None:
     text = name if isinstance(name, str) else ""
     if not 1 <= len(text) <= MAX_NAME:
-        errors.add([*path, "name"], length_between(1, MAX_NAME))
+        errors.check_length([*path, "name"], text, MAX_NAME, low=1)
     elif chat and (text != text.lower() or not all(c.isalnum() or c in "-_" for c in text)):
         errors.add([*path, "name"], _bad_name(text))
 
@@ -53,7 +53,7 @@ def _check_description(
 ) -> None:
     text = description if isinstance(description, str) else ""
     if chat and not 1 <= len(text) <= MAX_DESCRIPTION:
-        errors.add([*path, "description"], length_between(1, MAX_DESCRIPTION))
+        errors.check_length([*path, "description"], text, MAX_DESCRIPTION, low=1)
     elif not chat and text:
         errors.add(
             [*path, "description"],
