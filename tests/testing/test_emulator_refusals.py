@@ -224,6 +224,22 @@ MESSAGE_REFUSALS = [
         id="6-buttons",
     ),
     pytest.param(
+        {
+            "components": [
+                {
+                    "type": 1,
+                    "components": [
+                        {"type": 3, "custom_id": "pick", "options": [{"label": "a", "value": "a"}]},
+                        {"type": 2, "style": 1, "label": "go", "custom_id": "go"},
+                    ],
+                }
+            ]
+        },
+        ("components", "0", "components"),
+        "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
+        id="select-beside-a-button",
+    ),
+    pytest.param(
         {"components": [_buttons(1, custom_id="c" * 101)]},
         ("components", "0", "components", "0", "custom_id"),
         "BASE_TYPE_MAX_LENGTH",

@@ -3,8 +3,8 @@
 Content: 2000 characters. Embeds: 10 per message; a title of 256, a description
 of 4096, 25 fields of a 256-character name and 1024-character value, a footer of
 2048, an author name of 256, and 6000 characters over all of them. Components
-(classic action rows): 5 rows of at most 5 components, a ``custom_id`` of at
-most 100 characters and a button label of at most 80.
+(classic action rows): 5 rows of at most 5 components (a select fills its row
+alone), a ``custom_id`` of at most 100 characters and a button label of at most 80.
 """
 
 from __future__ import annotations
@@ -31,6 +31,11 @@ MAX_ROW_COMPONENTS: Final = 5
 MAX_CUSTOM_ID: Final = 100
 MAX_LABEL: Final = 80
 IS_COMPONENTS_V2: Final = 1 << 15
+_SELECTS: Final = frozenset({3, 5, 6, 7, 8})
+_TOO_WIDE: Final = (
+    "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
+    "The specified component exceeds the maximum width",
+)
 
 
 def _text(value: Any) -> str:
@@ -69,6 +74,11 @@ def _check_components(errors: FormErrors, rows: list[Any]) -> None:
         children = list(row.get("components") or [])
         if len(children) > MAX_ROW_COMPONENTS:
             errors.add(["components", index, "components"], max_length(MAX_ROW_COMPONENTS))
+        elif len(children) > 1 and any(
+            isinstance(c, Mapping) and c.get("type") in _SELECTS for c in children
+        ):
+            # A select is as wide as its row: nothing may sit beside it.
+            errors.add(["components", index, "components"], _TOO_WIDE)
         for number, child in enumerate(children):
             if not isinstance(child, Mapping):
                 continue
