@@ -13,6 +13,7 @@ import pytest
 from emulator_clients import StartClient
 
 from plughost.testing.conformance import SPEC_FILE, TOLERANCES, DiscordSpec, SpecCheck
+from plughost.testing.conformance.compiled import CACHE_ENV
 from plughost.testing.emulator import DiscordEmulator, FakeDiscord
 
 pytest_plugins = ["pytester"]
@@ -157,3 +158,37 @@ def test_the_extract_script_reproduces_the_shipped_extract() -> None:
     again = script.extract(shipped, script.served_routes())
     assert again["paths"] == shipped["paths"]
     assert again["components"] == shipped["components"]
+
+
+def test_the_compiled_checks_are_kept_on_disk_between_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    document = json.loads(SPEC_FILE.read_text())
+    first = DiscordSpec(document).operation("GET", "/users/@me")
+    assert first is not None
+    schema = first.response_schema(200)
+    assert schema is not None
+    me = {
+        "id": "1",
+        "username": "bot",
+        "avatar": None,
+        "discriminator": "0",
+        "public_flags": 0,
+        "flags": 0,
+        "global_name": None,
+        "mfa_enabled": False,
+        "locale": "en-US",
+    }
+    assert schema.is_valid(me)
+    (cached,) = tmp_path.glob("schema_*.marshal")
+    written = cached.stat().st_mtime_ns
+    # a new process (here: a new spec) imports the module instead of generating it again
+    again = DiscordSpec(document).operation("GET", "/users/@me")
+    assert again is not None
+    second = again.response_schema(200)
+    assert second is not None
+    assert second.is_valid(me)
+    assert not second.is_valid({**me, "username": 42})
+    assert cached.stat().st_mtime_ns == written
+    assert len(list(tmp_path.glob("schema_*.marshal"))) == 1

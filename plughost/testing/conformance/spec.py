@@ -17,11 +17,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
-import fastjsonschema
 from fastjsonschema import JsonSchemaException
 from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+
+from plughost.testing.conformance.compiled import compile_schema
 
 __all__ = ["SPEC_FILE", "BodySchema", "DiscordSpec", "Operation"]
 
@@ -183,7 +184,7 @@ class DiscordSpec:
                 "components": self.document["components"],
                 **node,
             }
-            self._compiled[key] = fastjsonschema.compile(root, use_formats=False)
+            self._compiled[key] = compile_schema(root)
         return self._compiled[key]
 
     def _schema(self, pointer: list[str]) -> BodySchema:
