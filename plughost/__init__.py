@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from plughost.commands.converters import TimeSpan
     from plughost.config import Config, Group, Value
     from plughost.hooks.specs import hookimpl
+    from plughost.hooks.web import SettingHint, SettingsForm, WebPage, WebTable
     from plughost.permissions.decision import Decision, PermissionRequest
     from plughost.permissions.levels import PrivilegeLevel
     from plughost.runtime.bot import Bot
@@ -32,9 +33,13 @@ __all__ = [
     "Group",
     "PermissionRequest",
     "PrivilegeLevel",
+    "SettingHint",
+    "SettingsForm",
     "SharedCooldown",
     "TimeSpan",
     "Value",
+    "WebPage",
+    "WebTable",
     "__version__",
     "checks",
     "hookimpl",
@@ -48,9 +53,13 @@ _LAZY: Final = {
     "Group": "plughost.config",
     "PermissionRequest": "plughost.permissions.decision",
     "PrivilegeLevel": "plughost.permissions.levels",
+    "SettingHint": "plughost.hooks.web",
+    "SettingsForm": "plughost.hooks.web",
     "SharedCooldown": "plughost.cluster.cooldowns",
     "TimeSpan": "plughost.commands.converters",
     "Value": "plughost.config",
+    "WebPage": "plughost.hooks.web",
+    "WebTable": "plughost.hooks.web",
     "hookimpl": "plughost.hooks.specs",
 }
 

@@ -35,9 +35,11 @@ from plughost.web.pages import (
     render,
     session_of,
 )
+from plughost.web.pages_cogs import routes as cog_page_routes
 from plughost.web.pages_guild import routes as guild_routes
 from plughost.web.pages_login import routes as login_routes
 from plughost.web.pages_owner import routes as owner_routes
+from plughost.web.pages_perms import routes as permission_routes
 from plughost.web.sessions import Clock
 
 __all__ = ["CONTENT_SECURITY_POLICY", "WebConsole"]
@@ -133,6 +135,8 @@ class WebConsole:
         self.app.on_response_prepare.append(_secure_headers)
         self.app.add_routes(login_routes)
         self.app.add_routes(guild_routes)
+        self.app.add_routes(permission_routes)
+        self.app.add_routes(cog_page_routes)
         self.app.add_routes(owner_routes)
         self.app.add_routes(extra_routes)
         static = resources.files("plughost.web") / "static"

@@ -163,7 +163,7 @@ def render(
     if session is not None:
         session.flash.clear()
     page = request.app[STATE].templates.get_template(template)
-    text = page.render(viewer=viewer_of(request), flash=notes, **values)
+    text = page.render(viewer=viewer_of(request), flash=notes, request_path=request.path, **values)
     return web.Response(text=text, status=status, content_type="text/html")
 
 
