@@ -37,6 +37,7 @@ from plughost.web.pages import (
 )
 from plughost.web.pages_cogs import routes as cog_page_routes
 from plughost.web.pages_guild import routes as guild_routes
+from plughost.web.pages_install import routes as install_routes
 from plughost.web.pages_login import routes as login_routes
 from plughost.web.pages_owner import routes as owner_routes
 from plughost.web.pages_perms import routes as permission_routes
@@ -138,6 +139,7 @@ class WebConsole:
         self.app.add_routes(permission_routes)
         self.app.add_routes(cog_page_routes)
         self.app.add_routes(owner_routes)
+        self.app.add_routes(install_routes)
         self.app.add_routes(extra_routes)
         static = resources.files("plughost.web") / "static"
         self.app.router.add_static("/static", str(static))
