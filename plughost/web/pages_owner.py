@@ -21,6 +21,7 @@ from plughost.web.pages import (
     render,
     require_viewer,
 )
+from plughost.web.processes import cluster_processes
 
 __all__ = ["owner_only", "routes"]
 
@@ -70,6 +71,9 @@ async def status(request: web.Request) -> web.Response:
                 "guilds": len(shard.client.guilds),
             }
         )
+    processes, unreachable = (
+        await cluster_processes(state.cluster_dsn) if state.cluster_dsn else ([], None)
+    )
     return render(
         request,
         "owner_status.html",
@@ -77,6 +81,9 @@ async def status(request: web.Request) -> web.Response:
         uptime=_duration(time.monotonic() - state.started),
         shards=shards,
         guild_count=sum(s["guilds"] for s in shards),
+        clustered=state.cluster_dsn is not None,
+        processes=processes,
+        unreachable=unreachable,
     )
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
+from pathlib import Path
 
 import interactions
 
 from plughost.instances import Instance
+from plughost.runtime.logs import LOG_FILE_NAME
 from plughost.runtime.runner import AlongsideUnavailable
 from plughost.web.address import WebAddress
 from plughost.web.console import WebConsole
@@ -29,6 +31,8 @@ def beside_bots(
             address,
             oauth_secret=settings.oauth_client_secret,
             preferred_owner=settings.owners[0] if settings.owners else None,
+            log_file=instance.path / "logs" / LOG_FILE_NAME,
+            cluster_dsn=settings.dsn if settings.backend == "postgres" else None,
         )
 
     return start
@@ -42,6 +46,8 @@ async def serving(
     oauth_secret: str | None = None,
     preferred_owner: int | None = None,
     say: Callable[[str], None] | None = None,
+    log_file: Path | None = None,
+    cluster_dsn: str | None = None,
 ) -> AsyncIterator[WebConsole]:
     """The console of ``clients`` on ``address`` while the block runs.
 
@@ -49,7 +55,12 @@ async def serving(
     terminal makes it clickable and a script can read it).
     """
     console = WebConsole(
-        clients, address=address, oauth_secret=oauth_secret, preferred_owner=preferred_owner
+        clients,
+        address=address,
+        oauth_secret=oauth_secret,
+        preferred_owner=preferred_owner,
+        log_file=log_file,
+        cluster_dsn=cluster_dsn,
     )
     try:
         await console.start()

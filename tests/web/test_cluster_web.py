@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from playwright.async_api import Page, expect
 from plughost.instances import create
 from plughost.testing.emulator import FakeDiscord
 
+from .conftest import shot
 from .test_cli_web import _link_from
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -100,6 +102,17 @@ async def test_a_change_made_in_one_process_console_reaches_the_other_process(
                     ),
                     what="the second process applied the switch",
                 )
+
+                # The status page lists both processes from the process table.
+                await page.goto(f"{web}/owner")
+                processes = page.locator(".processes tbody tr")
+                await expect(processes).to_have_count(2)
+                await expect(processes.locator(".state")).to_have_text(["alive", "alive"])
+                await expect(processes.nth(0).locator("td").nth(2)).to_have_text("0-1 of 4")
+                await expect(processes.nth(1).locator("td").nth(1)).to_have_text(
+                    f"{socket.gethostname()}:{second.pid}"
+                )
+                await shot(page, "owner-cluster")
                 assert await stop(second) == 0
         finally:
             if first.returncode is None:
