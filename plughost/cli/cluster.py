@@ -22,14 +22,19 @@ from plughost.cli.options import (
     debug_option,
     discord_url_option,
     total_shards_option,
+    web_address,
+    web_options,
 )
 from plughost.cluster.shards import SQLITE_REFUSAL, format_shards, multi_process, split_shards
 from plughost.instances import InstanceError
 
 if TYPE_CHECKING:
     from plughost.cluster.heartbeat import ProcessStatus
+    from plughost.web.address import WebAddress
 
 __all__ = ["cluster_command", "refuse_sqlite_cluster", "status_command"]
+
+_MAX_PORT = 65_535
 
 
 def refuse_sqlite_cluster(
@@ -59,6 +64,7 @@ def refuse_sqlite_cluster(
     metavar="SECONDS",
     help="First wait before restarting a crashed process; doubles up to 30 s.",
 )
+@web_options
 @debug_option
 @click.pass_context
 def cluster_command(
@@ -69,6 +75,8 @@ def cluster_command(
     total_shards: int | None,
     discord_url: str | None,
     restart_delay: float,
+    web: str | None,
+    web_public: bool,
     debug: bool,
 ) -> None:
     """Run instance NAME as several shard processes, restarting any that crash.
@@ -76,7 +84,8 @@ def cluster_command(
     The shards are split into contiguous groups, one `plughost run` process each;
     they coordinate through the instance's PostgreSQL database. SIGTERM or Ctrl-C
     stops every process cleanly. The token comes from PLUGHOST_TOKEN if set, else
-    from the instance's settings.
+    from the instance's settings. With --web HOST:PORT, process i serves its web
+    console on HOST:PORT+i (port 0: each any free port) and prints its own login link.
     """
     found = instances.load(name)
     if found.settings.backend == "sqlite":
@@ -89,6 +98,14 @@ def cluster_command(
             param_hint="'--processes'",
         )
     check_discord_url(ctx, discord_url)
+    address = web_address(web, web_public)
+    if address is not None and address.port and address.port + processes - 1 > _MAX_PORT:
+        raise click.BadParameter(
+            f"{processes} processes need ports {address.port} to "
+            f"{address.port + processes - 1}; the last is above {_MAX_PORT}",
+            ctx=ctx,
+            param_hint="'--web'",
+        )
     token = bot_token(found, discord_url)
     from plughost.cluster.supervisor import ChildSpec, Supervisor, run_supervisor  # noqa: PLC0415
     from plughost.runtime.logs import configure_logging  # noqa: PLC0415
@@ -100,14 +117,33 @@ def cluster_command(
     specs = [
         ChildSpec(
             tuple(group),
-            ("run", name, "--shards", format_shards(group), "--total-shards", str(total), *extra),
+            (
+                *("run", name, "--shards", format_shards(group), "--total-shards", str(total)),
+                *extra,
+                *_child_web(address, index),
+            ),
         )
-        for group in split_shards(total, processes)
+        for index, group in enumerate(split_shards(total, processes))
     ]
     supervisor = Supervisor(
         specs, env={**os.environ, TOKEN_ENV: token}, restart_delay=restart_delay
     )
     ctx.exit(run_supervisor(supervisor))
+
+
+def _child_web(address: WebAddress | None, index: int) -> tuple[str, ...]:
+    """The ``--web`` arguments of child ``index``: the console's port plus the index.
+
+    One port per process, not one console for the cluster: each process serves the
+    guilds of its own shards from its own memory (no RPC between processes), and a
+    change made in any console reaches the others as a cluster event.
+    """
+    if address is None:
+        return ()
+    port = address.port + index if address.port else 0
+    host = f"[{address.host}]" if ":" in address.host else address.host
+    public = () if address.loopback else ("--web-public",)
+    return ("--web", f"{host}:{port}", *public)
 
 
 @click.command("status")
