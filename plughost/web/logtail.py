@@ -37,7 +37,7 @@ _SHOWN: Final = frozenset({"ERROR", "CRITICAL"})
 _DISCORD_TOKEN: Final = re.compile(r"[A-Za-z\d_-]{23,28}\.[A-Za-z\d_-]{6,7}\.[A-Za-z\d_-]{27,}")
 _PARAMETER: Final = re.compile(
     r"(?i)\b(client_secret|secret|token|password|access_token|refresh_token)"
-    r"(\s*[=:]\s*['\"]?)([^\s&'\",}]+)"
+    r"(['\"]?\s*[=:]\s*['\"]?)([^\s&'\",}]+)"
 )
 _AUTHORIZATION: Final = re.compile(r"(?i)\b(Bot|Bearer)\s+[A-Za-z\d_.-]{16,}")
 

@@ -16,7 +16,7 @@ from plughost.runtime.logs import LOG_FILE_NAME, configure_logging
 from plughost.testing.emulator import FakeDiscord
 from plughost.web import WebAddress, WebConsole
 
-from .conftest import discord_login, shot
+from .conftest import csrf_of, discord_login, shot
 
 # Shaped like a Discord bot token (id, timestamp, HMAC), known to nobody here.
 STRANGER_TOKEN = "MTA5ODc2NTQzMjEwOTg3NjU0.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789AB"
@@ -137,4 +137,12 @@ async def test_the_request_log_lists_user_data_requests_for_owners_only(
         response = await member.request.get(f"{logged_console.url}{path}")
         assert response.status == 403, path
         assert str(bob.id) not in await response.text()
+    # Nor may a member ask for an install or an uninstall, with a valid CSRF token.
+    csrf = csrf_of(await member.content())
+    for path in ("install", "uninstall", "confirm"):
+        form = {"csrf": csrf, "package": "greeter", "action": "install", "token": "x"}
+        response = await member.request.post(
+            f"{logged_console.url}/owner/packages/{path}", form=form
+        )
+        assert response.status == 403, path
     await context.close()
