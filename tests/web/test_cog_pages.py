@@ -134,3 +134,42 @@ async def test_economy_settings_form_has_its_labels_and_bounds(
     )
     await page.reload()
     await expect(page.locator("#settings-economy")).to_have_count(0)
+
+
+async def test_the_modlog_form_offers_this_guilds_text_channels_and_the_chat_uses_it(
+    console: WebConsole, page: Page, fake_discord: FakeDiscord, bot: Bot
+) -> None:
+    await bot.load_cog("moderation")
+    carol = fake_discord.member("carol", permissions=MANAGE_GUILD | KICK_MEMBERS)
+    bob = fake_discord.member("bob")
+    modlog = fake_discord.channel_named("mod-log")
+    other = fake_discord.add_guild("Other Guild", channels=("elsewhere",))
+    await fake_discord.emulator.wait_ready()
+    await discord_login(page, console, "carol")
+    await page.goto(f"{console.url}/guilds/{fake_discord.guild.id}")
+    form = page.locator("#settings-moderation form")
+    channel = form.get_by_label("Mod-log channel")
+    offered = await channel.locator("option").evaluate_all("os => os.map(o => o.value)")
+    elsewhere = fake_discord.channel_named("elsewhere", other)
+    ours = {str(i) for i in fake_discord.guild.channel_ids}
+    assert offered[0] == ""  # none: cases are not posted
+    assert str(modlog.id) in offered
+    assert set(offered[1:]) <= ours
+    assert str(elsewhere.id) not in offered
+    await channel.select_option(str(modlog.id))
+    await form.get_by_role("button", name="Save Mod-log").click()
+    await expect(page.locator(".flash")).to_have_text("Saved 1 moderation setting(s).")
+    await _say(fake_discord, f"!warn <@{bob.id}> too loud", carol)
+    posted = fake_discord.messages(modlog)
+    assert len(posted) == 1
+    assert "too loud" in str(posted[0].content)
+
+    # Another guild's channel, forged into the form, is refused and nothing changes.
+    await channel.evaluate(f"e => e.options[1].value = '{elsewhere.id}'")
+    await channel.select_option(str(elsewhere.id))
+    await form.get_by_role("button", name="Save Mod-log").click()
+    await expect(page.locator(".flash.error")).to_contain_text(
+        "Nothing was saved: Mod-log channel must be one of"
+    )
+    moderation = bot.cogs.loaded["moderation"]
+    assert await moderation.cases.modlog_channel(fake_discord.guild.id) == modlog.id  # type: ignore[attr-defined]
