@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from plughost.cogs.cog import Cog
     from plughost.commands.converters import TimeSpan
     from plughost.config import Config, Group, Value
+    from plughost.hooks.red import RedData, RedImport
     from plughost.hooks.specs import hookimpl
     from plughost.hooks.web import SettingHint, SettingsForm, WebPage, WebTable
     from plughost.permissions.decision import Decision, PermissionRequest
@@ -33,6 +34,8 @@ __all__ = [
     "Group",
     "PermissionRequest",
     "PrivilegeLevel",
+    "RedData",
+    "RedImport",
     "SettingHint",
     "SettingsForm",
     "SharedCooldown",
@@ -53,6 +56,8 @@ _LAZY: Final = {
     "Group": "plughost.config",
     "PermissionRequest": "plughost.permissions.decision",
     "PrivilegeLevel": "plughost.permissions.levels",
+    "RedData": "plughost.hooks.red",
+    "RedImport": "plughost.hooks.red",
     "SettingHint": "plughost.hooks.web",
     "SettingsForm": "plughost.hooks.web",
     "SharedCooldown": "plughost.cluster.cooldowns",

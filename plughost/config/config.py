@@ -20,7 +20,7 @@ from plughost.config.documents import (
     merge_owned,
 )
 from plughost.config.group import Group, add_attribute_names
-from plughost.config.keys import MAX_KEY_LENGTH, Category, encode_parts, parts_under
+from plughost.config.keys import MAX_KEY_LENGTH, Category, encode_parts, identifier, parts_under
 from plughost.config.locks import ValueLock
 from plughost.config.value import Value, child_key
 
@@ -332,7 +332,7 @@ class Config:
         name = str(group_identifier)
         if name not in self.custom_groups:
             raise ValueError(f"Group identifier not initialized: {name}")
-        return self._get_base_group(name, *(str(i) for i in identifiers))
+        return self._get_base_group(name, *(identifier(i) for i in identifiers))
 
     # -- whole scopes -------------------------------------------------------------------
 
@@ -405,7 +405,7 @@ class Config:
         name = str(group_identifier)
         if name not in self.custom_groups:
             raise ValueError(f"Group identifier not initialized: {name}")
-        return await self._all_docs(name, *(str(i) for i in identifiers), int_keys=False)
+        return await self._all_docs(name, *(identifier(i) for i in identifiers), int_keys=False)
 
     async def _clear_scope(self, *scopes: str) -> None:
         if not scopes:

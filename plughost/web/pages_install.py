@@ -3,8 +3,9 @@
 The first POST (from the Cogs page) checks the request and shows a confirm page
 with a one-time token (:mod:`plughost.web.confirmations`); only a second POST with
 that token runs the change, through the same ``CogManager.install`` /
-``CogManager.uninstall`` as ``cog install|uninstall`` in chat: pip's dry run
-refuses a change to plughost itself or to another cog's requirements, and a
+``CogManager.uninstall`` as ``cog install|uninstall`` in chat, the package checked
+by the same ``chat_target`` (a requirement specifier, never a pip option): pip's
+dry run refuses a change to plughost itself or to another cog's requirements, and a
 package whose cog fails to load is rolled back. On a cluster, the other processes
 hear of it as of the chat command.
 """
@@ -15,10 +16,9 @@ import logging
 from typing import Final
 
 from aiohttp import web
-from packaging.requirements import InvalidRequirement, Requirement
 
-from plughost.cogs.install import InstallError
 from plughost.cogs.manager import CogError
+from plughost.cogs.targets import TargetRefused, chat_target
 from plughost.web.confirmations import ask, confirmed
 from plughost.web.pages import (
     STATE,
@@ -40,27 +40,8 @@ _LAPSED: Final = (
     "This confirmation has expired or was already used: nothing was changed. "
     "Start again from the Cogs page."
 )
-_MAX_REQUIREMENT: Final = 200
 
 routes = web.RouteTableDef()
-
-
-def _requirement(text: str) -> str:
-    """``text`` if it names one package (``PKG``, ``PKG==1.0``, ``PKG>=2``); else CogError.
-
-    Options (``--index-url``), paths and URLs are refused: what pip may reach is the
-    owner's choice in pip's own configuration, not a form field's.
-    """
-    text = text.strip()
-    if not text or len(text) > _MAX_REQUIREMENT or text.startswith("-"):
-        raise CogError("Give one package name, optionally with a version: phcog or phcog==1.2.")
-    try:
-        parsed = Requirement(text)
-    except InvalidRequirement:
-        raise CogError(f"{text[:60]!r} is not a package name with an optional version.") from None
-    if parsed.url:
-        raise CogError("Install from an index by name; URLs and paths are not accepted here.")
-    return text
 
 
 async def _confirm_page(
@@ -78,10 +59,14 @@ async def _confirm_page(
 async def ask_install(request: web.Request) -> web.Response:
     owner_only(request)
     form = await request.post()
+    text = str(form.get("package", ""))
     try:
-        package = _requirement(str(form.get("package", "")))
-    except CogError as exc:
-        flash(request, "error", str(exc))
+        # The chat command's check: a requirement specifier only (no pip options,
+        # paths or URLs; which index pip uses is pip's own configuration).
+        package = str(chat_target(text))
+    except TargetRefused as exc:
+        log.warning("web: install of %r refused: %s", text[:200], exc)
+        flash(request, "error", f"Not installed: {exc}.")
         return redirect(_BACK)
     detail = (
         "pip installs it into the bot's Python, with what it depends on, and its cogs "
@@ -124,12 +109,12 @@ async def confirm(request: web.Request) -> web.Response:
     manager = state.access.main.bot.cogs
     try:
         if action == "install":
-            names = await manager.install(_requirement(package))
+            names = await manager.install(chat_target(package))
             done = f"Installed {package}; loaded {', '.join(names)}."
         else:
             names = await manager.uninstall(package)
             done = f"Uninstalled {package}."
-    except (CogError, InstallError) as exc:
+    except (CogError, TargetRefused) as exc:
         log.warning("web: %s %s failed: %s", action, package, exc)
         flash(request, "error", f"{action.capitalize()} failed: {exc}")
         return redirect(_BACK)

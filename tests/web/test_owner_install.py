@@ -138,7 +138,7 @@ async def test_owner_installs_and_uninstalls_a_cog_after_confirming(
         await page.locator("#install input[name=package]").fill("--index-url=http://evil")
         await page.locator("#install").get_by_role("button", name="Install…").click()
         await expect(page.locator(".flash.error")).to_have_text(
-            "Give one package name, optionally with a version: phcog or phcog==1.2."
+            "Not installed: pip options are not accepted: give a package name only."
         )
 
         row = page.locator("#cog-webinst")
