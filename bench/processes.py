@@ -24,6 +24,11 @@ shared, so only ratios within a round are comparable):
 - ``!payday`` by N members: each of N members runs it once (plughost only).
 - ready after start: from spawning the process to its first ``!ping`` answered.
 - resident memory: VmRSS at the end of the round.
+
+``--listen`` gives every bot a listener for every message (plughost: an installed
+cog, ``benchlisten``, written into the temporary home; interactions.py: an
+Extension's ``listen(MessageCreate)``; discord.py: ``bot.listen("on_message")``):
+the case where plughost's fast path must stand aside.
 """
 
 from __future__ import annotations
@@ -53,8 +58,37 @@ INTENTS_NOTE = "DEFAULT | MESSAGE_CONTENT | GUILD_MEMBERS"
 # -- the bare bots, run as `python bench/processes.py --bot KIND API TOKEN` ------------
 
 
-def run_bare_interactions(api: str, token: str) -> None:
+LISTENING_COG = '''
+import interactions
+from interactions.api.events import MessageCreate
+from plughost.cogs import Cog
+
+class BenchListen(Cog):
+    """Listens to every message (bench/processes.py --listen)."""
+
+    @interactions.listen(MessageCreate)
+    async def on_message(self, event):
+        self.heard = event.message.id
+'''
+
+
+def write_listening_cog(root: Path) -> None:
+    """An installed distribution (a package and its .dist-info) with one cog."""
+    (root / "phbench_listen.py").write_text(LISTENING_COG)
+    info = root / "phbench_listen-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: phbench-listen\nVersion: 1.0\nRequires-Dist: plughost\n"
+    )
+    (info / "entry_points.txt").write_text(
+        "[plughost.cogs]\nbenchlisten = phbench_listen:BenchListen\n"
+    )
+    (info / "RECORD").write_text("phbench_listen.py,,\n")
+
+
+def run_bare_interactions(api: str, token: str, listen: bool) -> None:
     import interactions
+    from interactions.api.events import MessageCreate
     from interactions.api.http.route import Route
     from interactions.ext import prefixed_commands as prefixed
 
@@ -74,11 +108,18 @@ def run_bare_interactions(api: str, token: str) -> None:
         async def ping(self, ctx: prefixed.PrefixedContext) -> None:
             await ctx.send("pong")
 
+    class Listen(interactions.Extension):
+        @interactions.listen(MessageCreate)
+        async def on_message(self, event: MessageCreate) -> None:
+            self.heard = event.message.id
+
     Pong(client)
+    if listen:
+        Listen(client)
     client.start(token)
 
 
-def run_bare_discord_py(api: str, token: str) -> None:
+def run_bare_discord_py(api: str, token: str, listen: bool) -> None:
     import discord
     import yarl
     from discord.ext import commands
@@ -97,6 +138,12 @@ def run_bare_discord_py(api: str, token: str) -> None:
     @bot.command(name="ping")
     async def ping(ctx: commands.Context[Any]) -> None:
         await ctx.send("pong")
+
+    if listen:
+
+        @bot.listen("on_message")
+        async def heard(message: discord.Message) -> None:
+            bot.heard = message.id  # type: ignore[attr-defined]
 
     bot.run(token, log_handler=None)
 
@@ -189,7 +236,7 @@ async def measure(
             await proc.wait()
 
 
-def plughost_instance(home: Path, round_no: int) -> str:
+def plughost_instance(home: Path, round_no: int, listen: bool) -> str:
     """A fresh SQLite instance per round (so every member's payday is due), economy loaded."""
     os.environ["PLUGHOST_HOME"] = str(home)
     from plughost.config import Config, connect
@@ -202,7 +249,8 @@ def plughost_instance(home: Path, round_no: int) -> str:
         async with connect(instance.dsn):
             # The cog manager's stored set (plughost.cogs.manager), as `!load economy` leaves it.
             conf = Config.get_conf(None, identifier=0x0C06, cog_name="plughost.cogs")
-            await conf.set_raw("loaded", value=["economy"])
+            cogs = ["economy", "benchlisten"] if listen else ["economy"]
+            await conf.set_raw("loaded", value=cogs)
 
     asyncio.run(load_economy())
     return name
@@ -261,15 +309,21 @@ async def main(args: argparse.Namespace, home: Path, names: dict[int, str]) -> N
     assert emulator.stdout is not None
     info = json.loads(await emulator.stdout.readline())
     base_env = {**os.environ, "PLUGHOST_HOME": str(home), "PLUGHOST_TOKEN": info["token"]}
+    if args.listen:
+        cogs = home / "cogs-site"
+        base_env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(cogs), os.environ.get("PYTHONPATH", "")) if p
+        )
+    listen = ["--listen"] if args.listen else []
     bots = [
         Bot(
             "bare discord.py",
-            lambda n: [*ME, "--bot", "dpy", info["api"], info["token"]],
+            lambda n: [*ME, "--bot", "dpy", *listen, info["api"], info["token"]],
             lambda n: base_env,
         ),
         Bot(
             "bare interactions.py",
-            lambda n: [*ME, "--bot", "ipy", info["api"], info["token"]],
+            lambda n: [*ME, "--bot", "ipy", *listen, info["api"], info["token"]],
             lambda n: base_env,
         ),
         Bot(
@@ -317,6 +371,7 @@ async def main(args: argparse.Namespace, home: Path, names: dict[int, str]) -> N
     print(
         f"{args.rounds} interleaved rounds, medians; {args.pings} x !ping, "
         f"{args.chatter} chatter messages per round; intents {INTENTS_NOTE}"
+        + ("; every bot listens to every message" if args.listen else "")
     )
     print(table(bots, args))
 
@@ -327,15 +382,19 @@ if __name__ == "__main__":
     parser.add_argument("--pings", type=int, default=300)
     parser.add_argument("--chatter", type=int, default=2000)
     parser.add_argument("--payday", type=int, default=500)
+    parser.add_argument("--listen", action="store_true", help="every bot listens to messages")
     parser.add_argument("--bot", choices=["ipy", "dpy"], help=argparse.SUPPRESS)
     parser.add_argument("api", nargs="?", help=argparse.SUPPRESS)
     parser.add_argument("token", nargs="?", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bot == "ipy":
-        run_bare_interactions(args.api, args.token)
+        run_bare_interactions(args.api, args.token, args.listen)
     elif args.bot == "dpy":
-        run_bare_discord_py(args.api, args.token)
+        run_bare_discord_py(args.api, args.token, args.listen)
     else:
         home = Path(tempfile.mkdtemp(prefix="plughost-bench-"))
-        names = {n: plughost_instance(home, n) for n in range(args.rounds)}
+        if args.listen:
+            (home / "cogs-site").mkdir(parents=True)
+            write_listening_cog(home / "cogs-site")
+        names = {n: plughost_instance(home, n, args.listen) for n in range(args.rounds)}
         asyncio.run(main(args, home, names))

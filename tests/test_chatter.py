@@ -4,7 +4,7 @@ No ``from __future__ import annotations``: interactions.py reads listener annota
 """
 
 import interactions
-from interactions.api.events import MessageCreate
+from interactions.api.events import MessageCreate, RawGatewayEvent
 
 from plughost.commands.prefixes import set_guild_prefix
 from plughost.runtime.bot import Bot
@@ -34,7 +34,7 @@ async def test_chatter_is_not_cached_and_commands_still_answer(
     # send() returns once bot.settled() says the bot is done with the message.
     assert await fake_discord.send("hello everyone") == []
     assert not cached(bot, fake_discord, -1)
-    assert bot.chatter.active()
+    assert bot.chatter.mode() == "drop"
 
     replies = await fake_discord.send("!ping")
     assert [r.content.split(" ")[0] for r in replies] == ["pong"]
@@ -57,7 +57,7 @@ async def test_a_listening_cog_gets_every_message_and_the_cache(
     bot: Bot, fake_discord: FakeDiscord
 ) -> None:
     cog = Listening(bot)
-    assert not bot.chatter.active()
+    assert bot.chatter.mode() == "defer"
     assert await fake_discord.send("hello everyone") == []
     assert cog.heard == ["hello everyone"]
     assert cached(bot, fake_discord, -1)
@@ -67,15 +67,39 @@ async def test_a_listening_cog_gets_every_message_and_the_cache(
     assert cog.heard == ["hello everyone", "!ping"]
 
     cog.drop()  # as unloading it does
-    assert bot.chatter.active()
+    assert bot.chatter.mode() == "drop"
     assert await fake_discord.send("hello again") == []
     assert not cached(bot, fake_discord, -1)
 
 
 async def test_a_waiter_for_messages_gets_chatter(bot: Bot, fake_discord: FakeDiscord) -> None:
     answer = bot.wait_for(MessageCreate, timeout=5)  # registers at once
-    assert not bot.chatter.active()
+    assert bot.chatter.mode() == "defer"
     await fake_discord.send("the answer", expect=0)
     event = await answer
     assert event.message.content == "the answer"
-    assert bot.chatter.active()
+    assert bot.chatter.mode() == "drop"
+
+
+class RawListening(interactions.Extension):
+    """A cog that wants the raw payload of every message."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.heard: list[str] = []
+
+    @interactions.listen("raw_message_create")
+    async def on_raw(self, event: RawGatewayEvent) -> None:
+        self.heard.append(event.data["content"])
+
+
+async def test_a_raw_listener_puts_the_upstream_path_back(
+    bot: Bot, fake_discord: FakeDiscord
+) -> None:
+    cog = RawListening(bot)
+    assert bot.chatter.mode() == "upstream"
+    assert await fake_discord.send("hello everyone") == []
+    replies = await fake_discord.send("!ping")
+    assert [r.content.split(" ")[0] for r in replies] == ["pong"]
+    assert cog.heard == ["hello everyone", "!ping"]
+    assert cached(bot, fake_discord, -2)  # !ping (-1 is the bot's pong)
+    assert cached(bot, fake_discord, -3)

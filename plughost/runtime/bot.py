@@ -10,9 +10,10 @@ await the moment the bot has finished with it (see `plughost.runtime.tracking`).
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import logging
-from collections.abc import Iterable
+from collections.abc import Coroutine, Iterable
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -151,6 +152,7 @@ class Bot(interactions.Client):
         #: The raw fast path: chatter dropped before objects are built (`plughost.runtime.chatter`).
         self.chatter = ChatterFilter(self, self.prefixed)
         self.chatter.install()
+        self._waiting: set[asyncio.Task[None]] = set()
         self.tracker: EventTracker | None = EventTracker() if track_events else None
         if self.tracker is not None:
             for name in TRACKED_EVENTS:
@@ -271,19 +273,44 @@ class Bot(interactions.Client):
         # A raw event's name is already interactions.py's resolved name (which is a
         # regex substitution per call, measured ~4% of a chatter message's CPU).
         name = (event.override_name if raw else None) or event.resolved_name
-        if not (self.listeners.get(name) or self.waits.get(name) or "event" in self.listeners):
-            # Nobody to tell: interactions.py would still start a task to find no waiter.
-            return
         if raw and name == "raw_message_create" and self.chatter.defers(event):
             return  # the fast path dispatches it once it has decided (runtime/chatter.py)
         if self.tracker is not None and raw and name in TRACKED_EVENTS:
             token = self.tracker.enter_dispatch(int(event.data["id"]))
             try:
-                super().dispatch(event, *args, **kwargs)
+                self._deliver(name, event, args, kwargs)
             finally:
                 self.tracker.exit_dispatch(token)
             return
-        super().dispatch(event, *args, **kwargs)
+        self._deliver(name, event, args, kwargs)
+
+    def _deliver(self, name: str, event: Any, args: Any, kwargs: Any) -> None:
+        """interactions.py's ``Client.dispatch``, less its cost for nobody: it starts a
+        task per event to look for waiters even when there are none (most events), and
+        formats a debug line per event whatever the log level."""
+        listeners = self.listeners
+        found = listeners.get(name)
+        catch_all = listeners.get("event")
+        waits = self.waits.get(name)
+        if not (found or catch_all or waits):
+            return
+        event.bot = self
+        for listener in found or ():
+            self._queue_task(listener, event, *args, **kwargs)
+        if waits:
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:  # before the loop runs, as interactions.py defers it
+                self.async_startup_tasks.append((self._process_waits, (event,), {}))
+            else:
+                self._background(self._process_waits(event))
+        for listener in catch_all or ():
+            self._queue_task(listener, event, *args, **kwargs)
+
+    def _background(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(coro)
+        self._waiting.add(task)  # a reference, or the task may be collected mid-run
+        task.add_done_callback(self._waiting.discard)
 
     def _queue_task(self, coro: Any, event: Any, *args: Any, **kwargs: Any) -> Any:
         task = super()._queue_task(coro, event, *args, **kwargs)

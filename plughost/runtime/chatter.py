@@ -18,14 +18,17 @@ message that may be one takes interactions.py's own path, and the prefixed
 manager then finds it already cached.
 
 As soon as a cog listens to messages (or reactions, which look messages up in the
-cache), every message takes interactions.py's path unchanged, and the message
-cache fills as upstream documents.
+cache), every message is built and cached as upstream documents, and only those
+that may be commands go on to the prefixed manager (which upstream starts a task
+for, per message). A raw ``raw_message_create`` listener or waiter, a catch-all
+``event`` listener or another prefix source puts interactions.py's path back
+unchanged (see `Mode`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import Any, Final
+from collections.abc import Callable, Coroutine, Iterable
+from typing import Any, Final, Literal
 
 import interactions
 from interactions.api.events import RawGatewayEvent
@@ -33,16 +36,22 @@ from interactions.ext.prefixed_commands import PrefixedManager
 
 from plughost.commands.prefixes import guild_prefixes, prefixes
 
-__all__ = ["MESSAGE_EVENTS", "ChatterFilter"]
+__all__ = ["MESSAGE_EVENTS", "ChatterFilter", "Mode"]
 
 Processor = Callable[[RawGatewayEvent], Coroutine[Any, Any, None]]
+#: ``drop``: nothing wants messages as objects, chatter is dropped from the payload;
+#: ``defer``: a listener wants every Message, but only messages that may be commands
+#: reach the prefixed manager; ``upstream``: something else wants the raw event
+#: (a raw listener or waiter, a catch-all ``event`` listener, other prefixes), and
+#: interactions.py's path runs unchanged.
+Mode = Literal["drop", "defer", "upstream"]
 
 #: Events (interactions.py's names) whose listeners or waiters want message objects,
-#: or the message cache that the fast path leaves empty of chatter.
+#: or the message cache that dropping chatter leaves empty of it (``raw_message_create``
+#: is not one: its listeners get the raw event, see `ChatterFilter.mode`).
 MESSAGE_EVENTS: Final = frozenset(
     {
         "message_create",
-        "raw_message_create",
         "message_update",
         "raw_message_update",
         "message_delete",
@@ -53,8 +62,6 @@ MESSAGE_EVENTS: Final = frozenset(
         "raw_message_reaction_add",
         "message_reaction_remove",
         "raw_message_reaction_remove",
-        "raw_gateway_event",
-        "event",
     }
 )
 #: Reaction processors fetch an uncached message over REST; for chatter nobody wants.
@@ -83,21 +90,23 @@ class ChatterFilter:
 
     # -- what the bot wants --------------------------------------------------------------
 
-    def active(self) -> bool:
-        """Whether the fast path decides now: nothing wants messages as objects."""
+    def mode(self) -> Mode:
+        """How the next message is handled: see `Mode`."""
         client = self._client
-        if self._manager.generate_prefixes is not prefixes:
-            return False  # someone else's prefixes: only the manager knows them
         listeners, waits = client.listeners, client.waits
+        if (
+            self._manager.generate_prefixes is not prefixes  # only the manager knows those
+            or waits.get("raw_message_create")
+            or listeners.get("event")
+            or self._others(listeners.get("raw_message_create") or ())
+        ):
+            return "upstream"
         for name in MESSAGE_EVENTS:
-            if waits.get(name):
-                return False
-            found = listeners.get(name)
-            if found and (name != "raw_message_create" or self._others(found)):
-                return False
-        return True
+            if waits.get(name) or listeners.get(name):
+                return "defer"
+        return "drop"
 
-    def _others(self, listeners: list[Any]) -> bool:
+    def _others(self, listeners: Iterable[Any]) -> bool:
         command_listener = self._manager._dispatch_prefixed_commands
         return any(listener is not command_listener for listener in listeners)
 
@@ -123,30 +132,39 @@ class ChatterFilter:
         def decide(event: RawGatewayEvent) -> Coroutine[Any, Any, None]:
             # Called synchronously by the gateway, before it dispatches the raw event
             # to listeners: what is decided here holds for that dispatch too.
-            if not self.active():
+            mode = self.mode()
+            if mode == "upstream":
                 return original(event)
             message_id = str(event.data["id"])
             self._deferred.add(message_id)
-            return self._fast(event, message_id, original)
+            return self._decided(event, message_id, original, drop=mode == "drop")
 
         return decide
 
-    async def _fast(self, event: RawGatewayEvent, message_id: str, original: Processor) -> None:
+    async def _decided(
+        self, event: RawGatewayEvent, message_id: str, original: Processor, *, drop: bool
+    ) -> None:
         try:
-            if not await self.may_be_command(event.data):
-                return  # chatter: dropped before any object is built
+            command = await self.may_be_command(event.data)
             # The processor consumes its payload (it pops the author): the prefixed
             # manager gets its own copy, as interactions.py gives each listener.
-            for_manager = RawGatewayEvent(dict(event.data), override_name="raw_message_create")
+            for_manager = (
+                RawGatewayEvent(dict(event.data), override_name="raw_message_create")
+                if command
+                else None
+            )
         finally:
             self._deferred.discard(message_id)
+        if drop and for_manager is None:
+            return  # chatter nobody wants: dropped before any object is built
         await original(event)  # builds and caches the Message; dispatches MessageCreate
-        self._client.dispatch(for_manager)  # the manager now finds it in the cache
+        if for_manager is not None:
+            self._client.dispatch(for_manager)  # the manager now finds it in the cache
 
     def _reaction_processor(self, original: Processor) -> Processor:
         async def reacted(event: RawGatewayEvent) -> None:
             data = event.data
-            if self.active() and not self._client.cache.get_message(
+            if self.mode() == "drop" and not self._client.cache.get_message(
                 data.get("channel_id"), data.get("message_id")
             ):
                 return  # a reaction on chatter nobody kept: no REST fetch for nobody
