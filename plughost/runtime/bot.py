@@ -274,7 +274,7 @@ class Bot(interactions.Client):
         # regex substitution per call, measured ~4% of a chatter message's CPU).
         name = (event.override_name if raw else None) or event.resolved_name
         if raw and name == "raw_message_create" and self.chatter.defers(event):
-            return  # the fast path dispatches it once it has decided (runtime/chatter.py)
+            return  # the fast path hands it on once it has decided (runtime/chatter.py)
         if self.tracker is not None and raw and name in TRACKED_EVENTS:
             token = self.tracker.enter_dispatch(int(event.data["id"]))
             try:

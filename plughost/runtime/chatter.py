@@ -31,6 +31,7 @@ from collections.abc import Callable, Coroutine, Iterable
 from typing import Any, Final, Literal
 
 import interactions
+from interactions.api import events
 from interactions.api.events import RawGatewayEvent
 from interactions.ext.prefixed_commands import PrefixedManager
 
@@ -77,7 +78,7 @@ class ChatterFilter:
         self._client = client
         self._manager = manager
         #: Ids of messages whose raw dispatch to the prefixed manager waits for the
-        #: processor (it dispatches them after deciding); see `defers`.
+        #: processor (which hands them to the prefixed manager itself); see `defers`.
         self._deferred: set[str] = set()
 
     def install(self) -> None:
@@ -158,8 +159,14 @@ class ChatterFilter:
         if drop and for_manager is None:
             return  # chatter nobody wants: dropped before any object is built
         await original(event)  # builds and caches the Message; dispatches MessageCreate
-        if for_manager is not None:
-            self._client.dispatch(for_manager)  # the manager now finds it in the cache
+        if for_manager is None:
+            return
+        # The manager is the only raw listener in these modes (see `mode`): awaited
+        # here, it finds the Message cached, without a task of its own per command.
+        try:
+            await self._manager._dispatch_prefixed_commands(for_manager)
+        except Exception as error:  # as interactions.py's listener wrapper reports it
+            self._client.dispatch(events.Error(source="prefixed commands", error=error))
 
     def _reaction_processor(self, original: Processor) -> Processor:
         async def reacted(event: RawGatewayEvent) -> None:
