@@ -29,6 +29,12 @@ shared, so only ratios within a round are comparable):
 cog, ``benchlisten``, written into the temporary home; interactions.py: an
 Extension's ``listen(MessageCreate)``; discord.py: ``bot.listen("on_message")``):
 the case where plughost's fast path must stand aside.
+
+``--fast-libs DIR`` adds a bare interactions.py bot and a ``plughost run`` with
+uvloop and orjson importable from DIR (``pip install --target DIR uvloop orjson``,
+so that the other bots run without them): interactions.py then decodes the
+gateway with orjson, and both run on uvloop's event loop (``Client.start`` and
+plughost's runner pick it when it is installed).
 """
 
 from __future__ import annotations
@@ -275,23 +281,33 @@ def table(bots: list[Bot], args: argparse.Namespace) -> str:
         "ready_s": "s",
         "rss_mb": "MB",
     }
+    pairs = [(plug, bare, "plughost / bare interactions.py")]
+    if "plughost run + uvloop/orjson" in by_name:
+        fast_plug = by_name["plughost run + uvloop/orjson"]
+        fast_bare = by_name["bare interactions.py + uvloop/orjson"]
+        pairs += [
+            (fast_plug, fast_bare, "both + uvloop/orjson"),
+            (fast_plug, plug, "plughost + uvloop/orjson / plughost"),
+        ]
+    heads = [f"`{b.name}`" if b.name.startswith("plughost") else b.name for b in bots]
     lines = [
-        "| | bare discord.py | bare interactions.py | `plughost run` "
-        "| plughost / bare interactions.py |",
-        "|---|---|---|---|---|",
+        "| | " + " | ".join(heads) + " | " + " | ".join(p[2] for p in pairs) + " |",
+        "|---|" + "---|" * (len(bots) + len(pairs)),
     ]
     for label, attr, digits in rows:
         cells = []
         for bot in bots:
             values: list[float] = getattr(bot.figures, attr)
             cells.append(f"{statistics.median(values):.{digits}f} {units[attr]}" if values else "")
-        ours, theirs = getattr(plug.figures, attr), getattr(bare.figures, attr)
-        ratio = (
-            f"{statistics.median(a / b for a, b in zip(ours, theirs, strict=True)):.2f}x"
-            if ours and theirs
-            else ""
-        )
-        lines.append(f"| {label} | {' | '.join(cells)} | {ratio} |")
+        ratios = []
+        for ours_bot, theirs_bot, _ in pairs:
+            ours, theirs = getattr(ours_bot.figures, attr), getattr(theirs_bot.figures, attr)
+            ratios.append(
+                f"{statistics.median(a / b for a, b in zip(ours, theirs, strict=True)):.2f}x"
+                if ours and theirs
+                else ""
+            )
+        lines.append(f"| {label} | {' | '.join(cells)} | {' | '.join(ratios)} |")
     return "\n".join(lines)
 
 
@@ -341,6 +357,27 @@ async def main(args: argparse.Namespace, home: Path, names: dict[int, str]) -> N
             payday=True,
         ),
     ]
+    if args.fast_libs:
+        fast_env = {
+            **base_env,
+            "PYTHONPATH": os.pathsep.join(
+                p for p in (args.fast_libs, base_env.get("PYTHONPATH", "")) if p
+            ),
+        }
+        bots += [
+            Bot(
+                "bare interactions.py + uvloop/orjson",
+                bots[1].command,
+                lambda n: fast_env,
+            ),
+            Bot(
+                "plughost run + uvloop/orjson",
+                # Its own instances: every member's payday is due in each.
+                lambda n: bots[2].command(n + args.rounds),
+                lambda n: fast_env,
+                payday=True,
+            ),
+        ]
     runnable = [b for b in bots if have_dpy or b.name != "bare discord.py"]
     readies = [0]
     print(f"load before: {os.getloadavg()}", flush=True)
@@ -383,6 +420,7 @@ if __name__ == "__main__":
     parser.add_argument("--chatter", type=int, default=2000)
     parser.add_argument("--payday", type=int, default=500)
     parser.add_argument("--listen", action="store_true", help="every bot listens to messages")
+    parser.add_argument("--fast-libs", metavar="DIR", help="also run bots with uvloop and orjson")
     parser.add_argument("--bot", choices=["ipy", "dpy"], help=argparse.SUPPRESS)
     parser.add_argument("api", nargs="?", help=argparse.SUPPRESS)
     parser.add_argument("token", nargs="?", help=argparse.SUPPRESS)
@@ -396,5 +434,6 @@ if __name__ == "__main__":
         if args.listen:
             (home / "cogs-site").mkdir(parents=True)
             write_listening_cog(home / "cogs-site")
-        names = {n: plughost_instance(home, n, args.listen) for n in range(args.rounds)}
+        count = args.rounds * (2 if args.fast_libs else 1)
+        names = {n: plughost_instance(home, n, args.listen) for n in range(count)}
         asyncio.run(main(args, home, names))

@@ -14,7 +14,7 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import TYPE_CHECKING
 
 from plughost.runtime.logs import configure_logging
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from plughost.instances import Instance
     from plughost.runtime.bot import Bot
 
-__all__ = ["StoreUnavailable", "open_store", "run_bot", "serve"]
+__all__ = ["StoreUnavailable", "event_loop_factory", "open_store", "run_bot", "serve"]
 
 log = logging.getLogger("plughost.runtime.runner")
 
@@ -66,11 +66,28 @@ def run_bot(
         log.error("shard ids %s do not fit in %d total shards", shards, total)
         return 2
     try:
-        return asyncio.run(
-            serve(instance, token=token, shard_ids=shards, total_shards=total, api_url=api_url)
-        )
+        with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+            return runner.run(
+                serve(instance, token=token, shard_ids=shards, total_shards=total, api_url=api_url)
+            )
     except KeyboardInterrupt:  # a second Ctrl-C during shutdown
         return 130
+
+
+def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's loop when it is installed (``pip install 'plughost[fast]'``), else asyncio's.
+
+    As interactions.py's own ``Client.start`` does; measured by ``bench/processes.py
+    --fast-libs`` (see docs/operators.md).
+    """
+    try:
+        # Optional (the `fast` extra); the ignore is for when it is not installed.
+        import uvloop  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    log.debug("uvloop is installed: using its event loop")
+    factory: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
+    return factory
 
 
 async def serve(
