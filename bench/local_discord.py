@@ -1,6 +1,6 @@
 """The local Discord in a process of its own, driven over a small JSON control API.
 
-    python bench/local_discord.py [--members 500] [--guilds 1]
+    python bench/local_discord.py [--members 500] [--shards 1] [--guilds-per-shard 1]
 
 Prints one JSON line on stdout once listening: ``{"api": ..., "token": ...,
 "control": ..., "owner_id": ...}``, then serves until stdin closes or SIGTERM.
@@ -16,6 +16,12 @@ process, from posting the member's message to the bot's reply being stored:
   commands one after the other (authors in turn); ``{"ms": [...], "replies": [...]}``.
 - ``/chatter`` ``{"n": 1000}``: ``n`` plain messages at once, then one ``!ping`` as a
   fence (a bot answers in order, so its reply means every message before it was read).
+- ``/wait_ready`` ``{"shards": [0, 1], "count": n, "timeout": s}``: READY number ``n``
+  on each of those shards.
+- ``/burst`` ``{"content": "!ping", "n": 400}``: ``n`` commands posted at once, spread
+  over every guild's #general, as alice; returns once each has its reply:
+  ``{"seconds": ..., "replies": ..., "cpu": ...}`` (``cpu``: this process's CPU
+  seconds meanwhile).
 """
 
 from __future__ import annotations
@@ -80,9 +86,43 @@ class Control:
         await self.discord.send("!ping", author=alice, expect=1, timeout=60)
         return {"ms": (time.perf_counter() - start) * 1000}
 
+    async def wait_ready(self, body: dict[str, Any]) -> dict[str, Any]:
+        for shard in body["shards"]:
+            await self.discord.emulator.wait_ready(
+                shard, count=body["count"], timeout=body["timeout"]
+            )
+        return {}
+
+    async def burst(self, body: dict[str, Any]) -> dict[str, Any]:
+        discord, state = self.discord, self.discord.state
+        channels = [discord.channel_named("general", g) for g in state.guilds.values()]
+        bot_id = discord.bot.id
+
+        def posted() -> int:
+            return sum(len(state.channel_messages.get(c.id, ())) for c in channels)
+
+        def replies() -> int:
+            return sum(1 for c in channels for m in discord.messages(c) if m.author_id == bot_id)
+
+        before, replies_before = posted(), replies()
+        n = body["n"]
+        cpu, started = time.process_time(), time.perf_counter()
+        for i in range(n):
+            channel = channels[i % len(channels)]
+            author = discord.member("alice", guild=state.guild(int(channel.guild_id or 0)))
+            await discord.send(body["content"], author=author, channel=channel, expect=0)
+        # Each command is two messages: the member's and the bot's answer.
+        await state.changes.wait_for(lambda: True if posted() - before >= 2 * n else None, 300)
+        seconds = time.perf_counter() - started
+        return {
+            "seconds": seconds,
+            "replies": replies() - replies_before,
+            "cpu": time.process_time() - cpu,
+        }
+
     def app(self) -> web.Application:
         app = web.Application()
-        for name in ("ready", "commands", "chatter"):
+        for name in ("ready", "commands", "chatter", "wait_ready", "burst"):
             handler = getattr(self, name)
 
             async def route(request: web.Request, handler: Any = handler) -> web.Response:
@@ -95,8 +135,14 @@ class Control:
         return app
 
 
-async def main(members: int) -> None:
-    async with FakeDiscord() as discord:
+async def main(members: int, shards: int, guilds_per_shard: int) -> None:
+    async with FakeDiscord(shard_count=shards) as discord:
+        for shard in range(shards):
+            # The demo guild is on shard 0 already.
+            for i in range(guilds_per_shard - (1 if shard == 0 else 0)):
+                discord.add_guild(f"g{shard}-{i}", shard=shard)
+        for guild in list(discord.state.guilds.values()):
+            discord.member("alice", guild=guild)
         crowd = [discord.member(f"member{i}") for i in range(members)]
         discord.member("alice")
         runner = web.AppRunner(Control(discord, crowd).app(), access_log=None)
@@ -127,5 +173,7 @@ async def main(members: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=500)
+    parser.add_argument("--shards", type=int, default=1)
+    parser.add_argument("--guilds-per-shard", type=int, default=1)
     args = parser.parse_args()
-    asyncio.run(main(args.members))
+    asyncio.run(main(args.members, args.shards, args.guilds_per_shard))
