@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import click
 
@@ -192,6 +192,19 @@ def list_command() -> None:
     console.print(table)
 
 
+def _parse_member_cache(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> int | Literal["all"] | None:
+    """``--member-cache``: a positive count, or ``all`` for no bound."""
+    if value is None:
+        return None
+    if value.strip().lower() == "all":
+        return "all"
+    if not value.strip().isdigit() or int(value) < 1:
+        raise click.BadParameter(f"{value!r} is neither a positive count nor 'all'")
+    return int(value)
+
+
 @click.command()
 @click.argument("name")
 @click.option("--prefix", metavar="PREFIX", help="New command prefix.")
@@ -212,6 +225,18 @@ def list_command() -> None:
 @click.option("--dsn", metavar="DSN", help="New PostgreSQL DSN (implies --backend postgres).")
 @click.option("--token-stdin", is_flag=True, help="Replace the token with stdin's first line.")
 @click.option("--clear-token", is_flag=True, help="Remove the saved token.")
+@click.option(
+    "--message-cache",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Messages each shard keeps cached (at least 1).  [default: 250]",
+)
+@click.option(
+    "--member-cache",
+    callback=_parse_member_cache,
+    metavar="N|all",
+    help="Members each shard keeps cached, least recently seen dropped first.  [default: all]",
+)
 def edit(
     *,
     name: str,
@@ -222,6 +247,8 @@ def edit(
     dsn: str | None,
     token_stdin: bool,
     clear_token: bool,
+    message_cache: int | None,
+    member_cache: int | Literal["all"] | None,
 ) -> None:
     """Change settings of instance NAME. A new DSN is connected to before it is saved."""
     if token_stdin and clear_token:
@@ -242,6 +269,10 @@ def edit(
         changes["token"] = _read_token()
     if clear_token:
         changes["token"] = None
+    if message_cache is not None:
+        changes["message_cache"] = message_cache
+    if member_cache is not None:
+        changes["member_cache"] = None if member_cache == "all" else member_cache
     if not changes:
         raise click.UsageError("nothing to change; give at least one option")
     instances.edit(name, **changes)

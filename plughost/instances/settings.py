@@ -9,7 +9,7 @@ from typing import Literal, TypeGuard, final, get_args
 
 from plughost.instances.errors import InstanceError
 
-__all__ = ["BACKENDS", "SCHEMA_VERSION", "Backend", "Settings"]
+__all__ = ["BACKENDS", "DEFAULT_MESSAGE_CACHE", "SCHEMA_VERSION", "Backend", "Settings"]
 
 Backend = Literal["sqlite", "postgres"]
 BACKENDS: tuple[Backend, ...] = get_args(Backend)
@@ -23,6 +23,12 @@ _MAX_PREFIX = 32
 _MAX_SNOWFLAKE = 2**64 - 1
 _DSN_SCHEMES = ("postgres://", "postgresql://")
 _FIELDS = ("schema_version", "backend", "dsn", "prefix", "owners", "token", "created_at")
+# Added later, with defaults: a settings.json written before them still loads.
+_OPTIONAL_FIELDS = ("message_cache", "member_cache")
+#: interactions.py's own bound on cached messages (its TTLCache's hard limit).
+DEFAULT_MESSAGE_CACHE = 250
+# More than any shard can use: 2,500 guilds (Discord's maximum per shard) of busy channels.
+_MAX_CACHE = 100_000_000
 
 
 def _now() -> datetime:
@@ -48,6 +54,13 @@ class Settings:
     token: str | None = dataclasses.field(default=None, repr=False)
     created_at: datetime = dataclasses.field(default_factory=_now)
     schema_version: int = SCHEMA_VERSION
+    #: Messages each shard keeps in interactions.py's message cache; at least one,
+    #: since the prefixed manager reads a command's message from it. Only messages
+    #: that may be commands, or that a cog listens to, are ever cached.
+    message_cache: int = DEFAULT_MESSAGE_CACHE
+    #: Members each shard keeps cached, least recently seen dropped first; None:
+    #: every member it hears of (interactions.py's default).
+    member_cache: int | None = None
 
     def __post_init__(self) -> None:
         # Type checks are done at runtime too: settings arrive from JSON, from the
@@ -88,6 +101,14 @@ class Settings:
             raise InstanceError("created_at must be a timezone-aware date and time")
         if not _is_int(self.schema_version) or self.schema_version != SCHEMA_VERSION:
             raise InstanceError(f"schema_version must be {SCHEMA_VERSION}")
+        if not _is_int(self.message_cache) or not 1 <= self.message_cache <= _MAX_CACHE:
+            raise InstanceError(f"message_cache must be a count from 1 to {_MAX_CACHE:,}")
+        if self.member_cache is not None and (
+            not _is_int(self.member_cache) or not 1 <= self.member_cache <= _MAX_CACHE
+        ):
+            raise InstanceError(
+                f"member_cache must be a count from 1 to {_MAX_CACHE:,}, or empty for all"
+            )
 
     def to_json(self) -> dict[str, object]:
         """The ``settings.json`` document (JSON-ready values, token included)."""
@@ -99,6 +120,8 @@ class Settings:
             "owners": list(self.owners),
             "token": self.token,
             "created_at": self.created_at.isoformat(),
+            "message_cache": self.message_cache,
+            "member_cache": self.member_cache,
         }
 
     def dumps(self) -> bytes:
@@ -121,7 +144,7 @@ class Settings:
             raise InstanceError(f"missing field {missing[0]!r}")
         # Unknown keys are refused rather than ignored: a hand-edited "prefx" would
         # otherwise be silently dropped.
-        unknown = sorted(set(document) - set(_FIELDS))
+        unknown = sorted(set(document) - set(_FIELDS) - set(_OPTIONAL_FIELDS))
         if unknown:
             raise InstanceError(f"unknown field {unknown[0]!r}")
         owners = document["owners"]
@@ -142,6 +165,8 @@ class Settings:
             token=document["token"],
             created_at=created_at,
             schema_version=document["schema_version"],
+            message_cache=document.get("message_cache", DEFAULT_MESSAGE_CACHE),
+            member_cache=document.get("member_cache"),
         )
 
     @classmethod

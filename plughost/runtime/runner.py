@@ -101,6 +101,7 @@ async def serve(
     """Serve the given shards of ``instance`` until a stop signal; 0 on a clean stop."""
     from plughost.cluster.coordinator import ClusterUnavailable, coordinate
     from plughost.runtime.bot import Bot, use_discord_api
+    from plughost.runtime.caches import cache_options
 
     use_discord_api(api_url)
     stop = asyncio.Event()
@@ -115,6 +116,10 @@ async def serve(
                     owner_ids=instance.settings.owners,
                     shard_id=shard,
                     total_shards=total_shards,
+                    **cache_options(
+                        message_cache=instance.settings.message_cache,
+                        member_cache=instance.settings.member_cache,
+                    ),
                 )
                 for shard in shard_ids
             ]
