@@ -1,6 +1,7 @@
 """The local Discord in a process of its own, driven over a small JSON control API.
 
     python bench/local_discord.py [--members 500] [--shards 1] [--guilds-per-shard 1]
+                                  [--guilds 0 --members-per-guild 0]
 
 Prints one JSON line on stdout once listening: ``{"api": ..., "token": ...,
 "control": ..., "owner_id": ...}``, then serves until stdin closes or SIGTERM.
@@ -22,6 +23,12 @@ process, from posting the member's message to the bot's reply being stored:
   over every guild's #general, as alice; returns once each has its reply:
   ``{"seconds": ..., "replies": ..., "cpu": ...}`` (``cpu``: this process's CPU
   seconds meanwhile).
+- ``/flood`` ``{"rate": 2000, "seconds": 10}``: plain messages at that rate, spread
+  over every guild's #general and its members, for that long (run it beside
+  ``/commands`` to time commands under chatter); ``{"posted": ..., "seconds": ...}``.
+
+``--guilds N --members-per-guild M`` adds N guilds of M members each (the scale
+bench: 2,500 guilds, Discord's maximum per shard, of 100 members).
 """
 
 from __future__ import annotations
@@ -107,9 +114,10 @@ class Control:
         before, replies_before = posted(), replies()
         n = body["n"]
         cpu, started = time.process_time(), time.perf_counter()
+        alice = discord.member("alice").user
+        authors = [state.members[(int(c.guild_id or 0), alice.id)] for c in channels]
         for i in range(n):
-            channel = channels[i % len(channels)]
-            author = discord.member("alice", guild=state.guild(int(channel.guild_id or 0)))
+            channel, author = channels[i % len(channels)], authors[i % len(channels)]
             await discord.send(body["content"], author=author, channel=channel, expect=0)
         # Each command is two messages: the member's and the bot's answer.
         await state.changes.wait_for(lambda: True if posted() - before >= 2 * n else None, 300)
@@ -120,9 +128,33 @@ class Control:
             "cpu": time.process_time() - cpu,
         }
 
+    async def flood(self, body: dict[str, Any]) -> dict[str, Any]:
+        state = self.discord.state
+        bot_id = self.discord.bot.id
+        places = [
+            (channel, member)
+            for guild in state.guilds.values()
+            for channel in guild.channels[:1]
+            for member in (state.members[(guild.id, u)] for u in guild.member_ids[:8])
+            if member.user.id != bot_id
+        ]
+        rate, seconds = body["rate"], body["seconds"]
+        tick = 0.01
+        posted = 0
+        started = time.perf_counter()
+        while (elapsed := time.perf_counter() - started) < seconds:
+            due = int(elapsed * rate) + 1
+            while posted < due:
+                channel, member = places[posted % len(places)]
+                text = CHATTER[posted % len(CHATTER)]
+                await self.discord.send(text, author=member, channel=channel, expect=0)
+                posted += 1
+            await asyncio.sleep(tick)
+        return {"posted": posted, "seconds": time.perf_counter() - started}
+
     def app(self) -> web.Application:
         app = web.Application()
-        for name in ("ready", "commands", "chatter", "wait_ready", "burst"):
+        for name in ("ready", "commands", "chatter", "wait_ready", "burst", "flood"):
             handler = getattr(self, name)
 
             async def route(request: web.Request, handler: Any = handler) -> web.Response:
@@ -135,14 +167,24 @@ class Control:
         return app
 
 
-async def main(members: int, shards: int, guilds_per_shard: int) -> None:
+async def main(args: argparse.Namespace) -> None:
+    members, shards = args.members, args.shards
     async with FakeDiscord(shard_count=shards) as discord:
+        alice = discord.member("alice").user
         for shard in range(shards):
             # The demo guild is on shard 0 already.
-            for i in range(guilds_per_shard - (1 if shard == 0 else 0)):
+            for i in range(args.guilds_per_shard - (1 if shard == 0 else 0)):
                 discord.add_guild(f"g{shard}-{i}", shard=shard)
-        for guild in list(discord.state.guilds.values()):
-            discord.member("alice", guild=guild)
+        state = discord.state
+        for n in range(args.guilds):
+            guild = discord.add_guild(f"scale{n}")
+            # Straight into the state: no bot is connected yet, and the kit's by-name
+            # lookups scan every user.
+            for i in range(args.members_per_guild):
+                state.add_member(guild, state.create_user(f"u{n}-{i}"))
+        for guild in list(state.guilds.values()):
+            if (guild.id, alice.id) not in state.members:
+                state.add_member(guild, alice)
         crowd = [discord.member(f"member{i}") for i in range(members)]
         discord.member("alice")
         runner = web.AppRunner(Control(discord, crowd).app(), access_log=None)
@@ -175,5 +217,6 @@ if __name__ == "__main__":
     parser.add_argument("--members", type=int, default=500)
     parser.add_argument("--shards", type=int, default=1)
     parser.add_argument("--guilds-per-shard", type=int, default=1)
-    args = parser.parse_args()
-    asyncio.run(main(args.members, args.shards, args.guilds_per_shard))
+    parser.add_argument("--guilds", type=int, default=0)
+    parser.add_argument("--members-per-guild", type=int, default=0)
+    asyncio.run(main(parser.parse_args()))
