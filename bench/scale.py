@@ -138,7 +138,7 @@ async def main(args: argparse.Namespace, names: list[str], home: Path) -> None:
                     print(
                         f"round {n + 1} {figures.name}: ready {figures.ready_s[-1]:.1f} s, "
                         f"rss {figures.rss_mb[-1]:.0f} MB, chatter {figures.chatter_us[-1]:.0f}"
-                        f" µs ({figures.posted[-1]} posted), ping p99 "
+                        f" µs ({figures.posted[-1] / args.seconds:.0f}/s posted), ping p99 "
                         f"{figures.ping_p99[-1]:.1f} ms",
                         flush=True,
                     )
@@ -149,7 +149,9 @@ async def main(args: argparse.Namespace, names: list[str], home: Path) -> None:
     print()
     print(
         f"{args.guilds:,} guilds x {args.members_per_guild} members, one shard; "
-        f"chatter {args.rate:,}/s for {args.seconds} s; medians of {args.rounds} round(s)"
+        f"chatter {args.rate:,}/s asked for {args.seconds} s, "
+        f"{statistics.median(plug.posted + bare.posted) / args.seconds:,.0f}/s posted; "
+        f"medians of {args.rounds} round(s)"
     )
     rows = [
         ("ready after start", "ready_s", "s", 1),
