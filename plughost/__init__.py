@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from plughost.cogs.cog import Cog
     from plughost.commands.converters import TimeSpan
     from plughost.config import Config, Group, Value
+    from plughost.hooks.red import RedData, RedImport
     from plughost.hooks.specs import hookimpl
     from plughost.permissions.decision import Decision, PermissionRequest
     from plughost.permissions.levels import PrivilegeLevel
@@ -32,6 +33,8 @@ __all__ = [
     "Group",
     "PermissionRequest",
     "PrivilegeLevel",
+    "RedData",
+    "RedImport",
     "SharedCooldown",
     "TimeSpan",
     "Value",
@@ -48,6 +51,8 @@ _LAZY: Final = {
     "Group": "plughost.config",
     "PermissionRequest": "plughost.permissions.decision",
     "PrivilegeLevel": "plughost.permissions.levels",
+    "RedData": "plughost.hooks.red",
+    "RedImport": "plughost.hooks.red",
     "SharedCooldown": "plughost.cluster.cooldowns",
     "TimeSpan": "plughost.commands.converters",
     "Value": "plughost.config",

@@ -16,7 +16,8 @@ from interactions.ext.hybrid_commands import HybridSlashCommand
 from interactions.ext.prefixed_commands import PrefixedCommand, PrefixedManager
 
 from plughost.commands.arguments import prepare_prefixed
-from plughost.config import Config
+from plughost.config import StoreNotOpenError
+from plughost.config.namespaces import CORE_CONFIG_ID, core_config
 
 __all__ = [
     "CORE_CONFIG_ID",
@@ -29,23 +30,8 @@ __all__ = [
 
 _log = logging.getLogger("plughost.commands")
 
-#: The identifier of the core cog's Config (a fixed random number, as Red advises).
-CORE_CONFIG_ID: Final = 0x9E11C0DE
-#: Discord's default blurple: what embeds get unless the owner chose a colour.
-DEFAULT_EMBED_COLOR: Final = 0x5865F2
 #: Long prefixes make commands tedious and let one guild shadow every message.
 MAX_PREFIX_LENGTH: Final = 10
-
-
-def core_config() -> Config:
-    """The core cog's Config: ``guild.prefix`` (None: the instance's), ``embed_color``
-    (global) and ``guild.embed_color`` (None: the global one)."""
-    conf = Config.get_conf(None, identifier=CORE_CONFIG_ID, cog_name="core")
-    # Registration is idempotent and cheap; doing it here means every reader agrees.
-    if not conf._defaults:
-        conf.register_guild(prefix=None, embed_color=None)
-        conf.register_global(embed_color=DEFAULT_EMBED_COLOR)
-    return conf
 
 
 class HasPrefix(Protocol):
@@ -61,7 +47,7 @@ async def guild_prefix(bot: HasPrefix, guild_id: int | None) -> str:
         return default
     try:
         stored = await core_config().guild_from_id(int(guild_id)).prefix()
-    except RuntimeError:
+    except StoreNotOpenError:
         return default  # no store open (a bare Bot in a unit test): the default serves
     return stored if isinstance(stored, str) and stored else default
 

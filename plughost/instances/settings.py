@@ -23,8 +23,9 @@ _MAX_PREFIX = 32
 _MAX_SNOWFLAKE = 2**64 - 1
 _DSN_SCHEMES = ("postgres://", "postgresql://")
 _FIELDS = ("schema_version", "backend", "dsn", "prefix", "owners", "token", "created_at")
-# Added later, with defaults: a settings.json written before them still loads.
-_OPTIONAL_FIELDS = ("message_cache", "member_cache")
+#: Fields an older ``settings.json`` may lack (written only when set, or added later
+#: with a default).
+_OPTIONAL = ("oauth_client_secret", "message_cache", "member_cache")
 #: interactions.py's own bound on cached messages (its TTLCache's hard limit).
 DEFAULT_MESSAGE_CACHE = 250
 # More than any shard can use: 2,500 guilds (Discord's maximum per shard) of busy channels.
@@ -54,6 +55,9 @@ class Settings:
     token: str | None = dataclasses.field(default=None, repr=False)
     created_at: datetime = dataclasses.field(default_factory=_now)
     schema_version: int = SCHEMA_VERSION
+    #: The Discord application's OAuth2 client secret, for the web console's "Login
+    #: with Discord" (None: that login is off). Like the token, never shown or logged.
+    oauth_client_secret: str | None = dataclasses.field(default=None, repr=False)
     #: Messages each shard keeps in interactions.py's message cache; at least one,
     #: since the prefixed manager reads a command's message from it. Only messages
     #: that may be commands, or that a cog listens to, are ever cached.
@@ -97,6 +101,13 @@ class Settings:
         ):
             # Never echo the value: it may be a real token with a typo in it.
             raise InstanceError("token must be a non-empty string without spaces")
+        if self.oauth_client_secret is not None and (
+            not isinstance(self.oauth_client_secret, str)
+            or not self.oauth_client_secret
+            or not self.oauth_client_secret.isprintable()
+            or any(c.isspace() for c in self.oauth_client_secret)
+        ):
+            raise InstanceError("oauth_client_secret must be a non-empty string without spaces")
         if not isinstance(self.created_at, datetime) or self.created_at.tzinfo is None:
             raise InstanceError("created_at must be a timezone-aware date and time")
         if not _is_int(self.schema_version) or self.schema_version != SCHEMA_VERSION:
@@ -112,7 +123,7 @@ class Settings:
 
     def to_json(self) -> dict[str, object]:
         """The ``settings.json`` document (JSON-ready values, token included)."""
-        return {
+        document: dict[str, object] = {
             "schema_version": self.schema_version,
             "backend": self.backend,
             "dsn": self.dsn,
@@ -123,6 +134,9 @@ class Settings:
             "message_cache": self.message_cache,
             "member_cache": self.member_cache,
         }
+        if self.oauth_client_secret is not None:
+            document["oauth_client_secret"] = self.oauth_client_secret
+        return document
 
     def dumps(self) -> bytes:
         """``settings.json``'s bytes: indented, so an operator can read and diff it."""
@@ -144,7 +158,7 @@ class Settings:
             raise InstanceError(f"missing field {missing[0]!r}")
         # Unknown keys are refused rather than ignored: a hand-edited "prefx" would
         # otherwise be silently dropped.
-        unknown = sorted(set(document) - set(_FIELDS) - set(_OPTIONAL_FIELDS))
+        unknown = sorted(set(document) - set(_FIELDS) - set(_OPTIONAL))
         if unknown:
             raise InstanceError(f"unknown field {unknown[0]!r}")
         owners = document["owners"]
@@ -165,6 +179,7 @@ class Settings:
             token=document["token"],
             created_at=created_at,
             schema_version=document["schema_version"],
+            oauth_client_secret=document.get("oauth_client_secret"),
             message_cache=document.get("message_cache", DEFAULT_MESSAGE_CACHE),
             member_cache=document.get("member_cache"),
         )

@@ -35,6 +35,7 @@ from plughost.cogs.manager import CogManager
 from plughost.commands.paging import Pager
 from plughost.commands.prefixes import PlughostPrefixedManager, prefixes
 from plughost.commands.usage import cooldown_reply, usage_reply
+from plughost.config import StoreNotOpenError
 from plughost.hooks.specs import DeletionRequester
 from plughost.permissions.chain import PermissionChain
 from plughost.permissions.gate import NOT_ALLOWED, denial_reply
@@ -43,6 +44,7 @@ from plughost.permissions.store import PermissionStore
 from plughost.runtime.chatter import ChatterFilter
 from plughost.runtime.contexts import ContextHelpers, PlughostHybridContext, PlughostPrefixedContext
 from plughost.runtime.tracking import TRACKED_EVENTS, EventTracker
+from plughost.runtime.watchdog import LoopWatchdog
 from plughost.userdata import (
     DEFAULT_HOOK_TIMEOUT,
     DeletionResult,
@@ -162,6 +164,8 @@ class Bot(interactions.Client):
         self.pager = Pager()
         #: The cogs of this bot; built-ins and the instance's loaded set load at startup.
         self.cogs = CogManager(self, load_all=load_all_cogs)
+        #: Names the cog that blocks the event loop (started with the bot).
+        self.watchdog = LoopWatchdog(self.cogs)
         # The permission chain exists from here on, so every cog built for this bot
         # gets a gate that runs it; its rules and lists load in `astart`. Enablement
         # is one of its links, so the chain runs once per invocation.
@@ -234,6 +238,7 @@ class Bot(interactions.Client):
         # Cogs load before the gateway connects (the store is already open), so
         # the first message already finds the built-in commands. The permission
         # rules load first: the chain is the first check of every cog command.
+        self.watchdog.start()  # before cogs load: a blocking cog_load is named too
         await self._load_permissions()
         await self.cogs.startup()
         await super().astart(token)
@@ -254,7 +259,7 @@ class Bot(interactions.Client):
             return
         try:
             await self.permission_store.load()
-        except RuntimeError as exc:  # TODO(issue 12): StoreNotOpenError
+        except StoreNotOpenError as exc:
             # A bot without an open store (a unit test's bare Bot) decides from an
             # empty state; the perm commands then refuse to change anything.
             log.debug("permission rules not loaded: %s", exc)
@@ -344,6 +349,8 @@ class Bot(interactions.Client):
             await self.cogs.stop()
         except Exception:
             log.exception("unloading cogs at shutdown failed")
+        finally:
+            self.watchdog.stop()
         self._ready.clear()
         await self._connection_state.stop()
         await self.http.close()
@@ -400,13 +407,15 @@ class Bot(interactions.Client):
         elif isinstance(error, errors.CommandOnCooldown):
             reply = cooldown_reply(error.cooldown.get_cooldown_time())
         else:
-            log.error(
-                "command %r failed for user %s in guild %s",
-                getattr(ctx, "invoke_target", "?"),
-                getattr(ctx, "author_id", "?"),
-                getattr(ctx, "guild_id", None),
-                exc_info=error,
-            )
+            target = getattr(ctx, "invoke_target", "?")
+            author, guild = getattr(ctx, "author_id", "?"), getattr(ctx, "guild_id", None)
+            context = f" for user {author} in guild {guild}"
+            cog = getattr(getattr(ctx, "command", None), "extension", None)
+            if isinstance(cog, Cog):
+                # Counted per cog; a repeat of the same error is logged once per window.
+                self.cogs.health_of(cog.name).error(f"command {target!r}", error, context)
+            else:
+                log.error("command %r failed%s", target, context, exc_info=error)
             reply = APOLOGY
         # Ephemeral where Discord supports it (interactions); a plain reply otherwise.
         private = isinstance(ctx, interactions.InteractionContext | hybrid_commands.HybridContext)

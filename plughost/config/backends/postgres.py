@@ -9,21 +9,48 @@ hold a cross-process advisory lock from the read to the write.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Sequence
+from decimal import Decimal
 from typing import Any, Final
 
 from tortoise.backends.asyncpg.client import AsyncpgDBClient
 
-from plughost.config.cache import DocumentCache
+from plughost.config.backends.cache import DocumentCache
+from plughost.config.backends.driver_internals import asyncpg_pool
+from plughost.config.backends.listener import CHANNEL, NotificationListener, lock_id
+from plughost.config.backends.pgwriter import PgGroupCommit
+from plughost.config.backends.store import ConfigStore, RmwToken
 from plughost.config.documents import MISSING, decode, encode
 from plughost.config.errors import ConfigLockLostError
 from plughost.config.keys import prefix_range
-from plughost.config.listener import CHANNEL, NotificationListener, lock_id
 from plughost.config.models import TABLE
-from plughost.config.pgwriter import PgGroupCommit
-from plughost.config.store import ConfigStore, RmwToken
 
-__all__ = ["PostgresStore"]
+__all__ = ["PostgresStore", "jsonb_text"]
+
+# jsonb keeps numbers as `numeric`, which keeps a literal's decimal places but not
+# its exponent: `1e+16` (Python's float repr) reads back as 10000000000000000, an
+# int, while `10000000000000000.0` reads back as itself. So a float written in
+# exponent form is rewritten positionally, with a decimal point, before it reaches
+# jsonb. Only a digit followed by an exponent marker can need it.
+_EXPONENT: Final = re.compile(r"\d[eE]")
+_TOKEN: Final = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?[eE][-+]?\d+')
+
+
+def _positional(match: re.Match[str]) -> str:
+    token = match.group(0)
+    if token[0] == '"':
+        return token  # a string: left exactly as it is
+    text = format(Decimal(token), "f")
+    return text if "." in text else text + ".0"
+
+
+def jsonb_text(text: str) -> str:
+    """JSON ``text`` as jsonb keeps it exactly: floats in exponent form made positional."""
+    if _EXPONENT.search(text) is None:
+        return text
+    return _TOKEN.sub(_positional, text)
+
 
 _SEQ: Final = "nextval('plughost_config_version')"
 _NOTIFY_ROW: Final = f"pg_notify('{CHANNEL}', version::text || ':' || $1::text)"
@@ -98,8 +125,11 @@ class PostgresStore(ConfigStore):
         cache.enabled = False
         self.listener = NotificationListener(dsn, cache)
         self._writer = PgGroupCommit(client, one_row=frozenset({_UPSERT, _SET_PATH, _DELETE}))
+        #: Tortoise's asyncpg pool, for the reads of the hot path (set by start()).
+        self._pool: Any = None
 
     async def start(self) -> None:
+        self._pool = await asyncpg_pool(self._client)
         await self.listener.start()
         self._writer.start()
 
@@ -122,12 +152,7 @@ class PostgresStore(ConfigStore):
         try:
             if self.closed:
                 self.check_open()
-            pool = self._client._pool
-            if pool is not None:
-                row = await pool.fetchrow(_SELECT, key)
-            else:
-                async with self._client.acquire_connection() as conn:
-                    row = await conn.fetchrow(_SELECT, key)
+            row = await self._pool.fetchrow(_SELECT, key)
         except BaseException:
             cache.end(ticket)
             raise
@@ -146,11 +171,7 @@ class PostgresStore(ConfigStore):
     async def scan_text(self, prefix: str) -> Sequence[Any]:
         self.check_open()
         low, high = prefix_range(prefix)
-        pool = self._client._pool
-        if pool is not None:
-            return await pool.fetch(_SCAN, low, high)  # type: ignore[no-any-return]
-        async with self._client.acquire_connection() as conn:
-            return await conn.fetch(_SCAN, low, high)  # type: ignore[no-any-return]
+        return await self._pool.fetch(_SCAN, low, high)  # type: ignore[no-any-return]
 
     # -- writes ---------------------------------------------------------------------
 
@@ -173,8 +194,7 @@ class PostgresStore(ConfigStore):
 
     async def write(self, key: str, path: tuple[str, ...], value: Any, text: str | None) -> None:
         self.check_open()
-        if text is None:
-            text = encode(value)
+        text = jsonb_text(encode(value) if text is None else text)
         if path:
             await self._write_row(key, _SET_PATH, list(path), text)
         else:
@@ -203,7 +223,9 @@ class PostgresStore(ConfigStore):
             async with self._client.acquire_connection() as conn, conn.transaction():
                 await conn.fetchrow(_DELETE_RANGE, low, high, prefix)
                 if docs:
-                    await conn.executemany(_INSERT, [(key, text) for key, _, text in docs])
+                    await conn.executemany(
+                        _INSERT, [(key, jsonb_text(text)) for key, _, text in docs]
+                    )
         finally:
             self.cache.invalidate_prefix(prefix)
 
@@ -243,6 +265,19 @@ class PostgresStore(ConfigStore):
     async def _lock_remote(self, key: str) -> int:
         return await self.listener.lock(lock_id(key))
 
+    shares_locks = True
+
+    async def lock_name(self, name: str) -> int:
+        # Its own id space: a value's get_lock() and the `async with` guard of the
+        # document holding it are different locks (a block may take both).
+        return await self.listener.lock(lock_id("get_lock:" + name))
+
+    async def unlock_name(self, name: str, generation: int) -> bool:
+        if generation != self.listener.generation:
+            return False  # the session that held it is gone, and the lock with it
+        await self.listener.unlock(lock_id("get_lock:" + name), generation)
+        return True
+
     def verify_rmw(self, token: RmwToken) -> None:
         if token.outermost and token.generation != self.listener.generation:
             raise ConfigLockLostError(
@@ -270,7 +305,7 @@ class PostgresStore(ConfigStore):
         self.check_open()
         try:
             async with self._client.acquire_connection() as conn, conn.transaction():
-                await conn.executemany(_INSERT, list(rows))
+                await conn.executemany(_INSERT, [(key, jsonb_text(text)) for key, text in rows])
                 await conn.execute(f"SELECT pg_notify('{CHANNEL}', 'p:')")
         finally:
             self.cache.clear()

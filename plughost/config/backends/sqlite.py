@@ -17,11 +17,18 @@ from typing import Any, Final, cast
 
 from tortoise.backends.sqlite.client import SqliteClient
 
-from plughost.config.cache import DocumentCache, Entry
+from plughost.config.backends.cache import DocumentCache, Entry
+from plughost.config.backends.driver_internals import (
+    Job,
+    aiosqlite_enqueue,
+    aiosqlite_sqlite3,
+    sqlite_client_lock,
+)
+from plughost.config.backends.store import ConfigStore
 from plughost.config.documents import MISSING, decode, encode, remove_path, set_path
+from plughost.config.errors import StoreClosedError
 from plughost.config.keys import prefix_range
 from plughost.config.models import TABLE
-from plughost.config.store import ConfigStore
 
 __all__ = ["SQLiteStore"]
 
@@ -121,27 +128,36 @@ class _GroupCommit:
     ``await db.execute(...)`` costs (two event-loop turns), where a writer
     task took four (measured: 5.8k vs 9.4k sets/s with a writer task).
 
-    This puts functions on aiosqlite's worker queue (``_tx``) and reads
-    Tortoise's client lock: the batch is only handed over while no Tortoise
-    transaction holds the connection, and the worker's FIFO keeps everything
-    queued later behind our COMMIT. Both are private APIs of aiosqlite 0.20-0.22
-    and Tortoise 1.1.
+    This puts functions on aiosqlite's worker queue and reads Tortoise's client
+    lock: the batch is only handed over while no Tortoise transaction holds the
+    connection, and the worker's FIFO keeps everything queued later behind our
+    COMMIT. Both are private APIs, reached through ``driver_internals.py`` once,
+    at setup: the hot path calls the bound ``locked`` and ``put_nowait``.
     """
 
     __slots__ = (
         "_cache",
         "_client",
+        "_db",
+        "_enqueue",
         "_futures",
         "_in_flight",
+        "_locked",
         "_loop",
         "_ops",
         "_waiting_for_lock",
         "failures",
     )
 
+    #: aiosqlite's sqlite3 connection and its worker queue's put (set by start()).
+    _db: sqlite3.Connection
+    _enqueue: Callable[[Job], None]
+
     def __init__(self, client: SqliteClient, cache: DocumentCache) -> None:
         self._client = client
         self._cache = cache
+        #: True while a Tortoise operation or transaction uses the connection.
+        self._locked = sqlite_client_lock(client).locked
         self._ops: list[_Op] = []
         self._futures: list[asyncio.Future[None]] = []
         self._in_flight = False
@@ -151,13 +167,16 @@ class _GroupCommit:
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
-        async with self._client.acquire_connection():
-            pass  # makes Tortoise open its aiosqlite connection now
+        # Makes Tortoise open its aiosqlite connection now (and hands it over).
+        async with self._client.acquire_connection() as conn:
+            pass
+        self._db = aiosqlite_sqlite3(conn)
+        self._enqueue = aiosqlite_enqueue(conn)
 
     def submit(self, op: _Op) -> asyncio.Future[None]:
         loop = self._loop
         if loop is None:
-            raise RuntimeError("the SQLite config writer is not running")
+            raise StoreClosedError("the SQLite config writer is not running")
         if op is not None and op[2] is not None:
             op[2].pins += 1
         future: asyncio.Future[None] = loop.create_future()
@@ -168,8 +187,7 @@ class _GroupCommit:
         return future
 
     def _dispatch(self) -> None:
-        client: Any = self._client
-        if client._lock.locked():
+        if self._locked():
             # A Tortoise transaction is using the connection: go after it.
             if self._waiting_for_lock is None:
                 self._waiting_for_lock = asyncio.get_running_loop().create_task(
@@ -179,11 +197,10 @@ class _GroupCommit:
         ops, futures = self._ops, self._futures
         self._ops, self._futures = [], []
         self._in_flight = True
-        conn = client._connection
         loop = self._loop
         assert loop is not None  # set by start()
-        work = functools.partial(_apply_batch, conn._conn, ops, futures, loop, self._finish)
-        conn._tx.put_nowait((None, work))
+        work = functools.partial(_apply_batch, self._db, ops, futures, loop, self._finish)
+        self._enqueue((None, work))
 
     async def _dispatch_after_lock(self) -> None:
         try:
@@ -228,13 +245,11 @@ class _GroupCommit:
         is open, and the worker's FIFO runs the read before anything queued
         later. Returns None when the caller must take the lock instead.
         """
-        client: Any = self._client
         loop = self._loop
-        if loop is None or client._lock.locked():
+        if loop is None or self._locked():
             return None
         future: asyncio.Future[list[Any]] = loop.create_future()
-        conn = client._connection
-        conn._tx.put_nowait((future, functools.partial(fetch, conn._conn, sql, params)))
+        self._enqueue((future, functools.partial(fetch, self._db, sql, params)))
         return future
 
     async def drain(self) -> None:

@@ -25,6 +25,8 @@ from typing import Any, Final
 import asyncpg  # type: ignore[import-untyped]
 from tortoise.backends.asyncpg.client import AsyncpgDBClient
 
+from plughost.config.errors import StoreClosedError
+
 __all__ = ["PgGroupCommit"]
 
 log = logging.getLogger("plughost.config")
@@ -38,7 +40,7 @@ _RETRIES: Final = 5
 
 
 class PgGroupCommit:
-    """The single writer task of a :class:`~plughost.config.postgres.PostgresStore`."""
+    """The single writer task of a :class:`~plughost.config.backends.postgres.PostgresStore`."""
 
     def __init__(self, client: AsyncpgDBClient, one_row: frozenset[str] = frozenset()) -> None:
         self._client = client
@@ -57,7 +59,7 @@ class PgGroupCommit:
     def submit(self, sql: str, args: tuple[Any, ...], key: str) -> asyncio.Future[Any]:
         """Queue a write; the future gets the statement's row (alone) or None (batched)."""
         if self._task is None or self._task.done():
-            raise RuntimeError("the PostgreSQL config writer is not running")
+            raise StoreClosedError("the PostgreSQL config writer is not running")
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._queue.append((sql, args, key, future))
         self._wake.set()
@@ -75,7 +77,7 @@ class PgGroupCommit:
                     else:
                         await self._together(batch)
                 except asyncio.CancelledError:
-                    self._fail(batch, RuntimeError("config store closed before this write"))
+                    self._fail(batch, StoreClosedError("config store closed before this write"))
                     raise
 
     async def _alone(self, write: _Write) -> None:

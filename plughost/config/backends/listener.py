@@ -30,8 +30,9 @@ from typing import Any, Final
 
 import asyncpg  # type: ignore[import-untyped]
 
-from plughost.config.cache import DocumentCache
-from plughost.config.pglisten import ListeningConnection
+from plughost.config.backends.cache import DocumentCache
+from plughost.config.backends.pglisten import ListeningConnection
+from plughost.config.errors import StoreClosedError
 
 __all__ = ["CHANNEL", "UNLOCK_CHANNEL", "NotificationListener", "lock_id"]
 
@@ -132,7 +133,7 @@ class NotificationListener:
     async def _connection(self) -> Any:
         while (conn := self._listen.connection) is None:
             if self._listen.closing:
-                raise RuntimeError("the config store is closed")
+                raise StoreClosedError("the config store is closed")
             await self._up.wait()
         return conn
 
