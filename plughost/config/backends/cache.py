@@ -192,8 +192,13 @@ class DocumentCache:
 
     def invalidate(self, key: str, version: int | None = None) -> None:
         """Another writer changed ``key``: drop it unless it is that very write."""
-        self._mark(key, version)
         entry = self._entries.get(key)
+        if version is not None and entry is not None and entry.version >= version:
+            # What is cached is that write or a later one (versions only grow): a
+            # late NOTIFY, often of this process's own write; nothing to drop, and
+            # a read or write now out is not made stale by it.
+            return
+        self._mark(key, version)
         if entry is not None and (version is None or entry.version != version) and not entry.pins:
             del self._entries[key]
 
