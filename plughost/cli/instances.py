@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import click
 
@@ -207,6 +207,19 @@ def list_command() -> None:
     console.print(table)
 
 
+def _parse_member_cache(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> int | Literal["all"] | None:
+    """``--member-cache``: a positive count, or ``all`` for no bound."""
+    if value is None:
+        return None
+    if value.strip().lower() == "all":
+        return "all"
+    if not value.strip().isdigit() or int(value) < 1:
+        raise click.BadParameter(f"{value!r} is neither a positive count nor 'all'")
+    return int(value)
+
+
 @click.command()
 @click.argument("name")
 @click.option("--prefix", metavar="PREFIX", help="New command prefix.")
@@ -240,6 +253,18 @@ def list_command() -> None:
     is_flag=True,
     help="Remove the OAuth2 client secret (turns Login with Discord off).",
 )
+@click.option(
+    "--message-cache",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Messages each shard keeps cached (at least 1).  [default: 250]",
+)
+@click.option(
+    "--member-cache",
+    callback=_parse_member_cache,
+    metavar="N|all",
+    help="Members each shard keeps cached, least recently seen dropped first.  [default: all]",
+)
 def edit(
     *,
     name: str,
@@ -252,6 +277,8 @@ def edit(
     clear_token: bool,
     secret_stdin: bool,
     clear_secret: bool,
+    message_cache: int | None,
+    member_cache: int | Literal["all"] | None,
 ) -> None:
     """Change settings of instance NAME. A new DSN is connected to before it is saved."""
     if token_stdin and clear_token:
@@ -274,6 +301,25 @@ def edit(
         changes["backend"] = backend
     if dsn is not None:
         changes["dsn"] = dsn
+    _secret_changes(changes, token_stdin, clear_token, secret_stdin, clear_secret)
+    if message_cache is not None:
+        changes["message_cache"] = message_cache
+    if member_cache is not None:
+        changes["member_cache"] = None if member_cache == "all" else member_cache
+    if not changes:
+        raise click.UsageError("nothing to change; give at least one option")
+    instances.edit(name, **changes)
+    _say(("edited", "green"), " instance ", (name, "bold"), f": {', '.join(changes)} updated")
+
+
+def _secret_changes(
+    changes: SettingsChanges,
+    token_stdin: bool,
+    clear_token: bool,
+    secret_stdin: bool,
+    clear_secret: bool,
+) -> None:
+    """The token's and the OAuth2 client secret's changes (read from stdin, or cleared)."""
     if token_stdin:
         changes["token"] = _read_token()
     if clear_token:
@@ -282,10 +328,6 @@ def edit(
         changes["oauth_client_secret"] = _read_secret()
     if clear_secret:
         changes["oauth_client_secret"] = None
-    if not changes:
-        raise click.UsageError("nothing to change; give at least one option")
-    instances.edit(name, **changes)
-    _say(("edited", "green"), " instance ", (name, "bold"), f": {', '.join(changes)} updated")
 
 
 @click.command()

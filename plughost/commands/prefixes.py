@@ -19,7 +19,14 @@ from plughost.commands.arguments import prepare_prefixed
 from plughost.config import StoreNotOpenError
 from plughost.config.namespaces import CORE_CONFIG_ID, core_config
 
-__all__ = ["CORE_CONFIG_ID", "PlughostPrefixedManager", "core_config", "guild_prefix", "prefixes"]
+__all__ = [
+    "CORE_CONFIG_ID",
+    "PlughostPrefixedManager",
+    "core_config",
+    "guild_prefix",
+    "guild_prefixes",
+    "prefixes",
+]
 
 _log = logging.getLogger("plughost.commands")
 
@@ -56,7 +63,11 @@ async def set_guild_prefix(guild_id: int, prefix: str | None) -> None:
 
 async def prefixes(bot: interactions.Client, message: interactions.Message) -> list[str]:
     """The guild's prefix, and the bot's mention in both of Discord's spellings."""
-    guild_id = int(message._guild_id) if message._guild_id else None
+    return await guild_prefixes(bot, int(message._guild_id) if message._guild_id else None)
+
+
+async def guild_prefixes(bot: interactions.Client, guild_id: int | None) -> list[str]:
+    """:func:`prefixes` from the guild's id alone (the raw fast path has no Message)."""
     user_id = bot.user.id
     # Only a plughost.Bot sets this function as its prefix source (Bot.__init__).
     own = await guild_prefix(cast("HasPrefix", bot), guild_id)

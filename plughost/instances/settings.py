@@ -10,7 +10,7 @@ from typing import Literal, TypeGuard, final, get_args
 
 from plughost.instances.errors import InstanceError
 
-__all__ = ["BACKENDS", "SCHEMA_VERSION", "Backend", "Settings"]
+__all__ = ["BACKENDS", "DEFAULT_MESSAGE_CACHE", "SCHEMA_VERSION", "Backend", "Settings"]
 
 Backend = Literal["sqlite", "postgres"]
 BACKENDS: tuple[Backend, ...] = get_args(Backend)
@@ -25,8 +25,13 @@ _MAX_SNOWFLAKE = 2**64 - 1
 _DSN_SCHEMES = ("postgres://", "postgresql://")
 _FIELDS = ("schema_version", "backend", "dsn", "prefix", "owners", "token", "created_at")
 #: Fields a ``settings.json`` may leave out (older files have none of them; each is
-#: written only when set, so older plughost versions can still read the file).
-_OPTIONAL = ("log_levels", "oauth_client_secret")
+#: written only when set, or added later with a default, so older plughost versions
+#: can still read the file).
+_OPTIONAL = ("log_levels", "oauth_client_secret", "message_cache", "member_cache")
+#: interactions.py's own bound on cached messages (its TTLCache's hard limit).
+DEFAULT_MESSAGE_CACHE = 250
+# More than any shard can use: 2,500 guilds (Discord's maximum per shard) of busy channels.
+_MAX_CACHE = 100_000_000
 
 
 def _now() -> datetime:
@@ -58,6 +63,13 @@ class Settings:
     #: The Discord application's OAuth2 client secret, for the web console's "Login
     #: with Discord" (None: that login is off). Like the token, never shown or logged.
     oauth_client_secret: str | None = dataclasses.field(default=None, repr=False)
+    #: Messages each shard keeps in interactions.py's message cache; at least one,
+    #: since the prefixed manager reads a command's message from it. Only messages
+    #: that may be commands, or that a cog listens to, are ever cached.
+    message_cache: int = DEFAULT_MESSAGE_CACHE
+    #: Members each shard keeps cached, least recently seen dropped first; None:
+    #: every member it hears of (interactions.py's default).
+    member_cache: int | None = None
 
     def __post_init__(self) -> None:
         # Type checks are done at runtime too: settings arrive from JSON, from the
@@ -113,6 +125,14 @@ class Settings:
                 "log_levels must map logger names to levels like "
                 '{"plughost.cogs": "DEBUG"} (DEBUG, INFO, WARNING, ERROR or CRITICAL)'
             )
+        if not _is_int(self.message_cache) or not 1 <= self.message_cache <= _MAX_CACHE:
+            raise InstanceError(f"message_cache must be a count from 1 to {_MAX_CACHE:,}")
+        if self.member_cache is not None and (
+            not _is_int(self.member_cache) or not 1 <= self.member_cache <= _MAX_CACHE
+        ):
+            raise InstanceError(
+                f"member_cache must be a count from 1 to {_MAX_CACHE:,}, or empty for all"
+            )
 
     def to_json(self) -> dict[str, object]:
         """The ``settings.json`` document (JSON-ready values, token included)."""
@@ -124,6 +144,8 @@ class Settings:
             "owners": list(self.owners),
             "token": self.token,
             "created_at": self.created_at.isoformat(),
+            "message_cache": self.message_cache,
+            "member_cache": self.member_cache,
         }
         if self.log_levels:  # left out when empty: older plughost versions can read the file
             document["log_levels"] = dict(self.log_levels)
@@ -174,6 +196,8 @@ class Settings:
             schema_version=document["schema_version"],
             log_levels=document.get("log_levels", {}),
             oauth_client_secret=document.get("oauth_client_secret"),
+            message_cache=document.get("message_cache", DEFAULT_MESSAGE_CACHE),
+            member_cache=document.get("member_cache"),
         )
 
     @classmethod

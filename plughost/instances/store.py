@@ -39,6 +39,8 @@ class SettingsChanges(TypedDict, total=False):
     dsn: str | None
     prefix: str
     owners: Sequence[int]
+    message_cache: int
+    member_cache: int | None
     token: str | None
     oauth_client_secret: str | None
 

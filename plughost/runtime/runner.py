@@ -24,7 +24,15 @@ if TYPE_CHECKING:
     from plughost.instances import Instance
     from plughost.runtime.bot import Bot
 
-__all__ = ["Alongside", "StartupError", "StoreUnavailable", "open_store", "run_bot", "serve"]
+__all__ = [
+    "Alongside",
+    "StartupError",
+    "StoreUnavailable",
+    "event_loop_factory",
+    "open_store",
+    "run_bot",
+    "serve",
+]
 
 #: What runs beside the bots while they serve (the metrics endpoint, the web console,
 #: or both: ``plughost.web.serve.beside_bots``): given the bots once they exist and the
@@ -90,18 +98,35 @@ def run_bot(
         log.error("shard ids %s do not fit in %d total shards", shards, total)
         return 2
     try:
-        return asyncio.run(
-            serve(
-                instance,
-                token=token,
-                shard_ids=shards,
-                total_shards=total,
-                api_url=api_url,
-                alongside=alongside,
+        with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+            return runner.run(
+                serve(
+                    instance,
+                    token=token,
+                    shard_ids=shards,
+                    total_shards=total,
+                    api_url=api_url,
+                    alongside=alongside,
+                )
             )
-        )
     except KeyboardInterrupt:  # a second Ctrl-C during shutdown
         return 130
+
+
+def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's loop when it is installed (``pip install 'plughost[fast]'``), else asyncio's.
+
+    As interactions.py's own ``Client.start`` does; measured by ``bench/processes.py
+    --fast-libs`` (see docs/operators.md).
+    """
+    try:
+        # Optional (the `fast` extra); the ignore is for when it is not installed.
+        import uvloop  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    log.debug("uvloop is installed: using its event loop")
+    factory: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
+    return factory
 
 
 async def serve(
@@ -116,6 +141,7 @@ async def serve(
     """Serve the given shards of ``instance`` until a stop signal; 0 on a clean stop."""
     from plughost.cluster.coordinator import ClusterUnavailable, coordinate
     from plughost.runtime.bot import Bot, use_discord_api
+    from plughost.runtime.caches import cache_options
 
     use_discord_api(api_url)
     stop = asyncio.Event()
@@ -130,6 +156,10 @@ async def serve(
                     owner_ids=instance.settings.owners,
                     shard_id=shard,
                     total_shards=total_shards,
+                    **cache_options(
+                        message_cache=instance.settings.message_cache,
+                        member_cache=instance.settings.member_cache,
+                    ),
                 )
                 for shard in shard_ids
             ]

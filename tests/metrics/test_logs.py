@@ -52,7 +52,14 @@ async def test_json_lines_name_cog_command_and_outcome(
 ) -> None:
     await bot.load_cog("alpha")
     logs = tmp_path / "logs"
-    configure_logging(logs, terminal=False, log_format="json", token=fake_discord.token)
+    # Per-command lines are DEBUG (issue 16): the documented way to see them.
+    configure_logging(
+        logs,
+        terminal=False,
+        log_format="json",
+        token=fake_discord.token,
+        levels={"plughost.commands": "DEBUG"},
+    )
     alice = fake_discord.member("alice")
     assert await fake_discord.send("!hello", author=alice)
     assert await fake_discord.send("!boom", author=alice)
@@ -134,7 +141,8 @@ async def test_run_writes_json_lines_to_stderr_with_the_settings_levels(
 ) -> None:
     monkeypatch.setenv("PLUGHOST_HOME", str(tmp_path))
     instance = create("logged", backend="sqlite", dsn=None, prefix="!", owners=(), token=None)
-    # The instance says plughost.commands=WARNING; the command line puts it back to INFO.
+    # The instance says plughost.commands=WARNING; the command line says DEBUG, where
+    # the per-command lines are.
     settings = Settings.loads(instance.settings_path.read_bytes())
     quiet = Settings.from_json(
         {**settings.to_json(), "log_levels": {"plughost.commands": "WARNING"}}
@@ -142,7 +150,7 @@ async def test_run_writes_json_lines_to_stderr_with_the_settings_levels(
     instance.settings_path.write_bytes(quiet.dumps())
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "plughost", "run", "logged", "--discord-url", fake_discord.api_base,
-        "--log-format", "json", "--log-level", "plughost.commands=INFO",
+        "--log-format", "json", "--log-level", "plughost.commands=DEBUG",
         env={**os.environ, "PLUGHOST_HOME": str(tmp_path), "PLUGHOST_TOKEN": fake_discord.token},
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip

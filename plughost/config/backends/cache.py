@@ -37,13 +37,19 @@ class Entry:
 
 
 class Ticket:
-    """An in-flight read or write of one key; ``stale`` once the key changed meanwhile."""
+    """An in-flight read or write of one key; ``stale`` once the key changed meanwhile.
 
-    __slots__ = ("key", "stale")
+    ``notified``: the version of the one NOTIFY that came while it was out, which
+    may be the NOTIFY of this very write (a batch's NOTIFYs can overtake its
+    rows); a second change, or one without a version, makes it stale.
+    """
+
+    __slots__ = ("key", "notified", "stale")
 
     def __init__(self, key: str) -> None:
         self.key = key
         self.stale = False
+        self.notified: int | None = None
 
 
 class DocumentCache:
@@ -131,7 +137,7 @@ class DocumentCache:
             self.end(ticket)
         entries = self._entries
         if written:
-            if ticket.stale or not self.enabled:
+            if ticket.stale or ticket.notified not in (None, version) or not self.enabled:
                 entries.pop(key, None)
                 return
             entry = entries.get(key)
@@ -142,20 +148,20 @@ class DocumentCache:
                 entry.version = version
                 entries.move_to_end(key)
                 return
-        elif ticket.stale or not self.enabled or key in entries:
+        elif ticket.stale or ticket.notified is not None or not self.enabled or key in entries:
             return
         entries[key] = Entry(value, version)
         if len(entries) > self.max_documents:
             self._evict()
 
-    def _mark(self, key: str) -> None:
+    def _mark(self, key: str, version: int | None = None) -> None:
         waiting = self._tickets.get(key)
         if waiting is not None:
-            if isinstance(waiting, list):
-                for ticket in waiting:
+            for ticket in waiting if isinstance(waiting, list) else (waiting,):
+                if version is not None and ticket.notified is None:
+                    ticket.notified = version
+                else:
                     ticket.stale = True
-            else:
-                waiting.stale = True
 
     # -- writes ------------------------------------------------------------------
 
@@ -202,8 +208,13 @@ class DocumentCache:
 
     def invalidate(self, key: str, version: int | None = None) -> None:
         """Another writer changed ``key``: drop it unless it is that very write."""
-        self._mark(key)
         entry = self._entries.get(key)
+        if version is not None and entry is not None and entry.version >= version:
+            # What is cached is that write or a later one (versions only grow): a
+            # late NOTIFY, often of this process's own write; nothing to drop, and
+            # a read or write now out is not made stale by it.
+            return
+        self._mark(key, version)
         if entry is not None and (version is None or entry.version != version) and not entry.pins:
             del self._entries[key]
 

@@ -6,8 +6,12 @@ NOTIFY queue lock), while 100 writes in one transaction sent with
 ``executemany`` run at ~56,000/s. So one writer task takes whatever writes are
 waiting: a lone write goes alone, as one statement that returns the new
 document (the cache keeps it); several go together in one transaction, sorted
-by key so that processes take row locks in the same order, and the cache drops
-those keys instead.
+by key so that processes take row locks in the same order. Statements that
+return one row each go through ``fetchmany``, so every write of a batch gets its
+new document and version too and the cache keeps it (read-your-writes: the
+first read after a set is served from the cache, not the database); the others
+(a path delete may match nothing) through ``executemany``, and the cache drops
+those keys.
 """
 
 from __future__ import annotations
@@ -38,8 +42,10 @@ _RETRIES: Final = 5
 class PgGroupCommit:
     """The single writer task of a :class:`~plughost.config.backends.postgres.PostgresStore`."""
 
-    def __init__(self, client: AsyncpgDBClient) -> None:
+    def __init__(self, client: AsyncpgDBClient, one_row: frozenset[str] = frozenset()) -> None:
         self._client = client
+        #: Statements that return exactly one row per execution (``fetchmany``-safe).
+        self.one_row = one_row
         self._queue: list[_Write] = []
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -91,9 +97,17 @@ class PgGroupCommit:
         ordered = sorted(batch, key=lambda write: write[2])  # stable: same-key order kept
         for attempt in itertools.count(1):
             try:
+                rows: dict[int, Any] = {}
                 async with self._client.acquire_connection() as conn, conn.transaction():
-                    for sql, group in itertools.groupby(ordered, key=lambda write: write[0]):
-                        await conn.executemany(sql, [write[1] for write in group])
+                    for sql, grouped in itertools.groupby(ordered, key=lambda write: write[0]):
+                        group = list(grouped)
+                        arguments = [write[1] for write in group]
+                        if sql in self.one_row:
+                            found = await conn.fetchmany(sql, arguments)
+                            if len(found) == len(group):  # else: no row is known to be whose
+                                rows.update(zip(map(id, group), found, strict=True))
+                        else:
+                            await conn.executemany(sql, arguments)
             except asyncio.CancelledError:
                 raise
             except asyncpg.DeadlockDetectedError as exc:
@@ -105,9 +119,9 @@ class PgGroupCommit:
                 self._fail(batch, exc)
             else:
                 self.batches += 1
-                for *_, future in batch:
-                    if not future.done():
-                        future.set_result(None)
+                for write in batch:
+                    if not write[3].done():
+                        write[3].set_result(rows.get(id(write)))
             return
 
     @staticmethod

@@ -125,7 +125,7 @@ class PostgresStore(ConfigStore):
         # while changes from other processes are being heard.
         cache.enabled = False
         self.listener = NotificationListener(dsn, cache)
-        self._writer = PgGroupCommit(client)
+        self._writer = PgGroupCommit(client, one_row=frozenset({_UPSERT, _SET_PATH, _DELETE}))
         #: Tortoise's asyncpg pool, for the reads of the hot path (set by start()).
         self._pool: Any = None
 

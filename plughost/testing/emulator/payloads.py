@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Final
 
 from plughost.testing.emulator.messages import Attachment, Message
 from plughost.testing.emulator.models import Channel, ChannelType, Guild, Member, Role, User
@@ -214,7 +215,7 @@ def message_json(
         "tts": message.tts,
         "mention_everyone": "@everyone" in message.content,
         "mentions": [user_json(u) for u in _mentioned_users(state, message)],
-        "mention_roles": [str(r) for r in state.roles if f"<@&{r}>" in message.content],
+        "mention_roles": _mentioned_roles(state, message),
         "attachments": []
         if hide_content
         else [attachment_json(files_base, message, a) for a in message.attachments],
@@ -294,8 +295,20 @@ def interaction_metadata_json(
     return data
 
 
+_USER_MENTION: Final = re.compile(r"<@(\d+)>")
+_ROLE_MENTION: Final = re.compile(r"<@&(\d+)>")
+
+
+def _mentioned_roles(state: DiscordState, message: Message) -> list[str]:
+    ids = {int(found) for found in _ROLE_MENTION.findall(message.content)}
+    return [str(r) for r in sorted(ids) if r in state.roles]
+
+
 def _mentioned_users(state: DiscordState, message: Message) -> list[User]:
-    return [u for uid, u in state.users.items() if f"<@{uid}>" in message.content]
+    # From the content, not by testing every user against it: that cost ~25 ms a
+    # message with 250,000 users (bench/scale.py). In creation order, as before.
+    ids = {int(found) for found in _USER_MENTION.findall(message.content)}
+    return sorted((u for i in ids if (u := state.users.get(i)) is not None), key=lambda u: u.id)
 
 
 def _emoji_json(emoji: str) -> dict[str, Any]:

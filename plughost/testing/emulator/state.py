@@ -108,6 +108,9 @@ class DiscordState:
         self.users: dict[int, User] = {}
         self.guilds: dict[int, Guild] = {}
         self.channels: dict[int, Channel] = {}
+        # The bot's DM channel with each user, by user id (a scan of every channel
+        # per message cost the scale bench most of the emulator's time).
+        self._dms: dict[int, Channel] = {}
         self.roles: dict[int, Role] = {}
         self.members: dict[tuple[int, int], Member] = {}
         self.messages: dict[int, Message] = {}
@@ -202,11 +205,12 @@ class DiscordState:
 
     def dm_channel(self, user: User) -> Channel:
         """The bot's DM channel with ``user``, created on first use."""
-        for channel in self.channels.values():
-            if channel.type == ChannelType.DM and channel.recipient_ids == [user.id]:
-                return channel
+        found = self._dms.get(user.id)
+        if found is not None and self.channels.get(found.id) is found:
+            return found
         channel = Channel(id=self.snowflakes.next(), type=ChannelType.DM, recipient_ids=[user.id])
         self.channels[channel.id] = channel
+        self._dms[user.id] = channel
         self.channel_messages[channel.id] = []
         return channel
 
