@@ -21,6 +21,7 @@ from typing import Any, Final
 import asyncpg  # type: ignore[import-untyped]
 from tortoise.backends.asyncpg.client import AsyncpgDBClient
 
+from plughost.config.backends.outage import OutageMonitor
 from plughost.config.errors import StoreClosedError
 
 __all__ = ["PgGroupCommit"]
@@ -38,8 +39,9 @@ _RETRIES: Final = 5
 class PgGroupCommit:
     """The single writer task of a :class:`~plughost.config.backends.postgres.PostgresStore`."""
 
-    def __init__(self, client: AsyncpgDBClient) -> None:
+    def __init__(self, client: AsyncpgDBClient, outage: OutageMonitor) -> None:
         self._client = client
+        self._outage = outage
         self._queue: list[_Write] = []
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -84,6 +86,8 @@ class PgGroupCommit:
         except Exception as exc:
             self._fail([write], exc)
         else:
+            if self._outage.down:
+                self._outage.recovered()
             if not future.done():
                 future.set_result(row)
 
@@ -104,14 +108,18 @@ class PgGroupCommit:
             except Exception as exc:
                 self._fail(batch, exc)
             else:
+                if self._outage.down:
+                    self._outage.recovered()
                 self.batches += 1
                 for *_, future in batch:
                     if not future.done():
                         future.set_result(None)
             return
 
-    @staticmethod
-    def _fail(batch: list[_Write], exc: BaseException) -> None:
+    def _fail(self, batch: list[_Write], exc: BaseException) -> None:
+        # Not committed, or not known to be: every writer of the batch hears it
+        # (a lost connection as StoreOutageError, counted once for the batch).
+        exc = self._outage.translate(exc)
         for *_, future in batch:
             if not future.done():
                 future.set_exception(exc)

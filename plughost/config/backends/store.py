@@ -15,6 +15,7 @@ from typing import Any
 
 from plughost.config.backends.cache import DocumentCache
 from plughost.config.backends.locks import DocumentGuards
+from plughost.config.backends.outage import OutageMonitor
 from plughost.config.documents import decode
 from plughost.config.errors import StoreClosedError
 from plughost.config.userdocs import find_user_documents, user_part
@@ -40,6 +41,8 @@ class ConfigStore(abc.ABC):
     backend: str
     #: A description of the location, for messages ("/path/plughost.db", "host:5432/db")
     location: str
+    #: Whether the database answers; set by each backend (see ``outage.py``).
+    outage: OutageMonitor
 
     def __init__(self, cache: DocumentCache) -> None:
         self.cache = cache
