@@ -25,6 +25,7 @@ EXPECTED = [
     "__version__",
     "checks",
     "hookimpl",
+    "text",
 ]
 
 
