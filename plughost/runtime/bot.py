@@ -36,6 +36,7 @@ from plughost.permissions.gate import NOT_ALLOWED, denial_reply
 from plughost.permissions.requests import ChainCheck, ChainDenied, owner_ids_of
 from plughost.permissions.store import PermissionStore
 from plughost.runtime.contexts import ContextHelpers, PlughostHybridContext, PlughostPrefixedContext
+from plughost.runtime.logs import QuietExpectedHttpErrors
 from plughost.runtime.tracking import TRACKED_EVENTS, EventTracker
 from plughost.runtime.watchdog import LoopWatchdog
 from plughost.userdata import (
@@ -113,6 +114,9 @@ class Bot(interactions.Client):
         intents: interactions.Intents = DEFAULT_INTENTS,
         **client_options: Any,
     ) -> None:
+        client_log = logging.getLogger("plughost.discord")
+        if not any(isinstance(f, QuietExpectedHttpErrors) for f in client_log.filters):
+            client_log.addFilter(QuietExpectedHttpErrors())
         super().__init__(
             intents=intents,
             owner_ids=tuple(owner_ids),
@@ -123,7 +127,7 @@ class Bot(interactions.Client):
             # Not interactions.py's delete_unused_application_cmds: it fetches every
             # guild's commands at startup (one request per guild). Removing commands
             # of cogs that are gone is the cog manager's job, by difference.
-            logger=logging.getLogger("plughost.discord"),
+            logger=client_log,
             # Slash commands found by guild scope, then global (not by name alone).
             slash_context=ScopedSlashContext,
             context_menu_context=ScopedContextMenuContext,
