@@ -17,10 +17,14 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import interactions
 import pytest
 
+from plughost.cogs import Cog
+from plughost.cogs.attach import attach_cog
+from plughost.cogs.cog import instantiate
 from plughost.config import Config, StoreOutageError, current_store
-from plughost.runtime.bot import APOLOGY, STORE_UNAVAILABLE
+from plughost.runtime.bot import APOLOGY, STORE_UNAVAILABLE, Bot
 from plughost.testing.emulator import FakeDiscord
 from plughost.testing.harness import BotHarness
 
@@ -84,6 +88,26 @@ async def _type_during_outage(
     return answers
 
 
+class Counter(Cog):
+    """Writes on every message it hears: a listener that needs the store."""
+
+    @interactions.listen("message_create")
+    async def heard(self, event: interactions.events.MessageCreate) -> None:
+        conf = Config.get_conf(None, identifier=15, cog_name="Counter")
+        conf.register_global(messages=0)
+        await conf.messages.set(await conf.messages() + 1)
+
+
+async def _attach_counter(bot: Bot) -> Cog:
+    """Attach `Counter` as the cog ``counter``, as the manager would load it."""
+    cog = instantiate(Counter, bot, "counter")
+    cog._plughost_health = bot.cogs.health_of("counter")  # as CogManager._prepare does
+    bot.cogs.enablement.declare("counter", default=True, toggleable=True)
+    attach_cog(cog)
+    bot.cogs.loaded["counter"] = cog
+    return cog
+
+
 async def _chattr(flag: str, path: Path) -> None:
     """``chattr +i``/``-i``: needs root (or CAP_LINUX_IMMUTABLE), as this CI has."""
     process = await asyncio.create_subprocess_exec("chattr", flag, str(path))
@@ -133,6 +157,7 @@ async def test_sqlite_file_that_stops_taking_writes(
     dsn = f"sqlite:///{tmp_path / 'plughost.db'}"
     async with BotHarness(fake_discord, dsn, owner_ids=[owner.id]) as harness:
         await harness.bot.load_cog("economy")
+        await _attach_counter(harness.bot)
         store = current_store()
         await fake_discord.send("!prefix ?", author=owner)
         assert "has 0" in (await fake_discord.send("?balance"))[0].content
@@ -157,8 +182,11 @@ async def test_sqlite_file_that_stops_taking_writes(
             assert await conf.value() == 3
             assert not store.outage.down
             again = (await fake_discord.send("?payday"))[0].content
+            listener_errors = harness.bot.cogs.health_of("counter").errors
 
     assert ping.startswith("pong")
+    # The listener's failures were counted for the owner, not logged one by one.
+    assert listener_errors >= 3
     assert payday == STORE_UNAVAILABLE
     assert prefix == STORE_UNAVAILABLE
     assert STORE_UNAVAILABLE not in again

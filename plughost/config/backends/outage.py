@@ -29,10 +29,12 @@ class OutageMonitor:
     """Whether a store is reachable, as its last operation found.
 
     ``with monitor:`` around an operation turns a connection error (as
-    ``is_outage`` decides) into `StoreOutageError`, and notes a success.
+    ``is_outage`` decides) into `StoreOutageError`, and notes a success;
+    ``with monitor.translating:`` only translates, for operations whose success
+    proves nothing (an SQLite read works on a file that takes no writes).
     """
 
-    __slots__ = ("_since", "down", "is_outage", "location", "refused")
+    __slots__ = ("_since", "down", "is_outage", "location", "refused", "translating")
 
     def __init__(self, location: str, is_outage: Callable[[BaseException], bool]) -> None:
         self.location = location
@@ -42,6 +44,7 @@ class OutageMonitor:
         #: Operations refused in the current outage.
         self.refused = 0
         self._since = 0.0
+        self.translating = _Translating(self)
 
     def refuse(self, error: BaseException) -> StoreOutageError:
         """Note that an operation failed because of ``error``; the exception to raise."""
@@ -89,6 +92,28 @@ class OutageMonitor:
                 self.recovered()
         elif self.is_outage(exc):
             raise self.refuse(exc)
+        return False
+
+
+class _Translating:
+    """``with monitor.translating:``: a connection error becomes `StoreOutageError`."""
+
+    __slots__ = ("_monitor",)
+
+    def __init__(self, monitor: OutageMonitor) -> None:
+        self._monitor = monitor
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> Literal[False]:
+        if exc is not None and self._monitor.is_outage(exc):
+            raise self._monitor.refuse(exc)
         return False
 
 

@@ -312,7 +312,7 @@ class SQLiteStore(ConfigStore):
 
     async def _select(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
         """The rows of a read, as tuples; straight to aiosqlite unless Tortoise holds it."""
-        with self.outage:
+        with self.outage.translating:  # a read proves nothing about writes
             future = self._writer.select(sql, params)
             if future is not None:
                 return await future
@@ -324,7 +324,7 @@ class SQLiteStore(ConfigStore):
     async def _fetch(self, key: str) -> tuple[Any, int]:
         self.check_open()
         # The lock-free path inlined: one coroutine frame fewer per uncached get.
-        with self.outage:
+        with self.outage.translating:  # a read proves nothing about writes
             future = self._writer.select(_SELECT, (key,))
             rows = await (future if future is not None else self._select(_SELECT, (key,)))
         if not rows:
