@@ -130,6 +130,7 @@ async def test_postgres_cut_by_a_proxy(fake_discord: FakeDiscord, pg_schema_dsn:
                 proxy.cut()
                 started = time.monotonic()
                 answers = await _type_during_outage(fake_discord, "?", OUTAGE_SECONDS)
+                slash = await fake_discord.slash("balance")  # the same boundary for /commands
                 # A write the store could not acknowledge fails to its caller.
                 with pytest.raises(StoreOutageError):
                     await conf.value.set(2)
@@ -146,6 +147,8 @@ async def test_postgres_cut_by_a_proxy(fake_discord: FakeDiscord, pg_schema_dsn:
     for command in ("balance", "payday"):
         assert set(answers[command]) == {STORE_UNAVAILABLE}, answers
     assert "has 0" in after
+    assert slash.content == STORE_UNAVAILABLE
+    assert slash.ephemeral
     _assert_told_once(log)
     assert not any(APOLOGY in a for seen in answers.values() for a in seen)
 
