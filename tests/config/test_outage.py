@@ -134,6 +134,13 @@ async def test_postgres_cut_by_a_proxy(fake_discord: FakeDiscord, pg_schema_dsn:
                 # A write the store could not acknowledge fails to its caller.
                 with pytest.raises(StoreOutageError):
                     await conf.value.set(2)
+                # Seconds into the outage, a cross-process lock refuses at once
+                # (not after a wait longer than Discord's 3 s deadline).
+                asked = time.monotonic()
+                with pytest.raises(StoreOutageError):
+                    async with conf.value.get_lock():
+                        pass
+                lock_refused_in = time.monotonic() - asked
                 proxy.restore()
                 cut_for = time.monotonic() - started
                 await asyncio.wait_for(log.back.wait(), 10)
@@ -147,6 +154,7 @@ async def test_postgres_cut_by_a_proxy(fake_discord: FakeDiscord, pg_schema_dsn:
     for command in ("balance", "payday"):
         assert set(answers[command]) == {STORE_UNAVAILABLE}, answers
     assert "has 0" in after
+    assert lock_refused_in < 0.5
     assert slash.content == STORE_UNAVAILABLE
     assert slash.ephemeral
     _assert_told_once(log)

@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import time
 from typing import Any, Final
 
 import asyncpg  # type: ignore[import-untyped]
@@ -43,10 +44,11 @@ CHANNEL: Final = "plughost_config"
 UNLOCK_CHANNEL: Final = "plughost_config_unlock"
 #: Fallback re-try while waiting for a lock whose holder may have died silently.
 _LOCK_RETRY_SECONDS: Final = 1.0
-#: How long a lock waits for a lost connection to come back before it refuses
-#: (StoreOutageError): longer than one reconnect back-off (``max_delay``), short
-#: enough that the command waiting on it still answers in Discord's few seconds.
-_RECONNECT_GRACE_SECONDS: Final = 3.0
+#: How long after losing the connection a lock still waits for it to come back
+#: before refusing (StoreOutageError): a blip is ridden out, while later in an
+#: outage a lock refuses at once, so the command still answers within Discord's
+#: 3 s interaction deadline.
+_RECONNECT_GRACE_SECONDS: Final = 2.5
 
 
 def lock_id(key: str) -> int:
@@ -61,6 +63,7 @@ class NotificationListener:
     def __init__(self, dsn: str, cache: DocumentCache, outage: OutageMonitor) -> None:
         self._cache = cache
         self._outage = outage
+        self._lost_at = 0.0
         self._io = asyncio.Lock()
         self._up = asyncio.Event()
         self._waiters: dict[int, list[asyncio.Future[None]]] = {}
@@ -129,6 +132,7 @@ class NotificationListener:
                     waiter.set_result(None)
 
     def _on_lost(self) -> None:
+        self._lost_at = time.monotonic()
         self._outage.refuse(ConnectionError("the LISTEN connection was lost"))
         self._up.clear()
         self._cache.enabled = False
@@ -145,7 +149,8 @@ class NotificationListener:
             if self._listen.closing:
                 raise StoreClosedError("the config store is closed")
             try:
-                await asyncio.wait_for(self._up.wait(), _RECONNECT_GRACE_SECONDS)
+                left = self._lost_at + _RECONNECT_GRACE_SECONDS - time.monotonic()
+                await asyncio.wait_for(self._up.wait(), max(left, 0.0))
             except TimeoutError:
                 raise self._outage.refuse(
                     ConnectionError(
