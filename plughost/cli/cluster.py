@@ -21,10 +21,14 @@ from plughost.cli.options import (
     check_discord_url,
     debug_option,
     discord_url_option,
+    log_format_option,
+    log_level_option,
+    metrics_option_for,
     total_shards_option,
 )
 from plughost.cluster.shards import SQLITE_REFUSAL, format_shards, multi_process, split_shards
 from plughost.instances import InstanceError
+from plughost.metrics import MetricsAddress
 
 if TYPE_CHECKING:
     from plughost.cluster.heartbeat import ProcessStatus
@@ -60,6 +64,12 @@ def refuse_sqlite_cluster(
     help="First wait before restarting a crashed process; doubles up to 30 s.",
 )
 @debug_option
+@metrics_option_for(
+    "Serve each process's /metrics, /healthz and /readyz: the first on PORT, the next "
+    "on PORT+1, ..."
+)
+@log_format_option
+@log_level_option
 @click.pass_context
 def cluster_command(
     ctx: click.Context,
@@ -70,6 +80,9 @@ def cluster_command(
     discord_url: str | None,
     restart_delay: float,
     debug: bool,
+    metrics: MetricsAddress | None,
+    log_format: str,
+    log_levels: dict[str, str],
 ) -> None:
     """Run instance NAME as several shard processes, restarting any that crash.
 
@@ -94,20 +107,45 @@ def cluster_command(
     from plughost.runtime.logs import configure_logging  # noqa: PLC0415
 
     # The supervisor's own lines (restarts, stops) go to the terminal and the instance log.
-    configure_logging(found.path / "logs", debug=debug, token=token)
+    configure_logging(
+        found.path / "logs",
+        debug=debug,
+        token=token,
+        log_format="json" if log_format == "json" else "text",
+        levels={**found.settings.log_levels, **log_levels},
+    )
 
     extra = (["--discord-url", discord_url] if discord_url else []) + (["--debug"] if debug else [])
+    extra += ["--log-format", log_format]
+    for logger, level in log_levels.items():
+        extra += ["--log-level", f"{logger}={level}" if logger else level]
+    groups = split_shards(total, processes)
+    if metrics is not None and metrics.port != 0 and metrics.port + len(groups) - 1 > 65_535:
+        raise click.BadParameter(
+            f"{len(groups)} processes need ports {metrics.port}-{metrics.port + len(groups) - 1}",
+            ctx=ctx,
+            param_hint="'--metrics'",
+        )
+    base = ["run", name, "--total-shards", str(total), *extra]
     specs = [
         ChildSpec(
             tuple(group),
-            ("run", name, "--shards", format_shards(group), "--total-shards", str(total), *extra),
+            (*base, "--shards", format_shards(group), *_metrics_of(metrics, index)),
         )
-        for group in split_shards(total, processes)
+        for index, group in enumerate(groups)
     ]
     supervisor = Supervisor(
         specs, env={**os.environ, TOKEN_ENV: token}, restart_delay=restart_delay
     )
     ctx.exit(run_supervisor(supervisor))
+
+
+def _metrics_of(base: MetricsAddress | None, index: int) -> list[str]:
+    """Process ``index``'s ``--metrics``: the base port plus its index (0 stays any port)."""
+    if base is None:
+        return []
+    port = base.port + index if base.port else 0
+    return ["--metrics", str(MetricsAddress(base.host, port))]
 
 
 @click.command("status")

@@ -7,6 +7,8 @@ fast.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import click
 
 from plughost import instances
@@ -16,10 +18,15 @@ from plughost.cli.options import (
     check_discord_url,
     debug_option,
     discord_url_option,
+    log_format_option,
+    log_level_option,
+    metrics_option,
     total_shards_option,
-    web_address,
     web_options,
 )
+from plughost.cluster.shards import format_shards
+from plughost.metrics import MetricsAddress
+from plughost.web.address import WebAddress
 
 __all__ = ["run_command"]
 
@@ -61,6 +68,9 @@ def _parse_shards(
 )
 @total_shards_option("highest shard id + 1")
 @discord_url_option
+@metrics_option
+@log_format_option
+@log_level_option
 @web_options
 @click.pass_context
 def run_command(
@@ -71,14 +81,15 @@ def run_command(
     shard_ids: list[int] | None,
     total_shards: int | None,
     discord_url: str | None,
-    web: str | None,
-    web_public: bool,
+    metrics: MetricsAddress | None,
+    log_format: Literal["text", "json"],
+    log_levels: dict[str, str],
+    web: WebAddress | None,
 ) -> None:
     """Run the bot of instance NAME until interrupted.
 
     The token comes from PLUGHOST_TOKEN if set, else from the instance's settings.
     """
-    address = web_address(web, web_public)
     found = instances.load(name)
     if shard_ids and total_shards is not None and shard_ids[-1] >= total_shards:
         raise click.BadParameter(
@@ -91,7 +102,14 @@ def run_command(
     token = bot_token(found, discord_url)
     # Imported here: it pulls in interactions.py and the whole bot runtime.
     from plughost.runtime.runner import run_bot  # noqa: PLC0415
-    from plughost.web.serve import beside_bots  # noqa: PLC0415
+
+    alongside = None
+    if metrics is not None or web is not None:
+        # Imported only when asked for: aiohttp, Jinja2 and prometheus-client.
+        from plughost.web.serve import alongside_of  # noqa: PLC0415
+
+        process = format_shards(shard_ids or [0])
+        alongside = alongside_of(found, web=web, metrics=metrics, process=process)
 
     ctx.exit(
         run_bot(
@@ -101,6 +119,8 @@ def run_command(
             shard_ids=shard_ids,
             total_shards=total_shards,
             api_url=discord_url,
-            alongside=beside_bots(found, address) if address is not None else None,
+            alongside=alongside,
+            log_format=log_format,
+            log_levels=log_levels,
         )
     )

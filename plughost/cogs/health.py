@@ -19,7 +19,7 @@ import asyncio
 import logging
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final, final
 
@@ -77,9 +77,19 @@ class CogHealth:
         self.longest_stall: Stall | None = None
         self._windows: dict[_Key, _Window] = {}
 
-    def error(self, where: str, error: BaseException, context: str = "") -> None:
+    def error(
+        self,
+        where: str,
+        error: BaseException,
+        context: str = "",
+        *,
+        extra: Mapping[str, object] | None = None,
+    ) -> None:
         """Count ``error`` raised in ``where`` ("listener heard", "command bank set");
-        log it with its traceback unless the same error was logged within the window."""
+        log it with its traceback unless the same error was logged within the window.
+
+        ``extra``: fields for the log record (a command's cog, command, kind, outcome
+        in ``--log-format json``)."""
         self.errors += 1
         self.last_error = f"{type(error).__name__}: {error} ({where})"
         if isinstance(error, StoreOutageError):
@@ -96,7 +106,7 @@ class CogHealth:
             return
         if window is not None:
             self._close(key)
-        log.error("cog %r: %s raised%s", self.name, where, context, exc_info=error)
+        log.error("cog %r: %s raised%s", self.name, where, context, exc_info=error, extra=extra)
         self._windows[key] = _Window(ends=now + self.window, first=f"{key[1]} in {where}")
 
     def _close(self, key: _Key) -> None:

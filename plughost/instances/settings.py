@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Literal, TypeGuard, final, get_args
 
@@ -23,8 +24,9 @@ _MAX_PREFIX = 32
 _MAX_SNOWFLAKE = 2**64 - 1
 _DSN_SCHEMES = ("postgres://", "postgresql://")
 _FIELDS = ("schema_version", "backend", "dsn", "prefix", "owners", "token", "created_at")
-#: Fields an older ``settings.json`` may lack (written only when set).
-_OPTIONAL = ("oauth_client_secret",)
+#: Fields a ``settings.json`` may leave out (older files have none of them; each is
+#: written only when set, so older plughost versions can still read the file).
+_OPTIONAL = ("log_levels", "oauth_client_secret")
 
 
 def _now() -> datetime:
@@ -50,6 +52,9 @@ class Settings:
     token: str | None = dataclasses.field(default=None, repr=False)
     created_at: datetime = dataclasses.field(default_factory=_now)
     schema_version: int = SCHEMA_VERSION
+    #: Logger name -> level name (``"plughost.cogs": "DEBUG"``; ``""`` is the root
+    #: logger), applied when the bot starts; ``--log-level`` wins over them.
+    log_levels: Mapping[str, str] = dataclasses.field(default_factory=dict)
     #: The Discord application's OAuth2 client secret, for the web console's "Login
     #: with Discord" (None: that login is off). Like the token, never shown or logged.
     oauth_client_secret: str | None = dataclasses.field(default=None, repr=False)
@@ -100,6 +105,14 @@ class Settings:
             raise InstanceError("created_at must be a timezone-aware date and time")
         if not _is_int(self.schema_version) or self.schema_version != SCHEMA_VERSION:
             raise InstanceError(f"schema_version must be {SCHEMA_VERSION}")
+        if not isinstance(self.log_levels, Mapping) or not all(
+            isinstance(name, str) and isinstance(level, str) and level in _LEVELS
+            for name, level in self.log_levels.items()
+        ):
+            raise InstanceError(
+                "log_levels must map logger names to levels like "
+                '{"plughost.cogs": "DEBUG"} (DEBUG, INFO, WARNING, ERROR or CRITICAL)'
+            )
 
     def to_json(self) -> dict[str, object]:
         """The ``settings.json`` document (JSON-ready values, token included)."""
@@ -112,6 +125,8 @@ class Settings:
             "token": self.token,
             "created_at": self.created_at.isoformat(),
         }
+        if self.log_levels:  # left out when empty: older plughost versions can read the file
+            document["log_levels"] = dict(self.log_levels)
         if self.oauth_client_secret is not None:
             document["oauth_client_secret"] = self.oauth_client_secret
         return document
@@ -157,6 +172,7 @@ class Settings:
             token=document["token"],
             created_at=created_at,
             schema_version=document["schema_version"],
+            log_levels=document.get("log_levels", {}),
             oauth_client_secret=document.get("oauth_client_secret"),
         )
 
@@ -169,6 +185,10 @@ class Settings:
             # json's own message already says where: "Expecting ',' delimiter: line 3 column 5".
             raise InstanceError(f"invalid JSON: {exc}") from exc
         return cls.from_json(document)
+
+
+#: The level names ``log_levels`` accepts (``plughost.runtime.logs.LEVEL_NAMES``).
+_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
 
 
 def _is_int(value: object) -> TypeGuard[int]:

@@ -18,15 +18,18 @@ import contextlib
 import shlex
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
 if TYPE_CHECKING:
+    from plughost.metrics import MetricsAddress
     from plughost.runtime.bot import Bot
+    from plughost.runtime.logs import LogFormat
     from plughost.testing.emulator import FakeDiscord, Message
     from plughost.web.address import WebAddress
+    from plughost.web.serve import Beside
 
 __all__ = ["ConsoleSession", "parse_slash", "run_console"]
 
@@ -38,6 +41,13 @@ Slash options go as name:value, e.g. /cog info name:economy
   :who            show who and where you are
   :help           this text
   :quit           leave (Ctrl-D works too)"""
+
+
+@dataclass(frozen=True)
+class _LogOptions:
+    format: LogFormat
+    levels: Mapping[str, str]
+
 
 #: How long one line may take before the console gives up on it.
 REPLY_TIMEOUT: Final = 30.0
@@ -151,19 +161,31 @@ def run_console(
     as_user: str | None = None,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
+    metrics: MetricsAddress | None = None,
     web: WebAddress | None = None,
+    log_format: LogFormat = "text",
+    log_levels: Mapping[str, str] | None = None,
 ) -> int:
-    """Run the offline console (with the web console on ``web``); return the exit code."""
+    """Run the offline console; return the process exit code.
+
+    With ``metrics``, the bot's metrics and health checks are served there; with
+    ``web``, the web console is (with the same metrics and health checks).
+    """
     source = stdin if stdin is not None else sys.stdin
     sink = stdout if stdout is not None else sys.stdout
-    from plughost.runtime.runner import AlongsideUnavailable, StoreUnavailable
+    from plughost.runtime.runner import StartupError
 
     try:
-        return asyncio.run(_console(instance_name, debug, as_user, source, sink, web=web))
+        logs = _LogOptions(log_format, log_levels or {})
+        return asyncio.run(
+            _console(
+                instance_name, debug, as_user, source, sink, metrics=metrics, web=web, logs=logs
+            )
+        )
     except KeyboardInterrupt:
         sink.write("\n")
         return 0
-    except (StoreUnavailable, AlongsideUnavailable) as exc:
+    except StartupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 
@@ -175,28 +197,34 @@ async def _console(
     source: TextIO,
     sink: TextIO,
     *,
+    metrics: MetricsAddress | None,
     web: WebAddress | None,
+    logs: _LogOptions,
 ) -> int:
     from plughost.runtime.logs import configure_logging
 
-    async with (
-        contextlib.AsyncExitStack() as stack,
-        _instance_store(instance_name) as (dsn, prefix, owners, logs_dir),
-    ):
-        configure_logging(logs_dir, debug=debug)
+    async with _instance_store(instance_name) as (dsn, prefix, owners, logs_dir, levels):
+        configure_logging(
+            logs_dir, debug=debug, log_format=logs.format, levels={**levels, **logs.levels}
+        )
         label = repr(instance_name) if instance_name else "the console's throwaway instance"
         async with _connected_bot(label, dsn, prefix, owners) as (discord, bot):
             session = ConsoleSession(discord, sink, author_name=as_user or "alice")
-            await stack.enter_async_context(_web_console(discord, bot, web, session.print))
-            interactive = source.isatty()
-            if interactive:
-                session.print(f"plughost console: {discord.guild.name}, #{session.channel_name}.")
-                session.print("Type :help for help, :quit to leave.")
-            async for line in _lines(source, interactive, lambda: _prompt(session)):
-                if not interactive and line.strip():
-                    session.print(f"{session.author_name}> {line.strip()}")
-                if not await session.handle(line):
-                    break
+            async with _beside_bot(discord, bot, metrics, web, session.print) as served:
+                interactive = source.isatty()
+                if interactive:
+                    session.print(
+                        f"plughost console: {discord.guild.name}, #{session.channel_name}."
+                    )
+                    if metrics is not None and served is not None and served.metrics is not None:
+                        port = served.metrics.port
+                        session.print(f"Metrics on http://{metrics.host}:{port}/metrics")
+                    session.print("Type :help for help, :quit to leave.")
+                async for line in _lines(source, interactive, lambda: _prompt(session)):
+                    if not interactive and line.strip():
+                        session.print(f"{session.author_name}> {line.strip()}")
+                    if not await session.handle(line):
+                        break
     return 0
 
 
@@ -224,41 +252,52 @@ async def _lines(
 @contextlib.asynccontextmanager
 async def _instance_store(
     instance_name: str | None,
-) -> AsyncIterator[tuple[str, str, list[int], Path]]:
-    """The DSN, prefix, owners and log folder: a named instance's, or a throwaway one."""
+) -> AsyncIterator[tuple[str, str, list[int], Path, Mapping[str, str]]]:
+    """The DSN, prefix, owners, log folder and log levels: a named instance's, or a
+    throwaway one's."""
     if instance_name is not None:
         from plughost.instances import load
 
         instance = load(instance_name)
         settings = instance.settings
-        yield instance.dsn, settings.prefix, list(settings.owners), instance.path / "logs"
+        logs = instance.path / "logs"
+        yield instance.dsn, settings.prefix, list(settings.owners), logs, settings.log_levels
         return
     with tempfile.TemporaryDirectory(prefix="plughost-console-") as tmp:
         folder = Path(tmp)
-        yield f"sqlite:///{folder / 'plughost.db'}", "!", [], folder / "logs"
+        yield f"sqlite:///{folder / 'plughost.db'}", "!", [], folder / "logs", {}
 
 
 @contextlib.asynccontextmanager
-async def _web_console(
-    discord: FakeDiscord, bot: Bot, address: WebAddress | None, say: Callable[[str], None]
-) -> AsyncIterator[None]:
-    """The web console of the console's bot; Login with Discord goes to the emulator,
-    whose application gets the console's redirect URI registered."""
-    if address is None:
-        yield
+async def _beside_bot(
+    discord: FakeDiscord,
+    bot: Bot,
+    metrics: MetricsAddress | None,
+    web: WebAddress | None,
+    say: Callable[[str], None],
+) -> AsyncIterator[Beside | None]:
+    """``--metrics`` and ``--web`` for the console's bot (process label "console"), or
+    None (neither asked for, and aiohttp, Jinja2 and prometheus-client not imported).
+    Login with Discord goes to the emulator, whose application gets the web console's
+    redirect URI registered."""
+    if metrics is None and web is None:
+        yield None
         return
-    from plughost.web.serve import serving
+    from plughost.web.serve import beside_bots
 
     application = discord.state.application
-    async with serving(
+    async with beside_bots(
         [bot],
-        address,
+        web=web,
+        metrics=metrics,
+        process="console",
         oauth_secret=application.client_secret,
         preferred_owner=discord.owner_user.id,
         say=say,
-    ) as console:
-        application.redirect_uris.append(console.redirect_uri)
-        yield
+    ) as served:
+        if served.console is not None:
+            application.redirect_uris.append(served.console.redirect_uri)
+        yield served
 
 
 @contextlib.asynccontextmanager

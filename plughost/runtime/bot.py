@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Final
 from urllib.parse import urlsplit
 
 import interactions
 from interactions.api import events
-from interactions.api.events import CommandError, ComponentError, RawGatewayEvent
+from interactions.api.events import (
+    CommandCompletion,
+    CommandError,
+    ComponentError,
+    RawGatewayEvent,
+)
 from interactions.api.http.route import Route
 from interactions.client import errors
 from interactions.client.const import GLOBAL_SCOPE
@@ -37,6 +42,7 @@ from plughost.permissions.requests import ChainCheck, ChainDenied, owner_ids_of
 from plughost.permissions.store import PermissionStore
 from plughost.runtime.contexts import ContextHelpers, PlughostHybridContext, PlughostPrefixedContext
 from plughost.runtime.logs import QuietExpectedHttpErrors
+from plughost.runtime.outcomes import ERROR_EVENTS, command_fields, note_outcome
 from plughost.runtime.tracking import TRACKED_EVENTS, EventTracker
 from plughost.runtime.watchdog import LoopWatchdog
 from plughost.userdata import (
@@ -58,6 +64,8 @@ __all__ = [
 ]
 
 log = logging.getLogger("plughost.runtime.bot")
+#: One INFO line per finished command (``--log-level plughost.commands=WARNING`` hides them).
+command_log = logging.getLogger("plughost.commands")
 
 #: Discord's real REST base, as interactions.py ships it.
 DISCORD_API_BASE: Final = Route.BASE
@@ -144,6 +152,9 @@ class Bot(interactions.Client):
             self.http.global_lock.max_requests = LOCAL_REQUESTS_PER_SECOND
         #: Set once `stop` begins: errors from requests cut short by it are expected.
         self.stopping = False
+        #: Told of every event this client dispatches, synchronously, when set from
+        #: outside (``plughost.metrics``); None costs one test per event.
+        self.dispatch_observer: Callable[[Any], None] | None = None
         #: The shard this client serves (interactions.py keeps it only on its connection state).
         self.shard_id = shard_id
         # plughost's manager and contexts: arguments named in errors, per-guild
@@ -272,6 +283,11 @@ class Bot(interactions.Client):
     # -- event tracking ---------------------------------------------------------------
 
     def dispatch(self, event: Any, *args: Any, **kwargs: Any) -> None:
+        if type(event) in ERROR_EVENTS:
+            # Before the completion event that follows it: see runtime/outcomes.py.
+            note_outcome(event.ctx, event.error)
+        if self.dispatch_observer is not None:
+            self.dispatch_observer(event)
         if (
             self.tracker is not None
             and isinstance(event, RawGatewayEvent)
@@ -290,6 +306,16 @@ class Bot(interactions.Client):
         if self.tracker is not None:
             self.tracker.adopt(task)
         return task
+
+    @property
+    def gateway_connected(self) -> bool:
+        """Whether this shard's gateway websocket is open now (not between a drop and
+        the reconnect): what readiness asks, beside ``is_ready`` (startup done)."""
+        # interactions.py 5.16 keeps it private: ConnectionState.gateway, a
+        # GatewayClient whose `ws` (aiohttp's websocket) is None or closed meanwhile.
+        gateway = self._connection_state.gateway
+        ws = gateway.ws if gateway is not None else None
+        return ws is not None and not ws.closed
 
     async def settled(self, event_id: int) -> None:
         """Return once the bot has handled message or interaction ``event_id`` completely.
@@ -333,6 +359,24 @@ class Bot(interactions.Client):
             return
         self.default_error_handler(event.source, event.error)
 
+    @interactions.listen(CommandCompletion, disable_default_listeners=True)
+    async def _command_completed(self, event: CommandCompletion) -> None:
+        """One line per command, naming cog, command, kind and outcome.
+
+        Replaces interactions.py's own line, which carried the arguments (what
+        members typed) into the log.
+        """
+        if command_log.isEnabledFor(logging.INFO):
+            fields = command_fields(event.ctx)
+            command_log.info(
+                "%s %s (%s): %s",
+                fields["cog"],
+                fields["command"],
+                fields["kind"],
+                fields["outcome"],
+                extra=fields,
+            )
+
     @interactions.listen(CommandError, disable_default_listeners=True)
     async def _command_error(self, event: CommandError) -> None:
         """Users get a short message; the owner gets the traceback in the log."""
@@ -368,12 +412,15 @@ class Bot(interactions.Client):
             target = getattr(ctx, "invoke_target", "?")
             author, guild = getattr(ctx, "author_id", "?"), getattr(ctx, "guild_id", None)
             context = f" for user {author} in guild {guild}"
+            fields = command_fields(ctx, "error")
             cog = getattr(getattr(ctx, "command", None), "extension", None)
             if isinstance(cog, Cog):
                 # Counted per cog; a repeat of the same error is logged once per window.
-                self.cogs.health_of(cog.name).error(f"command {target!r}", error, context)
+                self.cogs.health_of(cog.name).error(
+                    f"command {target!r}", error, context, extra=fields
+                )
             else:
-                log.error("command %r failed%s", target, context, exc_info=error)
+                log.error("command %r failed%s", target, context, exc_info=error, extra=fields)
             reply = APOLOGY
         # Ephemeral where Discord supports it (interactions); a plain reply otherwise.
         private = isinstance(ctx, interactions.InteractionContext | hybrid_commands.HybridContext)

@@ -6,21 +6,45 @@ A filter removes the bot token from every record, wherever it appears, because
 interactions.py and aiohttp may put request headers or URLs into messages.
 Another lowers interactions.py's line about every 403 or 404 REST answer to
 DEBUG (see `QuietExpectedHttpErrors`).
+
+``log_format="json"`` (``--log-format json``) writes one JSON object per line
+instead, to standard error and the file alike, for log collectors: time, level,
+logger, message, the invocation's ``cog``, ``command``, ``kind`` and ``outcome``
+where a record carries them (``plughost.runtime.outcomes.CommandFields``), and the
+traceback. ``levels`` sets single loggers' levels (``plughost.cogs=DEBUG``).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import logging.handlers
 import re
 import sys
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal
 
 from rich.console import Console
 from rich.logging import RichHandler
 
-__all__ = ["LOG_FILE_NAME", "QuietExpectedHttpErrors", "RedactToken", "configure_logging"]
+__all__ = [
+    "LEVEL_NAMES",
+    "LOG_FILE_NAME",
+    "JsonLines",
+    "LogFormat",
+    "QuietExpectedHttpErrors",
+    "RedactToken",
+    "configure_logging",
+    "parse_level",
+]
+
+LogFormat = Literal["text", "json"]
+#: The levels ``--log-level`` and the instance settings accept.
+LEVEL_NAMES: Final = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+#: Record attributes ``JsonLines`` copies when present (set through ``extra=``).
+_FIELDS: Final = ("cog", "command", "kind", "outcome")
 
 LOG_FILE_NAME: Final = "plughost.log"
 _FILE_FORMAT: Final = "%(asctime)s %(levelname)-8s %(name)s: %(message)s"
@@ -63,14 +87,56 @@ class QuietExpectedHttpErrors(logging.Filter):
         return True
 
 
+class JsonLines(logging.Formatter):
+    """One JSON object per record, on one line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for name in _FIELDS:
+            value = record.__dict__.get(name)
+            if value is not None:
+                entry[name] = value
+        if record.exc_info:
+            entry["traceback"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def parse_level(spec: str) -> tuple[str, str]:
+    """``"plughost.cogs=DEBUG"`` -> ``("plughost.cogs", "DEBUG")``; a bare level is the root's.
+
+    Raises ValueError with a one-line reason.
+    """
+    name, sep, level = spec.strip().rpartition("=")
+    if not sep:
+        name, level = "", spec.strip()
+    level = level.strip().upper()
+    if level not in LEVEL_NAMES:
+        raise ValueError(f"{spec!r}: the level must be one of {', '.join(LEVEL_NAMES)}")
+    name = name.strip()
+    if sep and not name:
+        raise ValueError(f"{spec!r}: name a logger before '=' (e.g. plughost.cogs=DEBUG)")
+    return name, level
+
+
 def configure_logging(
     logs_dir: Path | None,
     *,
     debug: bool = False,
     token: str | None = None,
     terminal: bool = True,
+    log_format: LogFormat = "text",
+    levels: Mapping[str, str] | None = None,
 ) -> None:
-    """Send plughost's and interactions.py's logs to the terminal and, if given, to ``logs_dir``."""
+    """Send plughost's and interactions.py's logs to the terminal and, if given, to ``logs_dir``.
+
+    ``levels`` maps logger names to level names (``""``: the root logger); they are
+    applied last, so they win over ``debug`` and the defaults below.
+    """
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
@@ -78,7 +144,15 @@ def configure_logging(
     root.setLevel(logging.DEBUG if debug else logging.INFO)
     redact = RedactToken(token)
 
-    if terminal:
+    json_lines = JsonLines() if log_format == "json" else None
+
+    if terminal and json_lines is not None:
+        # For a collector reading standard error: every record the loggers let through.
+        stream = logging.StreamHandler(sys.stderr)
+        stream.setFormatter(json_lines)
+        stream.addFilter(redact)
+        root.addHandler(stream)
+    elif terminal:
         console = Console(stderr=True, soft_wrap=True)
         term = RichHandler(console=console, show_path=False, rich_tracebacks=debug, markup=False)
         term.setLevel(logging.DEBUG if debug else logging.WARNING)
@@ -93,7 +167,7 @@ def configure_logging(
             backupCount=_ROTATE_KEEP,
             encoding="utf-8",
         )
-        file_handler.setFormatter(logging.Formatter(_FILE_FORMAT))
+        file_handler.setFormatter(json_lines or logging.Formatter(_FILE_FORMAT))
         file_handler.addFilter(redact)
         root.addHandler(file_handler)
 
@@ -101,6 +175,8 @@ def configure_logging(
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     if not debug:
         logging.getLogger("tortoise").setLevel(logging.WARNING)
+    for name, level in (levels or {}).items():
+        logging.getLogger(name or None).setLevel(level)
     logging.captureWarnings(True)
     if not terminal and logs_dir is None:
         root.addHandler(logging.StreamHandler(sys.stderr))

@@ -14,38 +14,34 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, TypeAlias
 
-from plughost.runtime.logs import configure_logging
+from plughost.runtime.logs import LogFormat, configure_logging
 
 if TYPE_CHECKING:
     from plughost.instances import Instance
     from plughost.runtime.bot import Bot
 
-__all__ = [
-    "Alongside",
-    "AlongsideUnavailable",
-    "StoreUnavailable",
-    "open_store",
-    "run_bot",
-    "serve",
-]
+__all__ = ["Alongside", "StartupError", "StoreUnavailable", "open_store", "run_bot", "serve"]
 
-#: What runs beside the bots while they serve (the web console): given the bots once
-#: they exist, entered before they start and left after they stop.
+#: What runs beside the bots while they serve (the metrics endpoint, the web console,
+#: or both: ``plughost.web.serve.beside_bots``): given the bots once they exist and the
+#: store is open, entered before they start and left after they stop. It raises
+#: `StartupError` when it cannot start.
 Alongside: TypeAlias = "Callable[[Sequence[Bot]], AbstractAsyncContextManager[object]]"
 
 log = logging.getLogger("plughost.runtime.runner")
 
 
-class StoreUnavailable(Exception):
+class StartupError(Exception):
+    """Something the process needs could not start (the store, a port to listen on);
+    the message is one line for the terminal."""
+
+
+class StoreUnavailable(StartupError):
     """The store could not be opened; the message is one line for the terminal."""
-
-
-class AlongsideUnavailable(Exception):
-    """What runs beside the bots (the web console) could not start; one terminal line."""
 
 
 @contextlib.asynccontextmanager
@@ -74,9 +70,20 @@ def run_bot(
     total_shards: int | None = None,
     api_url: str | None = None,
     alongside: Alongside | None = None,
+    log_format: LogFormat = "text",
+    log_levels: Mapping[str, str] | None = None,
 ) -> int:
-    """Run ``instance`` until SIGINT or SIGTERM; return the process exit code."""
-    configure_logging(instance.path / "logs", debug=debug, token=token)
+    """Run ``instance`` until SIGINT or SIGTERM; return the process exit code.
+
+    ``log_levels`` (logger -> level) go over the instance settings' own.
+    """
+    configure_logging(
+        instance.path / "logs",
+        debug=debug,
+        token=token,
+        log_format=log_format,
+        levels={**instance.settings.log_levels, **(log_levels or {})},
+    )
     shards = list(shard_ids) if shard_ids else [0]
     total = total_shards if total_shards is not None else max(shards) + 1
     if any(not 0 <= shard < total for shard in shards):
@@ -130,7 +137,7 @@ async def serve(
             beside = alongside(bots) if alongside is not None else contextlib.nullcontext()
             async with coordinate(instance.dsn, bots, total_shards=total_shards), beside:
                 return await _run_until_stopped(bots, token, stop)
-    except (StoreUnavailable, ClusterUnavailable, AlongsideUnavailable) as exc:
+    except (StartupError, ClusterUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:

@@ -6,6 +6,8 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Final, final
 
+from plughost.metrics.address import DEFAULT_HOST, parse_address
+
 __all__ = ["DEFAULT_PORT", "AddressError", "WebAddress"]
 
 DEFAULT_PORT: Final = 8470
@@ -13,6 +15,14 @@ DEFAULT_PORT: Final = 8470
 
 class AddressError(ValueError):
     """A ``--web`` value that cannot be used; the message is for the terminal."""
+
+
+def _names_port(text: str) -> bool:
+    """Whether ``text`` has a port: ``8470``, ``host:8470``, ``[::1]:8470`` (an IPv6
+    host without brackets, ``::1``, is a host alone)."""
+    if text.startswith("["):
+        return "]:" in text
+    return text.isdigit() or text.count(":") == 1
 
 
 def _is_loopback(host: str) -> bool:
@@ -30,34 +40,30 @@ class WebAddress:
     """A listening address. Anything but loopback must be asked for (``public=True``):
     a console bound to 0.0.0.0 by default is how other dashboards leaked their bots."""
 
-    host: str = "127.0.0.1"
+    host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
 
     @classmethod
     def parse(cls, text: str, *, public: bool = False) -> WebAddress:
-        """``127.0.0.1:8470``, ``:8470``, ``8470``, ``localhost`` or ``[::1]:8470``."""
+        """``127.0.0.1:8470``, ``:8470``, ``8470``, ``localhost`` or ``[::1]:8470``.
+
+        ``--metrics``' parser reads it (one grammar for both options); what the
+        console adds is its default port, for a host alone, and the loopback rule.
+        """
         text = text.strip()
-        if text.isdigit():
-            host, port_text = "", text
-        elif text.startswith("["):
-            host, sep, rest = text[1:].partition("]")
-            port_text = rest.removeprefix(":") if sep else ""
-        elif text.count(":") == 1:
-            host, _, port_text = text.partition(":")
-        else:
-            host, port_text = text, ""
-        host = host or "127.0.0.1"
-        if port_text and not port_text.isdigit():
-            raise AddressError(f"{text!r} is not HOST:PORT (the port must be a number)")
-        port = int(port_text) if port_text else DEFAULT_PORT
-        if not 0 <= port <= 65_535:
-            raise AddressError(f"port {port} is out of range")
-        if not public and not _is_loopback(host):
+        if not _names_port(text):
+            host = text.removeprefix("[").removesuffix("]")
+            text = f"[{host}]:{DEFAULT_PORT}" if ":" in host else f"{host}:{DEFAULT_PORT}"
+        try:
+            parsed = parse_address(text)
+        except ValueError as exc:
+            raise AddressError(str(exc)) from None
+        if not public and not _is_loopback(parsed.host):
             raise AddressError(
-                f"{host} is not a loopback address: the console would be reachable from "
-                "other machines; add --web-public if that is what you want"
+                f"{parsed.host} is not a loopback address: the console would be reachable "
+                "from other machines; add --web-public if that is what you want"
             )
-        return cls(host, port)
+        return cls(parsed.host, parsed.port)
 
     @property
     def loopback(self) -> bool:

@@ -42,10 +42,28 @@ def test_a_non_loopback_address_must_be_asked_for(command: list[str], tmp_path: 
 
 @pytest.mark.parametrize(
     ("text", "host", "port"),
-    [("8470", "127.0.0.1", 8470), (":9000", "127.0.0.1", 9000), ("[::1]:80", "::1", 80)],
+    [
+        ("8470", "127.0.0.1", 8470),
+        (":9000", "127.0.0.1", 9000),
+        ("[::1]:80", "::1", 80),
+        ("localhost", "localhost", 8470),
+        ("[::1]", "::1", 8470),
+    ],
 )
 def test_web_addresses(text: str, host: str, port: int) -> None:
     assert WebAddress.parse(text) == WebAddress(host, port)
+
+
+@pytest.mark.parametrize("option", ["--web", "--metrics"])
+def test_web_and_metrics_refuse_a_bad_port_alike(option: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["console", option, "127.0.0.1:70000"],
+        env={"PLUGHOST_HOME": str(tmp_path)},
+        prog_name="plughost",
+    )
+    assert result.exit_code == 2
+    assert "'127.0.0.1:70000': the port must be a number from 0 to 65535" in result.output
 
 
 def test_a_taken_port_is_one_error_line(tmp_path: Path) -> None:

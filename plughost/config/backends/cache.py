@@ -15,6 +15,7 @@ ticket, and the late result is then not cached, since it may already be stale.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any, Final
 
 __all__ = ["DEFAULT_MAX_DOCUMENTS", "DocumentCache", "Entry", "Ticket"]
@@ -48,7 +49,15 @@ class Ticket:
 class DocumentCache:
     """Bounded LRU of decoded documents keyed by encoded document key."""
 
-    __slots__ = ("_entries", "_tickets", "enabled", "hits", "max_documents", "misses")
+    __slots__ = (
+        "_entries",
+        "_tickets",
+        "enabled",
+        "hits",
+        "lookup_observer",
+        "max_documents",
+        "misses",
+    )
 
     def __init__(self, max_documents: int = DEFAULT_MAX_DOCUMENTS) -> None:
         if max_documents < 1:
@@ -59,6 +68,9 @@ class DocumentCache:
         self.enabled = True
         self.hits = 0
         self.misses = 0
+        #: Told ``(key, hit)`` on every lookup when set from outside (``plughost.metrics``
+        #: counts per cog); None costs one test per lookup.
+        self.lookup_observer: Callable[[str, bool], None] | None = None
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -67,9 +79,13 @@ class DocumentCache:
         entry = self._entries.get(key)
         if entry is None:
             self.misses += 1
+            if self.lookup_observer is not None:
+                self.lookup_observer(key, False)
             return None
         self._entries.move_to_end(key)
         self.hits += 1
+        if self.lookup_observer is not None:
+            self.lookup_observer(key, True)
         return entry
 
     def peek(self, key: str) -> Entry | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any, Final, cast
 
@@ -334,6 +335,7 @@ class SQLiteStore(ConfigStore):
     async def _load(self, key: str) -> Any:
         # ConfigStore._load with _fetch inlined: an uncached read is this one
         # coroutine and aiosqlite's future, as a raw execute_fetchall is.
+        started = time.perf_counter()
         cache = self.cache
         ticket = cache.begin(key)
         try:
@@ -352,12 +354,16 @@ class SQLiteStore(ConfigStore):
         else:
             value = MISSING
             cache.offer(ticket, value, 0)
+        self._observe("read", started)
         return value
 
     async def scan_text(self, prefix: str) -> Sequence[Any]:
         self.check_open()
+        started = time.perf_counter()
         await self._writer.drain()  # the database must hold every accepted write
-        return await self._select(_SCAN, prefix_range(prefix))
+        rows = await self._select(_SCAN, prefix_range(prefix))
+        self._observe("scan", started)
+        return rows
 
     # -- writes -------------------------------------------------------------------
 
@@ -380,6 +386,7 @@ class SQLiteStore(ConfigStore):
     async def write(self, key: str, path: tuple[str, ...], value: Any, text: str | None) -> None:
         if self.closed:
             self.check_open()
+        started = time.perf_counter()
         if path:
             # peek() first: a cached document (nearly every set) skips the
             # _entry() coroutine frame (0-130 ns measured; cheap to keep).
@@ -393,6 +400,7 @@ class SQLiteStore(ConfigStore):
         version = self._version
         pinned = self.cache.put(key, value, version)
         await self._writer.submit((_UPSERT, (key, text, version), pinned))
+        self._observe("write", started)
 
     async def delete(self, key: str, path: tuple[str, ...]) -> None:
         self.check_open()

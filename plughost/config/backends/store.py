@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import abc
 import asyncio
-from collections.abc import AsyncIterator, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from time import perf_counter
 from typing import Any
 
 from plughost.config.backends.cache import DocumentCache
@@ -20,7 +21,10 @@ from plughost.config.documents import decode
 from plughost.config.errors import StoreClosedError
 from plughost.config.userdocs import find_user_documents, user_part
 
-__all__ = ["ConfigStore", "RmwToken"]
+__all__ = ["ConfigStore", "QueryObserver", "RmwToken"]
+
+#: Told ``(operation, seconds)`` after a database call: "read", "write" or "scan".
+QueryObserver = Callable[[str, float], None]
 
 
 class RmwToken:
@@ -43,6 +47,9 @@ class ConfigStore(abc.ABC):
     location: str
     #: Whether the database answers; set by each backend (see ``outage.py``).
     outage: OutageMonitor
+    #: Set from outside (``plughost.metrics``) to time the database calls of the hot
+    #: path: cache-missing reads, writes and scans. None costs one test per call.
+    query_observer: QueryObserver | None = None
 
     def __init__(self, cache: DocumentCache) -> None:
         self.cache = cache
@@ -223,6 +230,15 @@ class ConfigStore(abc.ABC):
     async def close(self) -> None:
         """Flush and stop background work; ``connect()`` then closes Tortoise."""
         self.closed = True
+
+    def _observe(self, operation: str, started: float) -> None:
+        if self.query_observer is not None:
+            self.query_observer(operation, perf_counter() - started)
+
+    async def ping(self) -> None:
+        """Answer a trivial query, or raise: what a readiness probe asks of the store."""
+        self.check_open()
+        await self._first_key_from("")
 
     def check_open(self) -> None:
         if self.closed:
