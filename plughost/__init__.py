@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from plughost.config import Config, Group, Value
     from plughost.hooks.red import RedData, RedImport
     from plughost.hooks.specs import hookimpl
+    from plughost.hooks.web import SettingHint, SettingsForm, WebPage, WebTable
     from plughost.permissions.decision import Decision, PermissionRequest
     from plughost.permissions.levels import PrivilegeLevel
     from plughost.runtime.bot import Bot
@@ -36,9 +37,13 @@ __all__ = [
     "PrivilegeLevel",
     "RedData",
     "RedImport",
+    "SettingHint",
+    "SettingsForm",
     "SharedCooldown",
     "TimeSpan",
     "Value",
+    "WebPage",
+    "WebTable",
     "__version__",
     "checks",
     "hookimpl",
@@ -55,9 +60,13 @@ _LAZY: Final = {
     "PrivilegeLevel": "plughost.permissions.levels",
     "RedData": "plughost.hooks.red",
     "RedImport": "plughost.hooks.red",
+    "SettingHint": "plughost.hooks.web",
+    "SettingsForm": "plughost.hooks.web",
     "SharedCooldown": "plughost.cluster.cooldowns",
     "TimeSpan": "plughost.commands.converters",
     "Value": "plughost.config",
+    "WebPage": "plughost.hooks.web",
+    "WebTable": "plughost.hooks.web",
     "hookimpl": "plughost.hooks.specs",
 }
 

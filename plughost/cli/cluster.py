@@ -25,10 +25,12 @@ from plughost.cli.options import (
     log_level_option,
     metrics_option_for,
     total_shards_option,
+    web_options,
 )
 from plughost.cluster.shards import SQLITE_REFUSAL, format_shards, multi_process, split_shards
 from plughost.instances import InstanceError
 from plughost.metrics import MetricsAddress
+from plughost.web.address import WebAddress
 
 if TYPE_CHECKING:
     from plughost.cluster.heartbeat import ProcessStatus
@@ -42,6 +44,9 @@ def refuse_sqlite_cluster(
     """Raise InstanceError when ``run`` would make an SQLite instance one of several processes."""
     if found.settings.backend == "sqlite" and multi_process(shard_ids, total_shards):
         raise InstanceError(SQLITE_REFUSAL.format(name=found.name))
+
+
+_MAX_PORT = 65_535
 
 
 @click.command("cluster")
@@ -63,6 +68,7 @@ def refuse_sqlite_cluster(
     metavar="SECONDS",
     help="First wait before restarting a crashed process; doubles up to 30 s.",
 )
+@web_options
 @debug_option
 @metrics_option_for(
     "Serve each process's /metrics, /healthz and /readyz: the first on PORT, the next "
@@ -79,6 +85,7 @@ def cluster_command(
     total_shards: int | None,
     discord_url: str | None,
     restart_delay: float,
+    web: WebAddress | None,
     debug: bool,
     metrics: MetricsAddress | None,
     log_format: str,
@@ -120,17 +127,24 @@ def cluster_command(
     for logger, level in log_levels.items():
         extra += ["--log-level", f"{logger}={level}" if logger else level]
     groups = split_shards(total, processes)
-    if metrics is not None and metrics.port != 0 and metrics.port + len(groups) - 1 > 65_535:
-        raise click.BadParameter(
-            f"{len(groups)} processes need ports {metrics.port}-{metrics.port + len(groups) - 1}",
-            ctx=ctx,
-            param_hint="'--metrics'",
-        )
+    for option, address in (("--metrics", metrics), ("--web", web)):
+        if address is not None and address.port and address.port + len(groups) - 1 > _MAX_PORT:
+            raise click.BadParameter(
+                f"{len(groups)} processes need ports {address.port} to "
+                f"{address.port + len(groups) - 1}; the last is above {_MAX_PORT}",
+                ctx=ctx,
+                param_hint=f"'{option}'",
+            )
     base = ["run", name, "--total-shards", str(total), *extra]
     specs = [
         ChildSpec(
             tuple(group),
-            (*base, "--shards", format_shards(group), *_metrics_of(metrics, index)),
+            (
+                *base,
+                *("--shards", format_shards(group)),
+                *_metrics_of(metrics, index),
+                *_child_web(web, index),
+            ),
         )
         for index, group in enumerate(groups)
     ]
@@ -146,6 +160,21 @@ def _metrics_of(base: MetricsAddress | None, index: int) -> list[str]:
         return []
     port = base.port + index if base.port else 0
     return ["--metrics", str(MetricsAddress(base.host, port))]
+
+
+def _child_web(address: WebAddress | None, index: int) -> tuple[str, ...]:
+    """The ``--web`` arguments of child ``index``: the console's port plus the index.
+
+    One port per process, not one console for the cluster: each process serves the
+    guilds of its own shards from its own memory (no RPC between processes), and a
+    change made in any console reaches the others as a cluster event.
+    """
+    if address is None:
+        return ()
+    port = address.port + index if address.port else 0
+    host = f"[{address.host}]" if ":" in address.host else address.host
+    public = () if address.loopback else ("--web-public",)
+    return ("--web", f"{host}:{port}", *public)
 
 
 @click.command("status")

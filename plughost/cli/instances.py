@@ -58,6 +58,20 @@ def _read_token() -> str:
     return token
 
 
+def _read_secret() -> str:
+    """The OAuth2 client secret: asked without echo on a terminal, else stdin's first line.
+
+    Never an option's value: that would stay in the shell's history and in ``ps``.
+    """
+    if sys.stdin.isatty():
+        secret = str(click.prompt("OAuth2 client secret", hide_input=True, err=True)).strip()
+    else:
+        secret = sys.stdin.readline().strip()
+    if not secret:
+        raise InstanceError("no client secret on standard input")
+    return secret
+
+
 @click.command()
 @click.argument("name")
 @click.option(
@@ -213,6 +227,19 @@ def list_command() -> None:
 @click.option("--dsn", metavar="DSN", help="New PostgreSQL DSN (implies --backend postgres).")
 @click.option("--token-stdin", is_flag=True, help="Replace the token with stdin's first line.")
 @click.option("--clear-token", is_flag=True, help="Remove the saved token.")
+@click.option(
+    "--oauth-client-secret-stdin",
+    "secret_stdin",
+    is_flag=True,
+    help="Set the OAuth2 client secret (Login with Discord) from stdin's first line; "
+    "asked without echo on a terminal.",
+)
+@click.option(
+    "--clear-oauth-client-secret",
+    "clear_secret",
+    is_flag=True,
+    help="Remove the OAuth2 client secret (turns Login with Discord off).",
+)
 def edit(
     *,
     name: str,
@@ -223,10 +250,18 @@ def edit(
     dsn: str | None,
     token_stdin: bool,
     clear_token: bool,
+    secret_stdin: bool,
+    clear_secret: bool,
 ) -> None:
     """Change settings of instance NAME. A new DSN is connected to before it is saved."""
     if token_stdin and clear_token:
         raise click.UsageError("--token-stdin and --clear-token cannot be used together")
+    if secret_stdin and clear_secret:
+        raise click.UsageError(
+            "--oauth-client-secret-stdin and --clear-oauth-client-secret cannot be used together"
+        )
+    if secret_stdin and token_stdin:
+        raise click.UsageError("give the token and the client secret in two runs: one stdin each")
     current = instances.load(name).settings
     changes: SettingsChanges = {}
     if prefix is not None:
@@ -243,6 +278,10 @@ def edit(
         changes["token"] = _read_token()
     if clear_token:
         changes["token"] = None
+    if secret_stdin:
+        changes["oauth_client_secret"] = _read_secret()
+    if clear_secret:
+        changes["oauth_client_secret"] = None
     if not changes:
         raise click.UsageError("nothing to change; give at least one option")
     instances.edit(name, **changes)

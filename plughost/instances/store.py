@@ -40,6 +40,7 @@ class SettingsChanges(TypedDict, total=False):
     prefix: str
     owners: Sequence[int]
     token: str | None
+    oauth_client_secret: str | None
 
 
 _EDITABLE = tuple(SettingsChanges.__annotations__)

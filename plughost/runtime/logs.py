@@ -48,6 +48,7 @@ _FIELDS: Final = ("cog", "command", "kind", "outcome")
 
 LOG_FILE_NAME: Final = "plughost.log"
 _FILE_FORMAT: Final = "%(asctime)s %(levelname)-8s %(name)s: %(message)s"
+_FORMATTER: Final = logging.Formatter()
 _ROTATE_BYTES: Final = 5 * 1024 * 1024
 _ROTATE_KEEP: Final = 5
 
@@ -66,6 +67,15 @@ class RedactToken(logging.Filter):
         if self._token in message:
             record.msg = message.replace(self._token, "[token]")
             record.args = None
+        if record.exc_info and not record.exc_text:
+            # A traceback is formatted after the filters ran, and an exception's
+            # message may carry the token (a failed request's URL or headers):
+            # format it here, redacted; handlers reuse ``exc_text`` as it is.
+            record.exc_text = _FORMATTER.formatException(record.exc_info)
+        if record.exc_text and self._token in record.exc_text:
+            record.exc_text = record.exc_text.replace(self._token, "[token]")
+        if record.stack_info and self._token in record.stack_info:
+            record.stack_info = record.stack_info.replace(self._token, "[token]")
         return True
 
 

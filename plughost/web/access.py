@@ -22,7 +22,7 @@ from plughost.core.perm_commands import PermError, find_command
 from plughost.permissions.requests import request_for
 from plughost.runtime.parts import RunningBot, running_bot_of
 
-__all__ = ["GUILD_COMMAND", "Access", "Shard"]
+__all__ = ["GUILD_COMMAND", "Access", "Shard", "find_member"]
 
 log = logging.getLogger("plughost.web.access")
 
@@ -49,7 +49,7 @@ def _cache_has_every_member(guild: interactions.Guild) -> bool:
     return bool(count) and len(guild._member_ids) >= count
 
 
-async def _member(
+async def find_member(
     client: interactions.Client, guild: interactions.Guild, user_id: int
 ) -> interactions.Member | None:
     """The member, from the cache, else from Discord (None: not a member)."""
@@ -104,7 +104,7 @@ class Access:
         shard, guild = found
         if user_id in shard.bot.permission_chain.owner_ids:
             return True
-        member = await _member(shard.client, guild, user_id)
+        member = await find_member(shard.client, guild, user_id)
         if member is None:
             return False
         try:

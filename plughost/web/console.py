@@ -20,6 +20,7 @@ import socket
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from importlib import resources
+from pathlib import Path
 from typing import Final
 
 import interactions
@@ -35,9 +36,13 @@ from plughost.web.pages import (
     render,
     session_of,
 )
+from plughost.web.pages_cogs import routes as cog_page_routes
 from plughost.web.pages_guild import routes as guild_routes
+from plughost.web.pages_install import routes as install_routes
 from plughost.web.pages_login import routes as login_routes
 from plughost.web.pages_owner import routes as owner_routes
+from plughost.web.pages_perms import routes as permission_routes
+from plughost.web.pages_records import routes as record_routes
 from plughost.web.sessions import Clock
 
 __all__ = ["CONTENT_SECURITY_POLICY", "WebConsole"]
@@ -97,7 +102,10 @@ class WebConsole:
     application's client secret (the instance's ``oauth_client_secret``); None turns
     Login with Discord off. ``public_url``: where browsers reach the console, when
     not at ``address`` (behind a TLS proxy: https URLs make cookies ``Secure``).
-    ``extra_routes``: more routes for the same application (metrics).
+    ``extra_routes``: more routes for the same application (metrics). ``log_file``:
+    the instance's log, whose latest errors the owners' Errors page shows.
+    ``cluster_dsn``: the instance's PostgreSQL DSN, whose process table the status
+    page shows (as ``plughost status``).
     """
 
     def __init__(
@@ -110,6 +118,8 @@ class WebConsole:
         preferred_owner: int | None = None,
         extra_routes: Iterable[web.AbstractRouteDef] = (),
         clock: Clock = time.monotonic,
+        log_file: Path | None = None,
+        cluster_dsn: str | None = None,
     ) -> None:
         self.address = address or WebAddress()
         self._public_url = public_url
@@ -126,6 +136,8 @@ class WebConsole:
             public_url=public_url or self.address.url(),
             oauth_secret=oauth_secret,
             preferred_owner=preferred_owner,
+            log_file=log_file,
+            cluster_dsn=cluster_dsn,
         )
         #: The aiohttp application: add routes here before :meth:`start`.
         self.app = web.Application(middlewares=[_guard])
@@ -133,7 +145,11 @@ class WebConsole:
         self.app.on_response_prepare.append(_secure_headers)
         self.app.add_routes(login_routes)
         self.app.add_routes(guild_routes)
+        self.app.add_routes(permission_routes)
+        self.app.add_routes(cog_page_routes)
         self.app.add_routes(owner_routes)
+        self.app.add_routes(install_routes)
+        self.app.add_routes(record_routes)
         self.app.add_routes(extra_routes)
         static = resources.files("plughost.web") / "static"
         self.app.router.add_static("/static", str(static))

@@ -3,8 +3,10 @@
 Each default's JSON type decides the input: ``bool`` a checkbox, ``int`` and
 ``float`` number fields, ``str`` a text field, a list one item per line, ``None`` an
 optional field (empty: none; digits: a number, as Discord ids are), and a non-empty
-dict a nested group. An empty dict has no fields to show (cogs use those as maps
-keyed at run time) and is left out. Values read are the guild's, deep-merged over
+dict a nested group. A cog's :class:`plughost.SettingHint` (through the
+``web_settings`` hook) adds a label, help, choices and bounds to a field. An
+empty dict has no fields to show (cogs use those as maps keyed at run time) and
+is left out. Values read are the guild's, deep-merged over
 the defaults, as the cog itself reads them.
 
 Parsing checks every field before anything is written: one bad value and nothing is.
@@ -12,10 +14,13 @@ Parsing checks every field before anything is written: one bad value and nothing
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias, final
+
+from plughost.hooks.web import SettingHint
 
 __all__ = ["Field", "FieldKind", "FormError", "Section", "changes", "fields_of", "walk"]
 
@@ -34,6 +39,7 @@ class Field:
     value: Any
     item_kind: Literal["int", "str"] = "str"
     """For lists: what each line must be."""
+    hint: SettingHint = dataclasses.field(default_factory=SettingHint)
 
     @property
     def name(self) -> str:
@@ -41,7 +47,7 @@ class Field:
 
     @property
     def label(self) -> str:
-        return self.path[-1].replace("_", " ")
+        return self.hint.label or self.path[-1].replace("_", " ")
 
     @property
     def text(self) -> str:
@@ -80,9 +86,14 @@ def _kind(default: Any) -> FieldKind | None:
 
 
 def fields_of(
-    defaults: Mapping[str, Any], values: Mapping[str, Any], path: tuple[str, ...] = ()
+    defaults: Mapping[str, Any],
+    values: Mapping[str, Any],
+    path: tuple[str, ...] = (),
+    hints: Mapping[str, SettingHint] | None = None,
 ) -> tuple[Field | Section, ...]:
-    """The form for ``defaults`` (one scope's registered defaults) showing ``values``."""
+    """The form for ``defaults`` (one scope's registered defaults) showing ``values``;
+    ``hints`` by dotted key."""
+    hints = hints or {}
     found: list[Field | Section] = []
     for key, default in defaults.items():
         here = (*path, key)
@@ -90,7 +101,7 @@ def fields_of(
         if isinstance(default, dict):
             if default:
                 nested = value if isinstance(value, Mapping) else {}
-                found.append(Section(here, fields_of(default, nested, here)))
+                found.append(Section(here, fields_of(default, nested, here, hints)))
             continue
         kind = _kind(default)
         if kind is None:
@@ -100,7 +111,8 @@ def fields_of(
             items = default or (value if isinstance(value, list) else [])
             if items and all(isinstance(i, int) and not isinstance(i, bool) for i in items):
                 item_kind = "int"
-        found.append(Field(here, kind, value, item_kind))
+        hint = hints.get(".".join(here), SettingHint())
+        found.append(Field(here, kind, value, item_kind, hint))
     return tuple(found)
 
 
@@ -145,7 +157,28 @@ def _parse(field: Field, submitted: Mapping[str, str]) -> Any:
         value = _list(field, raw)
     else:  # optional: empty is none, digits a number (ids), anything else text
         value = (int(text) if text.isdigit() else text) if text else None
+    _check_hint(field, value)
     return value
+
+
+def _check_hint(field: Field, value: Any) -> None:
+    """Refuse a value outside the bounds or choices the cog declared for the field."""
+    hint = field.hint
+    unset = value is None and field.kind == "optional"
+    if hint.choices and value not in hint.choices and not unset:
+        shown = ", ".join(str(c) for c in hint.choices)
+        raise FormError(f"{field.label} must be one of {shown}")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if hint.minimum is not None and value < hint.minimum:
+            raise FormError(f"{field.label} must be at least {hint.minimum:,}")
+        if hint.maximum is not None and value > hint.maximum:
+            raise FormError(f"{field.label} must be at most {hint.maximum:,}")
+    if isinstance(value, str):
+        length = len(value.strip())
+        if length < hint.min_length:
+            raise FormError(f"{field.label} needs at least {hint.min_length} character(s)")
+        if hint.max_length is not None and length > hint.max_length:
+            raise FormError(f"{field.label} has at most {hint.max_length} characters")
 
 
 def changes(

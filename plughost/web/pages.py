@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Final, final
 
 import jinja2
@@ -70,6 +71,10 @@ class WebState:
     public_url: str
     oauth_secret: str | None = field(repr=False)
     preferred_owner: int | None = None
+    log_file: Path | None = None
+    """The instance's ``logs/plughost.log``: the errors page reads it."""
+    cluster_dsn: str | None = field(default=None, repr=False)
+    """The instance's PostgreSQL DSN: the status page reads the cluster's processes."""
     sessions: SessionBook = field(init=False)
     links: LoginLinks = field(init=False)
     attempts: LoginAttempts = field(init=False)
@@ -163,7 +168,7 @@ def render(
     if session is not None:
         session.flash.clear()
     page = request.app[STATE].templates.get_template(template)
-    text = page.render(viewer=viewer_of(request), flash=notes, **values)
+    text = page.render(viewer=viewer_of(request), flash=notes, request_path=request.path, **values)
     return web.Response(text=text, status=status, content_type="text/html")
 
 

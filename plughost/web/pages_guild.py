@@ -10,6 +10,8 @@ Config), so other processes of a cluster hear of them as they would of a command
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from aiohttp import web
@@ -18,8 +20,10 @@ from plughost.cogs.manager import CogError
 from plughost.commands import text
 from plughost.commands.arguments import ArgumentError
 from plughost.commands.prefixes import MAX_PREFIX_LENGTH, guild_prefix, set_guild_prefix
-from plughost.config import Config, current_store
+from plughost.config import Config, Group, current_store
+from plughost.hooks.web import SettingHint, SettingsForm
 from plughost.web.access import Shard
+from plughost.web.contributed import guild_menu
 from plughost.web.forms import FormError, changes, fields_of
 from plughost.web.pages import (
     STATE,
@@ -31,14 +35,14 @@ from plughost.web.pages import (
     require_viewer,
 )
 
-__all__ = ["cog_configs", "routes"]
+__all__ = ["cog_configs", "guild_managed", "routes", "settings_forms"]
 
 _NOT_YOURS: Final = "You cannot manage this server (or the bot is not in it)."
 
 routes = web.RouteTableDef()
 
 
-async def _managed(request: web.Request) -> tuple[Shard, Any, int]:
+async def guild_managed(request: web.Request) -> tuple[Shard, Any, int]:
     """The shard, guild and id the URL names, if the viewer may manage it; else 403."""
     viewer = require_viewer(request)
     text = request.match_info["guild_id"]
@@ -62,6 +66,45 @@ def cog_configs(cog_name: str) -> list[Config]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class _Settings:
+    """One settings form of one cog: where it reads and writes, and what it shows."""
+
+    cog: str
+    key: str
+    """Names the form in the POST: the Config's identifier, or the hook form's title."""
+    title: str
+    group: Group
+    defaults: Mapping[str, Any]
+    hints: Mapping[str, SettingHint] = field(default_factory=dict)
+
+
+async def settings_forms(shard: Shard, cog_name: str, guild_id: int) -> list[_Settings]:
+    """The cog's forms for the guild: its ``web_settings`` answer, else generated from
+    every Config it registered guild defaults on."""
+    outcome = await shard.bot.cogs.hooks.call_plugin(
+        cog_name, "web_settings", impl_timeout=5.0, guild_id=guild_id
+    )
+    if outcome is not None and outcome.ok and outcome.value is not None:
+        return [
+            _Settings(cog_name, form.title, form.title, form.group, form.defaults, form.hints)
+            for form in outcome.value
+            if isinstance(form, SettingsForm)
+        ]
+    if outcome is not None and not outcome.ok:
+        return []  # a broken hook shows no form rather than one without its bounds
+    return [
+        _Settings(
+            cog_name,
+            conf.unique_identifier,
+            f"{cog_name} settings",
+            conf.guild_from_id(guild_id),
+            conf.defaults[Config.GUILD],
+        )
+        for conf in cog_configs(cog_name)
+    ]
+
+
 @routes.get("/")
 async def home(request: web.Request) -> web.Response:
     viewer = require_viewer(request)
@@ -71,7 +114,7 @@ async def home(request: web.Request) -> web.Response:
 
 @routes.get("/guilds/{guild_id}")
 async def guild_page(request: web.Request) -> web.Response:
-    shard, guild, guild_id = await _managed(request)
+    shard, guild, guild_id = await guild_managed(request)
     manager = shard.bot.cogs
     cogs = []
     forms = []
@@ -88,18 +131,26 @@ async def guild_page(request: web.Request) -> web.Response:
         )
         if manager.is_builtin(name):
             continue  # the core cog's guild settings are the prefix, above
-        for conf in cog_configs(name):
-            values = await conf.guild_from_id(guild_id).all()
-            fields = fields_of(conf.defaults[Config.GUILD], values)
+        for form in await settings_forms(shard, name, guild_id):
+            values = await form.group.all()
+            fields = fields_of(form.defaults, values, hints=form.hints)
             if fields:
-                forms.append({"cog": name, "identifier": conf.unique_identifier, "fields": fields})
+                forms.append({"cog": name, "key": form.key, "title": form.title, "fields": fields})
     prefix = await guild_prefix(shard.bot, guild_id)
-    return render(request, "guild.html", guild=guild, cogs=cogs, forms=forms, prefix=prefix)
+    return render(
+        request,
+        "guild.html",
+        guild=guild,
+        cogs=cogs,
+        forms=forms,
+        prefix=prefix,
+        menu=await guild_menu(shard, guild_id),
+    )
 
 
 @routes.post("/guilds/{guild_id}/cogs/{cog}/{action:enable|disable}")
 async def switch_cog(request: web.Request) -> web.Response:
-    shard, _guild, guild_id = await _managed(request)
+    shard, _guild, guild_id = await guild_managed(request)
     name = request.match_info["cog"]
     on = request.match_info["action"] == "enable"
     try:
@@ -120,7 +171,7 @@ async def switch_cog(request: web.Request) -> web.Response:
 
 @routes.post("/guilds/{guild_id}/prefix")
 async def change_prefix(request: web.Request) -> web.Response:
-    _shard, _guild, guild_id = await _managed(request)
+    _shard, _guild, guild_id = await guild_managed(request)
     form = await request.post()
     try:
         new = text.prefix(
@@ -137,17 +188,18 @@ async def change_prefix(request: web.Request) -> web.Response:
 
 @routes.post("/guilds/{guild_id}/cogs/{cog}/settings")
 async def change_settings(request: web.Request) -> web.Response:
-    shard, _guild, guild_id = await _managed(request)
+    shard, _guild, guild_id = await guild_managed(request)
     name = request.match_info["cog"]
     submitted = await request.post()
     identifier = str(submitted.get("config", ""))
     if name not in shard.bot.cogs.loaded or shard.bot.cogs.is_builtin(name):
         raise Refused(404, f"No loaded cog is called {name}.")
-    conf = next((c for c in cog_configs(name) if c.unique_identifier == identifier), None)
-    if conf is None:
+    forms = await settings_forms(shard, name, guild_id)
+    found = next((f for f in forms if f.key == identifier), None)
+    if found is None:
         raise Refused(404, f"The {name} cog has no such settings.")
-    group = conf.guild_from_id(guild_id)
-    form = fields_of(conf.defaults[Config.GUILD], await group.all())
+    group = found.group
+    form = fields_of(found.defaults, await group.all(), hints=found.hints)
     try:
         changed = changes(form, {k: str(v) for k, v in submitted.items()})
     except FormError as exc:

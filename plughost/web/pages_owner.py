@@ -21,15 +21,16 @@ from plughost.web.pages import (
     render,
     require_viewer,
 )
+from plughost.web.processes import cluster_processes
 
-__all__ = ["routes"]
+__all__ = ["owner_only", "routes"]
 
 _ACTIONS: Final = ("load", "unload", "reload")
 
 routes = web.RouteTableDef()
 
 
-def _owner(request: web.Request) -> Viewer:
+def owner_only(request: web.Request) -> Viewer:
     viewer = require_viewer(request)
     if not viewer.owner:
         raise Refused(403, "Only the bot's owners can see this page.")
@@ -56,7 +57,7 @@ def _version() -> str:
 
 @routes.get("/owner")
 async def status(request: web.Request) -> web.Response:
-    _owner(request)
+    owner_only(request)
     state = request.app[STATE]
     shards = []
     for shard in state.access.shards:
@@ -70,6 +71,9 @@ async def status(request: web.Request) -> web.Response:
                 "guilds": len(shard.client.guilds),
             }
         )
+    processes, unreachable = (
+        await cluster_processes(state.cluster_dsn) if state.cluster_dsn else ([], None)
+    )
     return render(
         request,
         "owner_status.html",
@@ -77,6 +81,9 @@ async def status(request: web.Request) -> web.Response:
         uptime=_duration(time.monotonic() - state.started),
         shards=shards,
         guild_count=sum(s["guilds"] for s in shards),
+        clustered=state.cluster_dsn is not None,
+        processes=processes,
+        unreachable=unreachable,
     )
 
 
@@ -100,21 +107,31 @@ def _cog_rows(request: web.Request) -> list[dict[str, Any]]:
             state = f"failed ({failure.stage})" if failure else "installed"
             reason = failure.message if failure else ""
             actions = ("load",) if name in catalog.available else ()
+        # Uninstall what is installed now (a rolled-back install keeps only its failure).
+        installed = name in manager.loaded or name in catalog.available
+        removable = installed and info is not None and not manager.is_builtin(name)
         rows.append(
-            {"name": name, "package": package, "state": state, "reason": reason, "actions": actions}
+            {
+                "name": name,
+                "package": package,
+                "distribution": info.distribution if removable and info else "",
+                "state": state,
+                "reason": reason,
+                "actions": actions,
+            }
         )
     return rows
 
 
 @routes.get("/owner/cogs")
 async def cogs(request: web.Request) -> web.Response:
-    _owner(request)
+    owner_only(request)
     return render(request, "owner_cogs.html", cogs=_cog_rows(request))
 
 
 @routes.post("/owner/cogs/{cog}/{action}")
 async def cog_action(request: web.Request) -> web.Response:
-    _owner(request)
+    owner_only(request)
     name, action = request.match_info["cog"], request.match_info["action"]
     if action not in _ACTIONS:
         raise Refused(404, f"Unknown action {action!r}.")
@@ -136,7 +153,7 @@ async def cog_action(request: web.Request) -> web.Response:
 
 @routes.get("/owner/settings")
 async def settings(request: web.Request) -> web.Response:
-    _owner(request)
+    owner_only(request)
     state = request.app[STATE]
     return render(
         request,

@@ -13,6 +13,7 @@ import contextlib
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, final
 
 import interactions
@@ -21,6 +22,7 @@ from aiohttp import web
 from plughost.instances import Instance
 from plughost.metrics import MetricsAddress, MetricsEndpoint
 from plughost.metrics.routes import listening, metrics_routes, observing
+from plughost.runtime.logs import LOG_FILE_NAME
 from plughost.runtime.runner import Alongside, StartupError
 from plughost.web.address import WebAddress
 from plughost.web.console import WebConsole
@@ -61,6 +63,8 @@ def alongside_of(
             process=process,
             oauth_secret=settings.oauth_client_secret,
             preferred_owner=settings.owners[0] if settings.owners else None,
+            log_file=instance.path / "logs" / LOG_FILE_NAME,
+            cluster_dsn=settings.dsn if settings.backend == "postgres" else None,
         )
 
     return start
@@ -76,6 +80,8 @@ async def beside_bots(
     oauth_secret: str | None = None,
     preferred_owner: int | None = None,
     say: Callable[[str], None] | None = None,
+    log_file: Path | None = None,
+    cluster_dsn: str | None = None,
 ) -> AsyncIterator[Beside]:
     """The metrics endpoint (served on ``metrics``) and the web console (on ``web``,
     with the endpoint's routes) of ``bots`` while the block runs.
@@ -99,6 +105,8 @@ async def beside_bots(
                     preferred_owner=preferred_owner,
                     say=say,
                     extra_routes=metrics_routes(endpoint) if endpoint is not None else (),
+                    log_file=log_file,
+                    cluster_dsn=cluster_dsn,
                 )
             )
         yield Beside(metrics=endpoint, console=console)
@@ -113,6 +121,8 @@ async def serving(
     preferred_owner: int | None = None,
     say: Callable[[str], None] | None = None,
     extra_routes: Iterable[web.AbstractRouteDef] = (),
+    log_file: Path | None = None,
+    cluster_dsn: str | None = None,
 ) -> AsyncIterator[WebConsole]:
     """The console of ``clients`` on ``address`` while the block runs.
 
@@ -125,6 +135,8 @@ async def serving(
         oauth_secret=oauth_secret,
         preferred_owner=preferred_owner,
         extra_routes=extra_routes,
+        log_file=log_file,
+        cluster_dsn=cluster_dsn,
     )
     try:
         await console.start()

@@ -53,6 +53,8 @@ class Session:
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     #: Notes for the next page shown (kind, text): "done" or "error".
     flash: list[tuple[str, str]] = field(default_factory=list)
+    #: Open confirmations: token -> (the change it confirms, when it lapses).
+    confirmations: dict[str, tuple[str, float]] = field(default_factory=dict)
 
 
 @final

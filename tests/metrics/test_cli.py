@@ -196,4 +196,4 @@ def test_cluster_metrics_ports_must_fit(
         cli, ["cluster", "many", "--processes", "3", "--metrics", "65534"], prog_name="plughost"
     )
     assert result.exit_code == 2
-    assert "3 processes need ports 65534-65536" in result.output
+    assert "3 processes need ports 65534 to 65536" in result.output

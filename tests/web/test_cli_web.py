@@ -135,11 +135,16 @@ async def test_run_serves_the_web_console_with_the_instances_client_secret(
     page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_discord: FakeDiscord
 ) -> None:
     monkeypatch.setenv("PLUGHOST_HOME", str(tmp_path))
-    instance = create("webrun", owners=(fake_discord.owner_user.id,))
-    settings_file = instance.path / "settings.json"
-    document = json.loads(settings_file.read_text())
-    document["oauth_client_secret"] = fake_discord.state.application.client_secret
-    settings_file.write_text(json.dumps(document))
+    create("webrun", owners=(fake_discord.owner_user.id,))
+    secret = fake_discord.state.application.client_secret
+    edited = CliRunner().invoke(
+        cli,
+        ["edit", "webrun", "--oauth-client-secret-stdin"],
+        input=secret + "\n",
+        env={"PLUGHOST_HOME": str(tmp_path)},
+        prog_name="plughost",
+    )
+    assert edited.exit_code == 0, edited.output
     fake_discord.member("carol", permissions=MANAGE_GUILD)
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -176,3 +181,40 @@ async def test_run_serves_the_web_console_with_the_instances_client_secret(
         proc.send_signal(signal.SIGTERM)
         await asyncio.wait_for(proc.wait(), 60)
     assert proc.returncode == 0
+
+
+def test_the_client_secret_is_set_from_stdin_and_never_echoed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLUGHOST_HOME", str(tmp_path))
+    env = {"PLUGHOST_HOME": str(tmp_path)}
+    instance = create("websecret", owners=(1234,))
+
+    def edit(*args: str, stdin: str = "") -> tuple[int, str]:
+        result = CliRunner().invoke(
+            cli, ["edit", "websecret", *args], input=stdin, env=env, prog_name="plughost"
+        )
+        return result.exit_code, result.output
+
+    code, output = edit("--oauth-client-secret-stdin", stdin="s3cr3t-value_Xy\n")
+    assert code == 0
+    assert "oauth_client_secret updated" in output
+    assert "s3cr3t" not in output
+    settings = json.loads((instance.path / "settings.json").read_text())
+    assert settings["oauth_client_secret"] == "s3cr3t-value_Xy"
+    # A bad value is refused without echoing it, and nothing changes.
+    code, output = edit("--oauth-client-secret-stdin", stdin="has a space\n")
+    assert code != 0
+    assert "oauth_client_secret must be a non-empty string without spaces" in output
+    assert "has a space" not in output
+    code, output = edit("--oauth-client-secret-stdin", stdin="\n")
+    assert code != 0
+    assert "no client secret on standard input" in output
+    assert json.loads((instance.path / "settings.json").read_text())["oauth_client_secret"] == (
+        "s3cr3t-value_Xy"
+    )
+    code, output = edit("--oauth-client-secret-stdin", "--clear-oauth-client-secret")
+    assert code == 2
+    code, _ = edit("--clear-oauth-client-secret")
+    assert code == 0
+    assert "oauth_client_secret" not in json.loads((instance.path / "settings.json").read_text())

@@ -75,3 +75,37 @@ def test_a_bad_value_names_its_field(name: str, value: str, message: str) -> Non
     with pytest.raises(FormError) as caught:
         changes(form, {**good, name: value})
     assert str(caught.value) == message
+
+
+def test_a_cogs_hints_label_fields_and_bound_their_values() -> None:
+    from plughost import SettingHint
+
+    hints = {
+        "count": SettingHint(label="How many", minimum=1, maximum=5),
+        "name": SettingHint(min_length=1, max_length=4),
+        "channel": SettingHint(choices=(10, 20)),
+        "nested.deep.level": SettingHint(label="Depth", choices=(1, 2, 3)),
+    }
+    form = fields_of(DEFAULTS, {}, hints=hints)
+    labels = {f.name: f.label for f in walk(form)}
+    assert labels["count"] == "How many"
+    assert labels["nested.deep.level"] == "Depth"
+    base = {"on": "on", "count": "3", "ratio": "0.5", "name": "x", "ids": "1\n2"}
+    base |= {"nested.deep.level": "1"}
+    assert changes(form, base | {"count": "5", "channel": "20"}) == {
+        ("count",): 5,
+        ("channel",): 20,
+    }
+    refused = {
+        "count": ("0", "How many must be at least 1"),
+        "name": ("  ", "name needs at least 1 character(s)"),
+        "channel": ("30", "channel must be one of 10, 20"),
+        "nested.deep.level": ("7", "Depth must be one of 1, 2, 3"),
+    }
+    for key, (text, message) in refused.items():
+        with pytest.raises(FormError, match=message.replace("(", r"\(").replace(")", r"\)")):
+            changes(form, base | {key: text})
+    with pytest.raises(FormError, match="name has at most 4 characters"):
+        changes(form, base | {"name": "longer"})
+    # An optional field with choices may still be left empty.
+    assert changes(form, base | {"channel": ""}) == {}

@@ -23,6 +23,8 @@ from plughost.testing.emulator.snowflake import SnowflakeGenerator, iso_timestam
 __all__ = [
     "ADMINISTRATOR",
     "DEFAULT_EVERYONE_PERMISSIONS",
+    "DEFAULT_PRIVILEGED_INTENTS",
+    "PRIVILEGED_INTENTS",
     "Application",
     "DiscordState",
     "NotFound",
@@ -61,6 +63,19 @@ class NotFound(LookupError):
         self.code = code
 
 
+#: The privileged gateway intents, and the application flag that says one is enabled.
+GUILD_MEMBERS_INTENT = 1 << 1
+GUILD_PRESENCES_INTENT = 1 << 8
+MESSAGE_CONTENT_INTENT = 1 << 15
+PRIVILEGED_INTENTS = {
+    GUILD_MEMBERS_INTENT: ("GUILD_MEMBERS", 1 << 15),  # GATEWAY_GUILD_MEMBERS_LIMITED
+    GUILD_PRESENCES_INTENT: ("GUILD_PRESENCES", 1 << 13),  # GATEWAY_PRESENCE_LIMITED
+    MESSAGE_CONTENT_INTENT: ("MESSAGE_CONTENT", 1 << 19),  # GATEWAY_MESSAGE_CONTENT_LIMITED
+}
+#: What a new application of the local Discord has enabled: members and message content.
+DEFAULT_PRIVILEGED_INTENTS = GUILD_MEMBERS_INTENT | MESSAGE_CONTENT_INTENT
+
+
 @dataclass(eq=False)
 class Application:
     id: int
@@ -73,6 +88,15 @@ class Application:
     #: in the developer portal (Discord refuses any other).
     client_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     redirect_uris: list[str] = field(default_factory=list)
+    #: The privileged intents switched on in the developer portal (intent bits).
+    privileged_intents: int = DEFAULT_PRIVILEGED_INTENTS
+
+    @property
+    def flags(self) -> int:
+        """The application flags Discord reports for those intents."""
+        return sum(
+            flag for bit, (_, flag) in PRIVILEGED_INTENTS.items() if self.privileged_intents & bit
+        )
 
 
 class DiscordState:

@@ -19,7 +19,19 @@ from interactions.ext.hybrid_commands import (
     hybrid_slash_subcommand,
 )
 
-from plughost import Bot, Cog, Config, RedData, RedImport, TimeSpan, checks, hookimpl, text
+from plughost import (
+    Bot,
+    Cog,
+    Config,
+    RedData,
+    RedImport,
+    SettingsForm,
+    TimeSpan,
+    WebPage,
+    checks,
+    hookimpl,
+    text,
+)
 from plughost_economy.bank import (
     MAX_AMOUNT,
     RED_BANK,
@@ -28,6 +40,7 @@ from plughost_economy.bank import (
     BankRef,
     OnCooldown,
 )
+from plughost_economy.console import bank_forms, leaderboard_page
 
 __all__ = ["CONFIG_IDENTIFIER", "Economy"]
 
@@ -340,6 +353,18 @@ class Economy(Cog):
             return
         granted, now = await self._money(ref, amount), await self._money(ref, balance)
         await _say(ctx, f"Granted {granted} to {member.mention}; their balance is {now}.")
+
+    # -- the web console --------------------------------------------------------------
+
+    @hookimpl
+    async def web_pages(self, guild_id: int) -> list[WebPage]:
+        """The leaderboard of the bank serving the guild."""
+        return [leaderboard_page(self.bank, self.bot, guild_id)]
+
+    @hookimpl
+    async def web_settings(self, guild_id: int) -> list[SettingsForm]:
+        """The guild's bank names, payday amount and cooldown, with the chat limits."""
+        return await bank_forms(self.bank, guild_id, max_name=MAX_NAME)
 
     # -- user data --------------------------------------------------------------------
 

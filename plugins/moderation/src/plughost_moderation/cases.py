@@ -123,6 +123,10 @@ class CaseBook:
         """Every case about ``user_id`` in the guild, oldest first."""
         return [case for case in await self._all(guild_id) if case.user_id == user_id]
 
+    async def in_guild(self, guild_id: int) -> list[Case]:
+        """Every case of the guild, oldest first."""
+        return await self._all(guild_id)
+
     async def _all(self, guild_id: int) -> list[Case]:
         found = await self.config.all_custom("CASE", guild_id)
         cases = (_case(int(number), data) for number, data in found.items())

@@ -30,9 +30,21 @@ from interactions.ext.hybrid_commands import (
     hybrid_slash_subcommand,
 )
 
-from plughost import Bot, Cog, Config, RedData, RedImport, TimeSpan, checks, hookimpl
+from plughost import (
+    Bot,
+    Cog,
+    Config,
+    RedData,
+    RedImport,
+    SettingsForm,
+    TimeSpan,
+    WebPage,
+    checks,
+    hookimpl,
+)
 from plughost import text as policy
 from plughost_moderation.cases import ACTIONS, RED_MODLOG, Case, CaseBook
+from plughost_moderation.console import cases_page, modlog_forms
 from plughost_moderation.hierarchy import Rank, refusal
 
 __all__ = ["CONFIG_IDENTIFIER", "Moderation", "describe_case"]
@@ -419,6 +431,16 @@ class Moderation(Cog):
             await _say(ctx, f"Cases are posted in <#{channel_id}>.")
 
     # -- user data --------------------------------------------------------------------
+
+    @hookimpl
+    async def web_pages(self, guild_id: int) -> list[WebPage]:
+        """The guild's cases, newest first."""
+        return [cases_page(self.cases, self.bot, guild_id)]
+
+    @hookimpl
+    async def web_settings(self, guild_id: int) -> list[SettingsForm]:
+        """The mod-log channel, among the guild's text channels."""
+        return modlog_forms(self.config, self.bot, guild_id)
 
     @hookimpl
     async def delete_user_data(self, requester: str, user_id: int) -> None:
