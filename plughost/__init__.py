@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from plughost import checks
     from plughost.cluster.cooldowns import SharedCooldown
     from plughost.cogs.cog import Cog
+    from plughost.commands import text
     from plughost.commands.converters import TimeSpan
     from plughost.config import Config, Group, Value
     from plughost.hooks.red import RedData, RedImport
@@ -46,6 +47,7 @@ __all__ = [
     "__version__",
     "checks",
     "hookimpl",
+    "text",
 ]
 
 _LAZY: Final = {
@@ -69,7 +71,7 @@ _LAZY: Final = {
 }
 
 #: Public names that are whole modules (``from plughost import checks``).
-_MODULES: Final = {"checks": "plughost.checks"}
+_MODULES: Final = {"checks": "plughost.checks", "text": "plughost.commands.text"}
 
 
 def __getattr__(name: str) -> Any:

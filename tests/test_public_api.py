@@ -29,6 +29,7 @@ EXPECTED = [
     "__version__",
     "checks",
     "hookimpl",
+    "text",
 ]
 
 

@@ -23,6 +23,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final, final
 
+from plughost.config import StoreOutageError
+
 __all__ = ["ERROR_WINDOW", "CogHealth", "Stall"]
 
 _Key = tuple[str, str, str]
@@ -90,6 +92,10 @@ class CogHealth:
         in ``--log-format json``)."""
         self.errors += 1
         self.last_error = f"{type(error).__name__}: {error} ({where})"
+        if isinstance(error, StoreOutageError):
+            # Counted, not logged: the store logged the outage once, as it began.
+            log.debug("cog %r: %s during a store outage: %s", self.name, where, error)
+            return
         key = _kind(where, error)
         now = time.monotonic()
         window = self._windows.get(key)

@@ -16,7 +16,7 @@ from interactions.ext.hybrid_commands import HybridSlashCommand
 from interactions.ext.prefixed_commands import PrefixedCommand, PrefixedManager
 
 from plughost.commands.arguments import prepare_prefixed
-from plughost.config import StoreNotOpenError
+from plughost.config import StoreNotOpenError, StoreOutageError
 from plughost.config.namespaces import CORE_CONFIG_ID, core_config
 
 __all__ = [
@@ -38,6 +38,8 @@ class HasPrefix(Protocol):
     """A client with an instance-wide default prefix (every ``plughost.Bot``)."""
 
     prefix: str
+    #: The last prefix read for each guild: what serves while the store is down.
+    known_prefixes: dict[int, str]
 
 
 async def guild_prefix(bot: HasPrefix, guild_id: int | None) -> str:
@@ -49,7 +51,13 @@ async def guild_prefix(bot: HasPrefix, guild_id: int | None) -> str:
         stored = await core_config().guild_from_id(int(guild_id)).prefix()
     except StoreNotOpenError:
         return default  # no store open (a bare Bot in a unit test): the default serves
-    return stored if isinstance(stored, str) and stored else default
+    except StoreOutageError:
+        # The store is down (its owner was told once): commands that need no
+        # store keep answering, at the prefix this bot last read.
+        return bot.known_prefixes.get(int(guild_id), default)
+    prefix = stored if isinstance(stored, str) and stored else default
+    bot.known_prefixes[int(guild_id)] = prefix
+    return prefix
 
 
 async def set_guild_prefix(guild_id: int, prefix: str | None) -> None:

@@ -18,6 +18,7 @@ from plughost.config.errors import (
     StoreClosedError,
     StoreLockedError,
     StoreNotOpenError,
+    StoreOutageError,
     StoreUnavailableError,
 )
 from plughost.config.group import Group
@@ -33,6 +34,7 @@ __all__ = [
     "StoreClosedError",
     "StoreLockedError",
     "StoreNotOpenError",
+    "StoreOutageError",
     "StoreUnavailableError",
     "Value",
     "connect",

@@ -8,6 +8,7 @@ __all__ = [
     "StoreClosedError",
     "StoreLockedError",
     "StoreNotOpenError",
+    "StoreOutageError",
     "StoreUnavailableError",
 ]
 
@@ -67,3 +68,25 @@ class ConfigLockTimeoutError(TimeoutError):
 
 class StoreUnavailableError(RuntimeError):
     """The store cannot be opened: a missing folder, a file that is not a database, ..."""
+
+
+class StoreOutageError(StoreUnavailableError):
+    """The open store cannot be reached or written to right now; retry shortly.
+
+    Raised by both backends in place of their drivers' own errors when the
+    database went away under a running bot: a PostgreSQL connection reset or
+    refused, an SQLite file that became read-only or whose disk is full. The
+    operation did not happen (a write raising it was not acknowledged and is
+    not in the cache); the store recovers by itself once the database answers.
+    The bot's error boundary answers it with a short "storage is unavailable".
+    """
+
+    def __init__(self, location: str, cause: BaseException) -> None:
+        self.location = location
+        super().__init__(f"the config store at {location} is unavailable: {describe(cause)}")
+
+
+def describe(error: BaseException) -> str:
+    """A driver error in one line: its type, and its message when it has one."""
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__

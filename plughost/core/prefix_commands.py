@@ -7,7 +7,7 @@ annotations as objects.
 from interactions import OptionType, slash_option
 from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_command
 
-from plughost import checks
+from plughost import checks, text
 from plughost.commands.prefixes import MAX_PREFIX_LENGTH, guild_prefix, set_guild_prefix
 from plughost.runtime.parts import running_bot_of
 
@@ -30,18 +30,15 @@ class PrefixCommands:
         guild_id = int(ctx.guild_id or 0)  # guild_only: never 0
         bot = running_bot_of(ctx.bot)
         assert bot is not None, "the core cog runs on a plughost bot"
-        new = new.strip()
-        if not new:
+        if not new.strip():
             current = await guild_prefix(bot, guild_id)
             await ctx.send(f"This server's prefix is `{current}`.")
             return
-        if new.lower() in _RESET:
+        if new.strip().lower() in _RESET:
             await set_guild_prefix(guild_id, None)
             default = await guild_prefix(bot, None)
             await ctx.send(f"Prefix reset to the default, `{default}`.")
             return
-        if len(new) > MAX_PREFIX_LENGTH or "`" in new:
-            await ctx.send(f"A prefix has at most {MAX_PREFIX_LENGTH} characters and no backticks.")
-            return
+        new = text.prefix(new, argument="new", max_length=MAX_PREFIX_LENGTH)
         await set_guild_prefix(guild_id, new)
         await ctx.send(f"Prefix set to `{new}`.")

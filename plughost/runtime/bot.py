@@ -35,7 +35,7 @@ from plughost.cogs.manager import CogManager
 from plughost.commands.paging import Pager
 from plughost.commands.prefixes import PlughostPrefixedManager, prefixes
 from plughost.commands.usage import cooldown_reply, usage_reply
-from plughost.config import StoreNotOpenError
+from plughost.config import StoreNotOpenError, StoreOutageError
 from plughost.hooks.specs import DeletionRequester
 from plughost.permissions.chain import PermissionChain
 from plughost.permissions.gate import NOT_ALLOWED, denial_reply
@@ -43,6 +43,7 @@ from plughost.permissions.requests import ChainCheck, ChainDenied, owner_ids_of
 from plughost.permissions.store import PermissionStore
 from plughost.runtime.chatter import ChatterFilter
 from plughost.runtime.contexts import ContextHelpers, PlughostHybridContext, PlughostPrefixedContext
+from plughost.runtime.logs import QuietExpectedHttpErrors
 from plughost.runtime.outcomes import ERROR_EVENTS, command_fields, note_outcome
 from plughost.runtime.tracking import TRACKED_EVENTS, EventTracker
 from plughost.runtime.watchdog import LoopWatchdog
@@ -83,6 +84,9 @@ DEFAULT_INTENTS: Final = (
 LOCAL_REQUESTS_PER_SECOND: Final = 100_000
 #: What a user sees when a command fails inside a cog; the owner gets the traceback in the log.
 APOLOGY: Final = "Something went wrong while running that command. The bot owner has been told."
+#: What a user sees when a command needs the config store and it is unreachable;
+#: the owner got one log line when the outage began (``plughost.config``).
+STORE_UNAVAILABLE: Final = "Storage is unavailable right now; try again shortly."
 
 
 def use_discord_api(api_base: str | None) -> None:
@@ -120,6 +124,9 @@ class Bot(interactions.Client):
         intents: interactions.Intents = DEFAULT_INTENTS,
         **client_options: Any,
     ) -> None:
+        client_log = logging.getLogger("plughost.discord")
+        if not any(isinstance(f, QuietExpectedHttpErrors) for f in client_log.filters):
+            client_log.addFilter(QuietExpectedHttpErrors())
         super().__init__(
             intents=intents,
             owner_ids=tuple(owner_ids),
@@ -130,7 +137,7 @@ class Bot(interactions.Client):
             # Not interactions.py's delete_unused_application_cmds: it fetches every
             # guild's commands at startup (one request per guild). Removing commands
             # of cogs that are gone is the cog manager's job, by difference.
-            logger=logging.getLogger("plughost.discord"),
+            logger=client_log,
             # Slash commands found by guild scope, then global (not by name alone).
             slash_context=ScopedSlashContext,
             context_menu_context=ScopedContextMenuContext,
@@ -138,6 +145,8 @@ class Bot(interactions.Client):
             **client_options,
         )
         self.prefix = prefix
+        #: Each guild's prefix as last read from the store: it serves during an outage.
+        self.known_prefixes: dict[int, str] = {}
         if api_is_local():
             # interactions.py throttles itself to Discord's 45 requests a second; a
             # local emulator has no limit, and the throttle stalled every test
@@ -433,6 +442,10 @@ class Bot(interactions.Client):
             reply = usage_reply(ctx, error)
         elif isinstance(error, errors.CommandOnCooldown):
             reply = cooldown_reply(error.cooldown.get_cooldown_time())
+        elif isinstance(error, StoreOutageError):
+            # Not a bug in the command: no traceback per command during an outage.
+            log.debug("command %r: %s", getattr(ctx, "invoke_target", "?"), error)
+            reply = STORE_UNAVAILABLE
         else:
             target = getattr(ctx, "invoke_target", "?")
             author, guild = getattr(ctx, "author_id", "?"), getattr(ctx, "guild_id", None)

@@ -38,6 +38,8 @@ class RunningBot(Protocol):
 
     prefix: str
     """The instance's default command prefix (guilds may set their own)."""
+    known_prefixes: dict[int, str]
+    """Each guild's prefix as last read: what serves while the store is unavailable."""
     shard_id: int
     owner_ids: set[interactions.Snowflake_Type]
     cogs: CogManager

@@ -17,6 +17,8 @@ from typing import Any, Final
 from aiohttp import web
 
 from plughost.cogs.manager import CogError
+from plughost.commands import text
+from plughost.commands.arguments import ArgumentError
 from plughost.commands.prefixes import MAX_PREFIX_LENGTH, guild_prefix, set_guild_prefix
 from plughost.config import Config, Group, current_store
 from plughost.hooks.web import SettingHint, SettingsForm
@@ -171,11 +173,12 @@ async def switch_cog(request: web.Request) -> web.Response:
 async def change_prefix(request: web.Request) -> web.Response:
     _shard, _guild, guild_id = await guild_managed(request)
     form = await request.post()
-    new = str(form.get("prefix", "")).strip()
-    if not new or len(new) > MAX_PREFIX_LENGTH or "`" in new or not new.isprintable():
-        flash(
-            request, "error", f"A prefix has 1 to {MAX_PREFIX_LENGTH} characters and no backticks."
+    try:
+        new = text.prefix(
+            str(form.get("prefix", "")), argument="prefix", max_length=MAX_PREFIX_LENGTH
         )
+    except ArgumentError as exc:
+        flash(request, "error", f"Prefix refused: {exc.reason}.")
         return redirect(f"/guilds/{guild_id}")
     await set_guild_prefix(guild_id, new)
     await audit(request, guild_id, "web.prefix.set", new)

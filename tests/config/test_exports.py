@@ -16,6 +16,7 @@ def test_public_names() -> None:
         "StoreClosedError",
         "StoreLockedError",
         "StoreNotOpenError",
+        "StoreOutageError",
         "StoreUnavailableError",
         "Value",
         "connect",

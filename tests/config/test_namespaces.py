@@ -30,6 +30,9 @@ from plughost.config.namespaces import (
 class _Bot:
     prefix = "!"
 
+    def __init__(self) -> None:
+        self.known_prefixes: dict[int, str] = {}
+
 
 async def test_without_a_store_reads_raise_store_not_open() -> None:
     with pytest.raises(StoreNotOpenError, match="no config store is open"):

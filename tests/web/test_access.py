@@ -75,7 +75,11 @@ async def test_chat_changes_show_on_the_next_page_load_and_the_prefix_form_works
 
     csrf = csrf_of(html)
     async with http.post(f"{page}/prefix", data={"csrf": csrf, "prefix": "`bad`"}) as response:
-        assert "no backticks" in await response.text()
+        assert "backticks are not allowed" in await response.text()
+    for hostile in ("?\u200b", "\u200b", "a\x00", "\u202e!"):
+        data = {"csrf": csrf, "prefix": hostile}
+        async with http.post(f"{page}/prefix", data=data) as response:
+            assert "Prefix refused" in await response.text(), repr(hostile)
     async with http.post(f"{page}/prefix", data={"csrf": csrf, "prefix": "$"}) as response:
         assert 'name="prefix" value="$"' in await response.text()
     await fake_discord.send("$cog enable greeter", author=carol)

@@ -26,11 +26,13 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import time
 from typing import Any, Final
 
 import asyncpg  # type: ignore[import-untyped]
 
 from plughost.config.backends.cache import DocumentCache
+from plughost.config.backends.outage import OutageMonitor
 from plughost.config.backends.pglisten import ListeningConnection
 from plughost.config.errors import StoreClosedError
 
@@ -42,6 +44,11 @@ CHANNEL: Final = "plughost_config"
 UNLOCK_CHANNEL: Final = "plughost_config_unlock"
 #: Fallback re-try while waiting for a lock whose holder may have died silently.
 _LOCK_RETRY_SECONDS: Final = 1.0
+#: How long after losing the connection a lock still waits for it to come back
+#: before refusing (StoreOutageError): a blip is ridden out, while later in an
+#: outage a lock refuses at once, so the command still answers within Discord's
+#: 3 s interaction deadline.
+_RECONNECT_GRACE_SECONDS: Final = 2.5
 
 
 def lock_id(key: str) -> int:
@@ -53,8 +60,10 @@ def lock_id(key: str) -> int:
 class NotificationListener:
     """The per-process LISTEN connection; see the module docstring."""
 
-    def __init__(self, dsn: str, cache: DocumentCache) -> None:
+    def __init__(self, dsn: str, cache: DocumentCache, outage: OutageMonitor) -> None:
         self._cache = cache
+        self._outage = outage
+        self._lost_at = 0.0
         self._io = asyncio.Lock()
         self._up = asyncio.Event()
         self._waiters: dict[int, list[asyncio.Future[None]]] = {}
@@ -69,6 +78,8 @@ class NotificationListener:
             on_connected=self._on_connected,
             on_lost=self._on_lost,
             on_reconnected=self._on_reconnected,
+            # The outage monitor says it once; not a line per reconnect attempt.
+            loss_level=logging.DEBUG,
         )
         #: Changes whenever the connection (and every lock it held) is lost.
         self.generation = 0
@@ -121,6 +132,8 @@ class NotificationListener:
                     waiter.set_result(None)
 
     def _on_lost(self) -> None:
+        self._lost_at = time.monotonic()
+        self._outage.refuse(ConnectionError("the LISTEN connection was lost"))
         self._up.clear()
         self._cache.enabled = False
         self._cache.clear()
@@ -128,13 +141,23 @@ class NotificationListener:
         self._wake_all()
 
     async def _on_reconnected(self) -> None:
-        log.info("config: listener reconnected; cache flushed")
+        log.debug("config: listener reconnected; cache flushed")
+        self._outage.recovered()
 
     async def _connection(self) -> Any:
         while (conn := self._listen.connection) is None:
             if self._listen.closing:
                 raise StoreClosedError("the config store is closed")
-            await self._up.wait()
+            try:
+                left = self._lost_at + _RECONNECT_GRACE_SECONDS - time.monotonic()
+                await asyncio.wait_for(self._up.wait(), max(left, 0.0))
+            except TimeoutError:
+                raise self._outage.refuse(
+                    ConnectionError(
+                        f"the LISTEN connection did not come back within "
+                        f"{_RECONNECT_GRACE_SECONDS:g} s"
+                    )
+                ) from None
         return conn
 
     async def lock(self, lockid: int) -> int:

@@ -16,6 +16,9 @@ goes away. :class:`ListeningConnection` holds that connection for its owner
 - :meth:`~ListeningConnection.close` stops reconnecting and closes the
   connection; :meth:`~ListeningConnection.stop_reconnecting` is its first half,
   for an owner with work to finish before the connection goes.
+
+`is_connection_lost` tells a lost or refused connection from any other error,
+for the config store's outage monitor.
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Final
 
-__all__ = ["ListeningConnection"]
+import asyncpg  # type: ignore[import-untyped]
+
+__all__ = ["ListeningConnection", "is_connection_lost"]
 
 #: The first pause after a failed reconnect; it doubles up to ``max_delay``.
 _FIRST_DELAY: Final = 0.05
@@ -38,6 +43,19 @@ def _nothing() -> None:
 
 async def _nothing_async() -> None:
     """The default ``on_reconnected``: nothing to do."""
+
+
+def is_connection_lost(error: BaseException) -> bool:
+    """Whether ``error`` means the server cannot be reached, not a bad statement.
+
+    A reset, refused or timed-out socket is an OSError; a connection the server
+    closed is asyncpg's ``PostgresConnectionError`` (or ``CannotConnectNowError``
+    while it starts or shuts down); a pooled connection used after it closed
+    raises ``InterfaceError`` saying so.
+    """
+    if isinstance(error, OSError | asyncpg.PostgresConnectionError | asyncpg.CannotConnectNowError):
+        return True
+    return isinstance(error, asyncpg.InterfaceError) and "closed" in str(error)
 
 
 class ListeningConnection:
@@ -64,6 +82,7 @@ class ListeningConnection:
         on_connected: Callable[[], None] = _nothing,
         on_lost: Callable[[], None] = _nothing,
         on_reconnected: Callable[[], Awaitable[None]] = _nothing_async,
+        loss_level: int = logging.WARNING,
     ) -> None:
         self._open = connect
         self._channels = dict(channels)
@@ -75,6 +94,9 @@ class ListeningConnection:
         self._on_connected = on_connected
         self._on_lost_hook = on_lost
         self._on_reconnected = on_reconnected
+        # The level of the "lost" and "reconnect failed" lines: DEBUG for an owner
+        # who reports the loss once itself (the config store's outage monitor).
+        self._loss_level = loss_level
         self._conn: Any = None
         self._reconnecting: asyncio.Task[None] | None = None
         self._closing = False
@@ -116,7 +138,7 @@ class ListeningConnection:
         self.losses += 1
         self._on_lost_hook()
         if not self._closing:
-            self._log.warning("%s connection lost; reconnecting", self._name)
+            self._log.log(self._loss_level, "%s connection lost; reconnecting", self._name)
             self._reconnecting = asyncio.get_running_loop().create_task(
                 self._reconnect(), name=self._task_name
             )
@@ -127,8 +149,12 @@ class ListeningConnection:
             try:
                 await self.connect()
             except self._retry_on as exc:
-                self._log.warning(
-                    "%s reconnect failed (%s); retrying in %.2fs", self._name, exc, delay
+                self._log.log(
+                    self._loss_level,
+                    "%s reconnect failed (%s); retrying in %.2fs",
+                    self._name,
+                    exc,
+                    delay,
                 )
                 await asyncio.sleep(delay)  # back-off between reconnect attempts
                 delay = min(delay * 2, self._max_delay)

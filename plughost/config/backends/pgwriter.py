@@ -25,6 +25,7 @@ from typing import Any, Final
 import asyncpg  # type: ignore[import-untyped]
 from tortoise.backends.asyncpg.client import AsyncpgDBClient
 
+from plughost.config.backends.outage import OutageMonitor
 from plughost.config.errors import StoreClosedError
 
 __all__ = ["PgGroupCommit"]
@@ -42,8 +43,14 @@ _RETRIES: Final = 5
 class PgGroupCommit:
     """The single writer task of a :class:`~plughost.config.backends.postgres.PostgresStore`."""
 
-    def __init__(self, client: AsyncpgDBClient, one_row: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        client: AsyncpgDBClient,
+        outage: OutageMonitor,
+        one_row: frozenset[str] = frozenset(),
+    ) -> None:
         self._client = client
+        self._outage = outage
         #: Statements that return exactly one row per execution (``fetchmany``-safe).
         self.one_row = one_row
         self._queue: list[_Write] = []
@@ -90,6 +97,8 @@ class PgGroupCommit:
         except Exception as exc:
             self._fail([write], exc)
         else:
+            if self._outage.down:
+                self._outage.recovered()
             if not future.done():
                 future.set_result(row)
 
@@ -97,17 +106,7 @@ class PgGroupCommit:
         ordered = sorted(batch, key=lambda write: write[2])  # stable: same-key order kept
         for attempt in itertools.count(1):
             try:
-                rows: dict[int, Any] = {}
-                async with self._client.acquire_connection() as conn, conn.transaction():
-                    for sql, grouped in itertools.groupby(ordered, key=lambda write: write[0]):
-                        group = list(grouped)
-                        arguments = [write[1] for write in group]
-                        if sql in self.one_row:
-                            found = await conn.fetchmany(sql, arguments)
-                            if len(found) == len(group):  # else: no row is known to be whose
-                                rows.update(zip(map(id, group), found, strict=True))
-                        else:
-                            await conn.executemany(sql, arguments)
+                rows = await self._commit(ordered)
             except asyncio.CancelledError:
                 raise
             except asyncpg.DeadlockDetectedError as exc:
@@ -118,14 +117,33 @@ class PgGroupCommit:
             except Exception as exc:
                 self._fail(batch, exc)
             else:
+                if self._outage.down:
+                    self._outage.recovered()
                 self.batches += 1
                 for write in batch:
                     if not write[3].done():
                         write[3].set_result(rows.get(id(write)))
             return
 
-    @staticmethod
-    def _fail(batch: list[_Write], exc: BaseException) -> None:
+    async def _commit(self, ordered: list[_Write]) -> dict[int, Any]:
+        """Run the batch in one transaction; the row each one-row write returned, by id."""
+        rows: dict[int, Any] = {}
+        async with self._client.acquire_connection() as conn, conn.transaction():
+            for sql, grouped in itertools.groupby(ordered, key=lambda write: write[0]):
+                group = list(grouped)
+                arguments = [write[1] for write in group]
+                if sql in self.one_row:
+                    found = await conn.fetchmany(sql, arguments)
+                    if len(found) == len(group):  # else: no row is known to be whose
+                        rows.update(zip(map(id, group), found, strict=True))
+                else:
+                    await conn.executemany(sql, arguments)
+        return rows
+
+    def _fail(self, batch: list[_Write], exc: BaseException) -> None:
+        # Not committed, or not known to be: every writer of the batch hears it
+        # (a lost connection as StoreOutageError, counted once for the batch).
+        exc = self._outage.translate(exc)
         for *_, future in batch:
             if not future.done():
                 future.set_exception(exc)

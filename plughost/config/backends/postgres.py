@@ -5,10 +5,15 @@ server-side update of one path with ``plughost_config_set``), returning the new
 document and its version, and sending the NOTIFY that drops stale copies from
 other processes' caches (``listener.py``). Read-modify-writes (``async with``)
 hold a cross-process advisory lock from the read to the write.
+
+A lost or refused connection raises ``StoreOutageError`` (``outage.py``): one
+WARNING when it starts, one when the store answers again, and asyncpg's pool
+warnings in between are held back.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -20,6 +25,8 @@ from tortoise.backends.asyncpg.client import AsyncpgDBClient
 from plughost.config.backends.cache import DocumentCache
 from plughost.config.backends.driver_internals import asyncpg_pool
 from plughost.config.backends.listener import CHANNEL, NotificationListener, lock_id
+from plughost.config.backends.outage import OutageMonitor, QuietDuringOutage
+from plughost.config.backends.pglisten import is_connection_lost
 from plughost.config.backends.pgwriter import PgGroupCommit
 from plughost.config.backends.store import ConfigStore, RmwToken
 from plughost.config.documents import MISSING, decode, encode
@@ -124,13 +131,19 @@ class PostgresStore(ConfigStore):
         # Off until the listener is up: a cached copy is only safe to serve
         # while changes from other processes are being heard.
         cache.enabled = False
-        self.listener = NotificationListener(dsn, cache)
-        self._writer = PgGroupCommit(client, one_row=frozenset({_UPSERT, _SET_PATH, _DELETE}))
+        #: Whether the database answers; turns lost connections into StoreOutageError.
+        self.outage = OutageMonitor(location, is_connection_lost)
+        self._quiet = QuietDuringOutage(self.outage)
+        self.listener = NotificationListener(dsn, cache, self.outage)
+        self._writer = PgGroupCommit(
+            client, self.outage, one_row=frozenset({_UPSERT, _SET_PATH, _DELETE})
+        )
         #: Tortoise's asyncpg pool, for the reads of the hot path (set by start()).
         self._pool: Any = None
 
     async def start(self) -> None:
         self._pool = await asyncpg_pool(self._client)
+        logging.getLogger("asyncpg.pool").addFilter(self._quiet)
         await self.listener.start()
         self._writer.start()
 
@@ -138,8 +151,9 @@ class PostgresStore(ConfigStore):
 
     async def _fetch(self, key: str) -> tuple[Any, int]:
         self.check_open()
-        async with self._client.acquire_connection() as conn:
-            row = await conn.fetchrow(_SELECT, key)
+        with self.outage:
+            async with self._client.acquire_connection() as conn:
+                row = await conn.fetchrow(_SELECT, key)
         if row is None:
             return MISSING, 0
         return decode(row[0]), int(row[1])
@@ -155,9 +169,13 @@ class PostgresStore(ConfigStore):
             if self.closed:
                 self.check_open()
             row = await self._pool.fetchrow(_SELECT, key)
-        except BaseException:
+        except BaseException as exc:
             cache.end(ticket)
+            if self.outage.is_outage(exc):
+                raise self.outage.refuse(exc) from exc
             raise
+        if self.outage.down:
+            self.outage.recovered()
         self._observe("read", started)
         if row is None:
             cache.offer(ticket, MISSING, 0)
@@ -175,7 +193,8 @@ class PostgresStore(ConfigStore):
         self.check_open()
         low, high = prefix_range(prefix)
         started = time.perf_counter()
-        rows = await self._pool.fetch(_SCAN, low, high)
+        with self.outage:
+            rows = await self._pool.fetch(_SCAN, low, high)
         self._observe("scan", started)
         return rows  # type: ignore[no-any-return]
 
@@ -219,8 +238,9 @@ class PostgresStore(ConfigStore):
         self.check_open()
         low, high = prefix_range(prefix)
         try:
-            async with self._client.acquire_connection() as conn:
-                await conn.fetchrow(_DELETE_RANGE, low, high, prefix)
+            with self.outage:
+                async with self._client.acquire_connection() as conn:
+                    await conn.fetchrow(_DELETE_RANGE, low, high, prefix)
         finally:
             self.cache.invalidate_prefix(prefix)
 
@@ -228,28 +248,31 @@ class PostgresStore(ConfigStore):
         self.check_open()
         low, high = prefix_range(prefix)
         try:
-            async with self._client.acquire_connection() as conn, conn.transaction():
-                await conn.fetchrow(_DELETE_RANGE, low, high, prefix)
-                if docs:
-                    await conn.executemany(
-                        _INSERT, [(key, jsonb_text(text)) for key, _, text in docs]
-                    )
+            with self.outage:
+                async with self._client.acquire_connection() as conn, conn.transaction():
+                    await conn.fetchrow(_DELETE_RANGE, low, high, prefix)
+                    if docs:
+                        await conn.executemany(
+                            _INSERT, [(key, jsonb_text(text)) for key, _, text in docs]
+                        )
         finally:
             self.cache.invalidate_prefix(prefix)
 
     # -- one user's documents -------------------------------------------------------------
 
     async def _first_key_from(self, low: str) -> str | None:
-        async with self._client.acquire_connection() as conn:
-            key = await conn.fetchval(_FIRST_FROM, low)
+        with self.outage:
+            async with self._client.acquire_connection() as conn:
+                key = await conn.fetchval(_FIRST_FROM, low)
         return None if key is None else str(key)
 
     async def _scan_ranges_with_suffix(
         self, ranges: tuple[tuple[str, str], tuple[str, str]], suffix: str
     ) -> list[tuple[str, Any]]:
         (low1, high1), (low2, high2) = ranges
-        async with self._client.acquire_connection() as conn:
-            rows = await conn.fetch(_SCAN_SUFFIX, low1, high1, low2, high2, len(suffix), suffix)
+        with self.outage:
+            async with self._client.acquire_connection() as conn:
+                rows = await conn.fetch(_SCAN_SUFFIX, low1, high1, low2, high2, len(suffix), suffix)
         return [(row[0], decode(row[1])) for row in rows]
 
     async def delete_documents(self, keys: Sequence[str]) -> None:
@@ -260,8 +283,9 @@ class PostgresStore(ConfigStore):
         # (the statement below bypasses the group-commit queue).
         await self.flush()
         try:
-            async with self._client.acquire_connection() as conn:
-                await conn.fetch(_DELETE_KEYS, list(keys))
+            with self.outage:
+                async with self._client.acquire_connection() as conn:
+                    await conn.fetch(_DELETE_KEYS, list(keys))
         finally:
             # As delete_prefix(): also drops what a read cached while the
             # statement ran; our own NOTIFY comes later and finds nothing.
@@ -302,8 +326,9 @@ class PostgresStore(ConfigStore):
         self.check_open()
         after = ""
         while True:
-            async with self._client.acquire_connection() as conn:
-                rows = await conn.fetch(_ROWS_AFTER, after, batch_size)
+            with self.outage:
+                async with self._client.acquire_connection() as conn:
+                    rows = await conn.fetch(_ROWS_AFTER, after, batch_size)
             if not rows:
                 return
             yield [(row[0], row[1]) for row in rows]
@@ -312,16 +337,18 @@ class PostgresStore(ConfigStore):
     async def insert_rows(self, rows: Sequence[tuple[str, str]]) -> None:
         self.check_open()
         try:
-            async with self._client.acquire_connection() as conn, conn.transaction():
-                await conn.executemany(_INSERT, [(key, jsonb_text(text)) for key, text in rows])
-                await conn.execute(f"SELECT pg_notify('{CHANNEL}', 'p:')")
+            with self.outage:
+                async with self._client.acquire_connection() as conn, conn.transaction():
+                    await conn.executemany(_INSERT, [(key, jsonb_text(text)) for key, text in rows])
+                    await conn.execute(f"SELECT pg_notify('{CHANNEL}', 'p:')")
         finally:
             self.cache.clear()
 
     async def count(self) -> int:
         self.check_open()
-        async with self._client.acquire_connection() as conn:
-            return int(await conn.fetchval(f"SELECT count(*) FROM {TABLE}"))
+        with self.outage:
+            async with self._client.acquire_connection() as conn:
+                return int(await conn.fetchval(f"SELECT count(*) FROM {TABLE}"))
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -329,6 +356,9 @@ class PostgresStore(ConfigStore):
         await self._writer.submit("SELECT 1", (), "")
 
     async def close(self) -> None:
-        await self._writer.stop()
-        await self.listener.close()
-        await super().close()
+        try:
+            await self._writer.stop()
+            await self.listener.close()
+            await super().close()
+        finally:
+            logging.getLogger("asyncpg.pool").removeFilter(self._quiet)

@@ -5,6 +5,9 @@ the cache is authoritative: a write updates it at once and is acknowledged when
 its transaction has committed. Writes queue up while a commit is running and
 then go to the database together, in one transaction (one fsync with
 ``synchronous=FULL``), in the order they were made.
+
+A file that stops taking writes (read-only, a full disk, an I/O error) makes
+them raise ``StoreOutageError`` (``outage.py``), as a lost PostgreSQL does.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from plughost.config.backends.driver_internals import (
     aiosqlite_sqlite3,
     sqlite_client_lock,
 )
+from plughost.config.backends.outage import OutageMonitor
 from plughost.config.backends.store import ConfigStore
 from plughost.config.documents import MISSING, decode, encode, remove_path, set_path
 from plughost.config.errors import StoreClosedError
@@ -54,6 +58,19 @@ _SCAN_SUFFIX: Final = (
 # None is a barrier: it only waits for everything queued before it.
 _Statement = tuple[str, tuple[Any, ...], Entry | None]
 _Op = _Statement | None
+
+
+#: SQLite's primary result codes of a file the store cannot use right now (not of a
+#: bad statement): PERM, READONLY, IOERR, FULL, CANTOPEN.
+_OUTAGE_CODES: Final = frozenset({3, 8, 10, 13, 14})
+
+
+def is_file_unusable(error: BaseException) -> bool:
+    """Whether ``error`` means the database file cannot be written or read right now."""
+    code = getattr(error, "sqlite_errorcode", None)  # sqlite3.Error, Python 3.11+
+    return (
+        isinstance(error, sqlite3.Error) and isinstance(code, int) and code & 0xFF in _OUTAGE_CODES
+    )
 
 
 _Fetch = Callable[[sqlite3.Connection, str, tuple[Any, ...]], list[Any]]
@@ -146,6 +163,7 @@ class _GroupCommit:
         "_locked",
         "_loop",
         "_ops",
+        "_outage",
         "_waiting_for_lock",
         "failures",
     )
@@ -154,9 +172,10 @@ class _GroupCommit:
     _db: sqlite3.Connection
     _enqueue: Callable[[Job], None]
 
-    def __init__(self, client: SqliteClient, cache: DocumentCache) -> None:
+    def __init__(self, client: SqliteClient, cache: DocumentCache, outage: OutageMonitor) -> None:
         self._client = client
         self._cache = cache
+        self._outage = outage
         #: True while a Tortoise operation or transaction uses the connection.
         self._locked = sqlite_client_lock(client).locked
         self._ops: list[_Op] = []
@@ -223,6 +242,9 @@ class _GroupCommit:
             self.failures += 1
             # The cache holds writes that never reached the disk: forget them all.
             self._cache.clear()
+            error = self._outage.translate(error)
+        elif self._outage.down:
+            self._outage.recovered()
         for future in futures:
             if not future.done():
                 if error is None:
@@ -273,7 +295,9 @@ class SQLiteStore(ConfigStore):
         super().__init__(cache)
         self._client = client
         self.location = path
-        self._writer = _GroupCommit(client, cache)
+        #: Whether the file takes writes; turns SQLite's I/O errors into StoreOutageError.
+        self.outage = OutageMonitor(path, is_file_unusable)
+        self._writer = _GroupCommit(client, cache, self.outage)
         self._version = 0
 
     async def start(self) -> None:
@@ -289,19 +313,21 @@ class SQLiteStore(ConfigStore):
 
     async def _select(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
         """The rows of a read, as tuples; straight to aiosqlite unless Tortoise holds it."""
-        future = self._writer.select(sql, params)
-        if future is not None:
-            return await future
-        # Execute_query's extra work (NUL rewriting, change counting) cost
-        # ~10% of an uncached get: aiosqlite under Tortoise's lock instead.
-        async with self._client.acquire_connection() as conn:
-            return [tuple(row) for row in await conn.execute_fetchall(sql, params)]
+        with self.outage.translating:  # a read proves nothing about writes
+            future = self._writer.select(sql, params)
+            if future is not None:
+                return await future
+            # Execute_query's extra work (NUL rewriting, change counting) cost
+            # ~10% of an uncached get: aiosqlite under Tortoise's lock instead.
+            async with self._client.acquire_connection() as conn:
+                return [tuple(row) for row in await conn.execute_fetchall(sql, params)]
 
     async def _fetch(self, key: str) -> tuple[Any, int]:
         self.check_open()
         # The lock-free path inlined: one coroutine frame fewer per uncached get.
-        future = self._writer.select(_SELECT, (key,))
-        rows = await (future if future is not None else self._select(_SELECT, (key,)))
+        with self.outage.translating:  # a read proves nothing about writes
+            future = self._writer.select(_SELECT, (key,))
+            rows = await (future if future is not None else self._select(_SELECT, (key,)))
         if not rows:
             return MISSING, 0
         return decode(rows[0][0]), int(rows[0][1])
@@ -317,8 +343,10 @@ class SQLiteStore(ConfigStore):
                 self.check_open()
             future = self._writer.select(_SELECT, (key,), _select_few)
             rows = await (future if future is not None else self._select(_SELECT, (key,)))
-        except BaseException:
+        except BaseException as exc:
             cache.end(ticket)
+            if self.outage.is_outage(exc):
+                raise self.outage.refuse(exc) from exc
             raise
         if rows:
             value = decode(rows[0][0])

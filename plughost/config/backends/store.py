@@ -16,6 +16,7 @@ from typing import Any
 
 from plughost.config.backends.cache import DocumentCache
 from plughost.config.backends.locks import DocumentGuards
+from plughost.config.backends.outage import OutageMonitor
 from plughost.config.documents import decode
 from plughost.config.errors import StoreClosedError
 from plughost.config.userdocs import find_user_documents, user_part
@@ -44,6 +45,8 @@ class ConfigStore(abc.ABC):
     backend: str
     #: A description of the location, for messages ("/path/plughost.db", "host:5432/db")
     location: str
+    #: Whether the database answers; set by each backend (see ``outage.py``).
+    outage: OutageMonitor
     #: Set from outside (``plughost.metrics``) to time the database calls of the hot
     #: path: cache-missing reads, writes and scans. None costs one test per call.
     query_observer: QueryObserver | None = None

@@ -161,8 +161,11 @@ async def test_bad_settings_are_refused(bot, fake_discord, economy):
         "!bank cooldown soon": "'soon' is not a time span like 1h30m or 2d",
         "!bank cooldown 31d": "The cooldown can be at most 30 days.",
         "!bank payday 0": "The amount must be from 1 to",
-        f"!bank name {'x' * 33}": "A name has 1 to 32 characters and no backticks.",
-        "!bank currency `code`": "A name has 1 to 32 characters and no backticks.",
+        f"!bank name {'x' * 33}": "Bad argument `name`: it has at most 32 characters",
+        "!bank currency `code`": "Bad argument `name`: backticks are not allowed",
+        "!bank name Evil\x00Bank": "Bad argument `name`: control characters are not allowed",
+        "!bank currency \u200b": "Bad argument `name`: invisible formatting characters",
+        "!bank currency \u202egold": "Bad argument `name`: invisible formatting characters",
     }
     for command, reply in bad.items():
         replies = await fake_discord.send(command, author=owner)

@@ -103,7 +103,8 @@ RED_BANK: Final = ("Bank", "384734293238749")
 #: Red's per-account fields this bank has no place for.
 _RED_ACCOUNT_EXTRA: Final = ("name", "created_at")
 
-#: The largest amount one command moves; keeps numbers readable and JSON-safe.
+#: The largest amount one command moves, and the largest balance an account may
+#: hold (every path that adds money checks it); keeps numbers readable and JSON-safe.
 MAX_AMOUNT: Final = 10**12
 
 #: Settings every bank has, in the custom group ``BANK`` (one document per bank).
@@ -164,6 +165,15 @@ class BankRef:
 @dataclass(frozen=True, slots=True)
 class _GuildId:
     id: int
+
+
+def check_room(balance: int, amount: int) -> None:
+    """BankError unless ``balance + amount`` stays within :data:`MAX_AMOUNT`."""
+    if balance + amount > MAX_AMOUNT:
+        raise BankError(
+            f"That would make the balance {balance + amount:,}; "
+            f"an account holds at most {MAX_AMOUNT:,}."
+        )
 
 
 def check_amount(amount: int) -> int:
@@ -255,6 +265,7 @@ class Bank:
         """Add ``amount``; returns the new balance."""
         check_amount(amount)
         async with self.account(ref, user_id).all() as acct:
+            check_room(acct["balance"], amount)  # before any change: nothing is written
             acct["balance"] += amount
             new: int = acct["balance"]
         return new
@@ -289,6 +300,7 @@ class Bank:
             if acct["next_payday"] > moment:
                 raise OnCooldown(acct["next_payday"] - moment)
             paid: int = settings["payday_amount"]
+            check_room(acct["balance"], paid)
             acct["balance"] += paid
             acct["next_payday"] = moment + settings["payday_cooldown"]
             new: int = acct["balance"]
@@ -306,6 +318,10 @@ class Bank:
         check_amount(amount)
         if sender == recipient:
             raise BankError("You cannot send money to yourself.")
+        # The cap, checked before the debit: a credit cannot be refused once the
+        # money left the sender. (A grant landing in between can still push the
+        # recipient past it by this one transfer; grants and paydays check first.)
+        check_room(await self.balance(ref, recipient), amount)
         lock = self._sending_lock(ref, sender)
         await lock.acquire()
         try:

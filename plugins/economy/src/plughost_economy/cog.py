@@ -30,6 +30,7 @@ from plughost import (
     WebPage,
     checks,
     hookimpl,
+    text,
 )
 from plughost_economy.bank import (
     MAX_AMOUNT,
@@ -164,6 +165,9 @@ class Economy(Cog):
             wait = describe_duration(exc.seconds)
             await _say(ctx, f"No payday yet: try again in {wait}.", error=True)
             return
+        except BankError as exc:  # the balance is at the cap
+            await _say(ctx, str(exc), error=True)
+            return
         await _say(
             ctx,
             f"Payday! You got {await self._money(ref, paid)}; "
@@ -277,10 +281,9 @@ class Economy(Cog):
         await self._set_name(ctx, "currency", name, "The currency is now")
 
     async def _set_name(self, ctx: HybridContext, setting: str, name: str, done: str) -> None:
-        name = " ".join(name.split())
-        if not name or len(name) > MAX_NAME or "`" in name:
-            await _say(ctx, f"A name has 1 to {MAX_NAME} characters and no backticks.", error=True)
-            return
+        # Refused with a reply naming the argument: controls, zero-width and bidi
+        # characters, invisible-only names, backticks, too long.
+        name = text.name(name, argument="name", max_length=MAX_NAME)
         ref = await self._ref(ctx)
         if await self._may_administer(ctx, ref):
             await self.bank.settings(ref).get_attr(setting).set(name)

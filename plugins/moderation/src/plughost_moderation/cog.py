@@ -42,6 +42,7 @@ from plughost import (
     checks,
     hookimpl,
 )
+from plughost import text as policy
 from plughost_moderation.cases import ACTIONS, RED_MODLOG, Case, CaseBook
 from plughost_moderation.console import cases_page, modlog_forms
 from plughost_moderation.hierarchy import Rank, refusal
@@ -179,7 +180,8 @@ class Moderation(Cog):
         ask Discord, record the case, post it, reply."""
         guild = ctx.guild
         assert guild is not None  # every command here is guild-only (its checks imply it)
-        reason = " ".join(reason.split())
+        # Controls (NUL included) and invisible-only reasons are refused naming the argument.
+        reason = " ".join(policy.free_text(reason, argument="reason", required=False).split())
         if len(reason) > MAX_REASON:
             await _say(ctx, f"A reason has at most {MAX_REASON} characters.", error=True)
             return

@@ -26,6 +26,7 @@ from interactions.ext import prefixed_commands as prefixed
 from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_subcommand
 
 from plughost import Bot, Cog, Config, TimeSpan, hookimpl
+from plughost import text as policy
 from plughost_reminders.book import ReminderBook
 from plughost_reminders.buttons import (
     BUTTON_PATTERN,
@@ -142,6 +143,7 @@ class Reminders(Cog):
             return "A reminder needs to be at least a second away."
         if len(text) > MAX_TEXT:
             return f"That is too long for a reminder (at most {MAX_TEXT} characters)."
+        text = policy.free_text(text, argument="text")
         owner_id = int(ctx.author.id)
         pending = [r for r in await self.book.of(owner_id) if r.pending]
         if len(pending) >= MAX_PENDING:
