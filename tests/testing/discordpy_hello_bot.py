@@ -1,4 +1,5 @@
-"""A discord.py bot that answers ``!hello``, pointed at the local Discord.
+"""A discord.py bot that answers ``!hello`` and ``!vote`` (a button), pointed at the
+local Discord.
 
     python discordpy_hello_bot.py API_BASE GATEWAY_URL TOKEN
 
@@ -8,6 +9,7 @@ The same two settings point any discord.py bot at ``plughost emulator``.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import discord
 import yarl
@@ -22,10 +24,21 @@ def main() -> None:
     intents.message_content = True
     client = discord.Client(intents=intents)
 
+    class Vote(discord.ui.View):
+        @discord.ui.button(label="Yes", custom_id="vote:yes")
+        async def yes(
+            self, interaction: discord.Interaction, button: discord.ui.Button[Any]
+        ) -> None:
+            await interaction.response.send_message(f"{interaction.user.name} voted yes")
+
     @client.event
     async def on_message(message: discord.Message) -> None:
-        if message.author != client.user and message.content == "!hello":
+        if message.author == client.user:
+            return
+        if message.content == "!hello":
             await message.channel.send(f"Hello, {message.author.name}!")
+        elif message.content == "!vote":
+            await message.channel.send("Vote now", view=Vote(timeout=None))
 
     client.run(token, log_handler=None)
 

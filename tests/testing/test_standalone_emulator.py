@@ -1,11 +1,14 @@
 """``plughost emulator`` as a real process, driven through its control interface by
-bots in processes of their own: a discord.py bot, and a plughost bot (``plughost run``)."""
+bots in processes of their own: a discord.py bot (a message and a button), and a
+plughost bot (``plughost run``, a slash command)."""
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import os
 import signal
+import socket
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -16,6 +19,7 @@ import aiohttp
 import pytest
 
 from plughost.instances import create
+from plughost.testing.emulator.standalone import StandaloneDiscord
 
 pytestmark = pytest.mark.slow
 
@@ -109,6 +113,29 @@ async def test_bad_control_requests_get_a_short_reason(emulator: Served) -> None
     assert (status, body) == (400, {"error": "no message 123"})
 
 
+def _outward_address() -> str:
+    """This machine's address on its network (no packet is sent: UDP only picks a route)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed anywhere real
+        return str(probe.getsockname()[0])
+
+
+async def test_control_refuses_clients_that_are_not_on_loopback() -> None:
+    address = _outward_address()
+    assert not ipaddress.ip_address(address).is_loopback
+    # Reachable from the network, so that the control interface has someone to refuse.
+    server = StandaloneDiscord(host="0.0.0.0")
+    await server.start()
+    try:
+        port = server.emulator.port
+        status, body = await _call(f"http://{address}:{port}/_control", "GET", "/guilds")
+        assert (status, body) == (403, {"error": "control is loopback only"})
+        status, _ = await _call(f"http://127.0.0.1:{port}/_control", "GET", "/guilds")
+        assert status == 200
+    finally:
+        await server.stop()
+
+
 async def test_a_discord_py_bot_connects_and_answers(emulator: Served) -> None:
     bot = await _spawn(
         sys.executable, str(HERE / "discordpy_hello_bot.py"),
@@ -127,6 +154,24 @@ async def test_a_discord_py_bot_connects_and_answers(emulator: Served) -> None:
         assert status == 200, body
         assert [r["content"] for r in body["replies"]] == ["Hello, bob!"]
         assert body["replies"][0]["channel_id"] == posted["channel_id"]
+        status, posted = await _call(emulator.control, "POST", "/messages", {"content": "!vote"})
+        assert status == 200, posted
+        status, body = await _call(
+            emulator.control, "POST", f"/messages/{posted['id']}/replies", {"timeout": TIMEOUT}
+        )
+        assert status == 200, body
+        vote = body["replies"][0]
+        assert vote["content"] == "Vote now"
+        click = {"message_id": vote["id"], "component": "Yes", "author": "bob", "timeout": TIMEOUT}
+        status, body = await _call(emulator.control, "POST", "/click", click)
+        assert status == 200, body
+        assert body["type"] == 4
+        assert body["content"] == "bob voted yes"
+        status, body = await _call(
+            emulator.control, "POST", "/click", {"message_id": vote["id"], "component": "No"}
+        )
+        assert status == 400
+        assert "No" in body["error"]
     finally:
         await _stop(bot)
 

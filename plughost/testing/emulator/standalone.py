@@ -91,9 +91,12 @@ def _is_loopback(remote: str | None) -> bool:
     if remote is None:
         return False
     try:
-        return ipaddress.ip_address(remote).is_loopback
+        address = ipaddress.ip_address(remote)
     except ValueError:
         return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped.is_loopback
+    return address.is_loopback
 
 
 class ControlInterface:
