@@ -205,3 +205,29 @@ async def test_a_slash_command_reaches_a_plughost_bot(
         assert "nosuch" in body["error"]
     finally:
         assert await _stop(bot) == 0
+
+
+async def test_it_stops_on_sigint_with_exit_code_0() -> None:
+    proc = await _spawn(sys.executable, "-m", "plughost", "emulator")
+    assert proc.stdout is not None
+    try:
+        line = await asyncio.wait_for(proc.stdout.readline(), TIMEOUT)
+        assert line.startswith(b"api: http://127.0.0.1:")
+        proc.send_signal(signal.SIGINT)
+        assert await asyncio.wait_for(proc.wait(), TIMEOUT) == 0
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+
+
+async def test_a_taken_port_fails_in_one_line() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = await _spawn(sys.executable, "-m", "plughost", "emulator", "--port", str(port))
+        assert proc.stdout is not None
+        output = (await asyncio.wait_for(proc.stdout.read(), TIMEOUT)).decode()
+        assert await proc.wait() == 1
+    assert output.strip() == f"error: cannot listen on 127.0.0.1:{port}: Address already in use"

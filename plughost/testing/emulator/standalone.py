@@ -32,7 +32,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiohttp import web
@@ -208,8 +208,28 @@ class ControlInterface:
         names = body.get("commands") or []
         if not isinstance(shard, int) or not isinstance(count, int) or not isinstance(names, list):
             raise _BadRequest("shard and count must be whole numbers, commands a list of names")
+        await self.ready(
+            shard=shard,
+            count=count,
+            commands=names,
+            probe=body.get("probe"),
+            timeout=self._timeout(body),
+        )
+        return web.json_response({"ready": True})
+
+    async def ready(
+        self,
+        *,
+        shard: int = 0,
+        count: int = 1,
+        commands: Sequence[str] = (),
+        probe: object = None,
+        timeout: float = _DEFAULT_TIMEOUT,  # noqa: ASYNC109 - the control API's own field
+    ) -> None:
+        """What ``POST /_control/ready`` waits for (see the module's description);
+        raises `NoReply` saying which part did not happen within ``timeout``."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self._timeout(body)
+        deadline = loop.time() + timeout
         emulator = self.discord.emulator
         try:
             await emulator.wait_shard(
@@ -221,19 +241,18 @@ class ControlInterface:
         except (AssertionError, KeyError) as exc:
             raise NoReply(str(exc)) from None
         state, guild_id = self.discord.state, self.discord.guild.id
+        names = set(commands)
 
         def registered() -> bool:
             scopes = (*state.commands(None).values(), *state.commands(guild_id).values())
-            return set(names) <= {c["name"] for c in scopes}
+            return names <= {c["name"] for c in scopes}
 
         try:
             await state.changes.wait_for(registered, max(0.0, deadline - loop.time()))
         except TimeoutError:
-            raise NoReply(f"commands {names} were not all registered in time") from None
-        probe = body.get("probe")
+            raise NoReply(f"commands {sorted(names)} were not all registered in time") from None
         if probe is not None:
             await self._probe(probe, deadline)
-        return web.json_response({"ready": True})
 
     async def _probe(self, probe: object, deadline: float) -> None:
         """Send ``probe`` until the bot answers it, each try waiting up to a second."""
