@@ -1,5 +1,5 @@
-"""A discord.py bot that answers ``!hello`` and ``!vote`` (a button), pointed at the
-local Discord.
+"""A discord.py bot that answers ``!hello``, ``!vote`` (a button) and ``/where``
+(member and channel options), pointed at the local Discord.
 
     python discordpy_hello_bot.py API_BASE GATEWAY_URL TOKEN
 
@@ -23,6 +23,18 @@ def main() -> None:
     intents = discord.Intents.default()
     intents.message_content = True
     client = discord.Client(intents=intents)
+    tree = discord.app_commands.CommandTree(client)
+
+    @tree.command(description="Say where someone is.")
+    async def where(
+        interaction: discord.Interaction, who: discord.Member, room: discord.TextChannel
+    ) -> None:
+        await interaction.response.send_message(f"{who.name} is in #{room.name}")
+
+    async def setup_hook() -> None:
+        await tree.sync()
+
+    client.setup_hook = setup_hook  # type: ignore[method-assign]
 
     class Vote(discord.ui.View):
         @discord.ui.button(label="Yes", custom_id="vote:yes")

@@ -136,7 +136,9 @@ async def test_control_refuses_clients_that_are_not_on_loopback() -> None:
         await server.stop()
 
 
-async def test_a_discord_py_bot_connects_and_answers(emulator: Served) -> None:
+async def test_a_discord_py_bot_answers_a_message_a_button_and_a_slash_command(
+    emulator: Served,
+) -> None:
     bot = await _spawn(
         sys.executable, str(HERE / "discordpy_hello_bot.py"),
         emulator.api, emulator.gateway, emulator.token,
@@ -172,6 +174,18 @@ async def test_a_discord_py_bot_connects_and_answers(emulator: Served) -> None:
         )
         assert status == 400
         assert "No" in body["error"]
+        ready = {"commands": ["where"], "timeout": TIMEOUT}
+        status, body = await _call(emulator.control, "POST", "/ready", ready)
+        assert status == 200, body
+        where = {"name": "where", "options": {"who": "bob", "room": {"channel": "random"}}}
+        status, body = await _call(
+            emulator.control, "POST", "/slash", {**where, "timeout": TIMEOUT}
+        )
+        assert status == 200, body
+        assert body["content"] == "bob is in #random"
+        where["options"] = {"who": "bob", "channel": {"channel": "random"}}
+        status, body = await _call(emulator.control, "POST", "/slash", where)
+        assert (status, body) == (400, {"error": "options named channel cannot be sent here yet"})
     finally:
         await _stop(bot)
 

@@ -18,7 +18,9 @@ test in another process, in any language, can act as the guild's members:
   the bot has sent ``count`` messages after that one (its channel or a DM with its
   author); ``{"replies": [message, ...]}``.
 - ``POST /_control/slash`` ``{"name", "author"?, "channel"?, "guild"?, "options"?,
-  "timeout"?}``: invoke a registered slash command; the bot's response.
+  "timeout"?}``: invoke a registered slash command; the bot's response. Options are
+  by name: strings, numbers and booleans as they are, a member's name for a user
+  option, ``{"channel": name}``, ``{"role": name}`` or ``{"user": name}`` otherwise.
 - ``POST /_control/click`` ``{"message_id", "component", "author"?, "values"?,
   "timeout"?}``: press a button or pick in a select; the bot's response.
 
@@ -51,6 +53,7 @@ __all__ = ["CONTROL_PREFIX", "ControlInterface", "StandaloneDiscord"]
 CONTROL_PREFIX = "/_control"
 _DEFAULT_TIMEOUT = 5.0
 _PROBE_SECONDS = 1.0
+_SLASH_PARAMETERS = frozenset({"name", "author", "channel", "timeout"})
 
 Handler = Callable[[web.Request], Awaitable[web.Response]]
 
@@ -125,7 +128,8 @@ class ControlInterface:
                 return await handler(request)
             except (_BadRequest, LookupError, NotFound, ComponentNotFound) as exc:
                 return web.json_response({"error": str(exc)}, status=400)
-            except CommandNotRegistered as exc:
+            except (CommandNotRegistered, TypeError, ValueError) as exc:
+                # TypeError, ValueError: an option value that does not fit its type.
                 return web.json_response({"error": str(exc)}, status=400)
             except NoReply as exc:
                 return web.json_response({"error": str(exc)}, status=504)
@@ -302,10 +306,28 @@ class ControlInterface:
         guild = self._guild(body)
         channel = self._channel(body, guild)
         author = self._member(body, guild)
+        if clash := sorted(_SLASH_PARAMETERS & set(options)):
+            # FakeDiscord.slash takes options as keywords beside these parameters.
+            raise _BadRequest(f"options named {', '.join(clash)} cannot be sent here yet")
+        typed = {key: self._option(value, guild) for key, value in options.items()}
         response = await self.discord.slash(
-            name, author, channel, timeout=self._timeout(body), **options
+            name, author, channel, timeout=self._timeout(body), **typed
         )
         return web.json_response(response_json(response))
+
+    def _option(self, value: object, guild: Guild) -> object:
+        """A slash option's value: as given, or the channel, role or member that
+        ``{"channel": name}``, ``{"role": name}`` or ``{"user": name}`` names."""
+        if not isinstance(value, dict):
+            return value
+        if len(value) != 1 or next(iter(value)) not in ("channel", "role", "user"):
+            raise _BadRequest('an object option must be {"channel"|"role"|"user": name}')
+        kind, name = next(iter(value.items()))
+        if kind == "channel":
+            return self._channel({"channel": name}, guild)
+        if kind == "role":
+            return self.discord.role_named(str(name), guild)
+        return self.discord.member(str(name), guild=guild)
 
     async def _click(self, request: web.Request) -> web.Response:
         body = await self._body(request)
