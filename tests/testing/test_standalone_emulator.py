@@ -111,6 +111,17 @@ async def test_bad_control_requests_get_a_short_reason(emulator: Served) -> None
     assert "no channel #nope" in body["error"]
     status, body = await _call(emulator.control, "POST", "/messages/123/replies", {})
     assert (status, body) == (400, {"error": "no message 123"})
+    _, listed = await _call(emulator.control, "GET", "/guilds")
+    elsewhere = listed["guilds"][1]["channels"][0]["id"]
+    status, body = await _call(
+        emulator.control, "POST", "/messages", {"content": "hi", "channel": elsewhere}
+    )
+    assert (status, body) == (400, {"error": f"channel {elsewhere} is not in Demo Guild"})
+    status, body = await _call(
+        emulator.control, "POST", "/messages", {"content": "hi", "guild": "Guild 2"}
+    )
+    assert status == 200
+    assert body["channel_id"] == elsewhere
 
 
 def _outward_address() -> str:

@@ -174,8 +174,11 @@ class ControlInterface:
         wanted = body.get("channel")
         if wanted is None:
             return self.discord.channel if guild is self.discord.guild else guild_first(guild)
-        channel = self.discord.state.channels.get(int(wanted)) if str(wanted).isdigit() else None
-        return channel or self.discord.channel_named(str(wanted), guild)
+        text = str(wanted)
+        channel = self.discord.state.channels.get(int(text)) if text.isdigit() else None
+        if channel is not None and channel.guild_id != guild.id:
+            raise _BadRequest(f"channel {text} is not in {guild.name}")
+        return channel or self.discord.channel_named(text, guild)
 
     def _member(self, body: dict[str, Any], guild: Guild) -> Member:
         name = body.get("author") or "alice"
