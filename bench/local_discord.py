@@ -8,8 +8,12 @@ Prints one JSON line on stdout once listening: ``{"api": ..., "token": ...,
 Benchmarks that run bots as their own processes (``bench/processes.py``) start it,
 so neither the bots nor the bench driver share a process with the emulator.
 
-Control API (POST, JSON in and out), every time measured here, in the emulator's
-process, from posting the member's message to the bot's reply being stored:
+The bench's control API (POST, JSON in and out), every time measured here, in the
+emulator's process, from posting the member's message to the bot's reply being
+stored. What a test of any bot needs (post as a member, wait for the replies, slash
+commands, clicks) is ``plughost emulator``'s control interface
+(``plughost.testing.emulator.standalone``, docs/emulator.md); this script adds only
+the bench's scenarios, and its ``/ready`` is that interface's.
 
 - ``/ready`` ``{"count": n, "timeout": s}``: wait for READY number ``n`` on shard 0,
   then post ``!ping`` until a reply comes; ``{"ms": ...}`` to the reply.
@@ -44,6 +48,7 @@ from typing import Any
 from aiohttp import web
 
 from plughost.testing.emulator import FakeDiscord, Member
+from plughost.testing.emulator.standalone import ControlInterface
 
 CHATTER = (
     "anyone around tonight?",
@@ -58,18 +63,15 @@ class Control:
     def __init__(self, discord: FakeDiscord, members: list[Member]) -> None:
         self.discord = discord
         self.members = members
+        self.control = ControlInterface(discord)
 
     async def ready(self, body: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
-        await self.discord.emulator.wait_ready(0, count=body["count"], timeout=body["timeout"])
-        deadline = started + body["timeout"]
-        while True:
-            try:
-                await self.discord.send("!ping", expect=1, timeout=1.0)
-                break
-            except Exception:  # no reply yet: the bot may still be loading
-                if time.perf_counter() > deadline:
-                    raise
+        # The library's control interface (`plughost emulator`'s /_control/ready):
+        # READY number n, then !ping until the bot answers.
+        await self.control.ready(
+            count=body["count"], probe={"content": "!ping"}, timeout=body["timeout"]
+        )
         return {"ms": (time.perf_counter() - started) * 1000}
 
     async def commands(self, body: dict[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from plughost.cli import (
     cluster,
     cogs,
     console,
+    emulator,
     import_red,
     instances,
     run,
@@ -120,6 +121,7 @@ cli.add_command(import_red.import_red_command)
 cli.add_command(userdata.userdata)
 cli.add_command(cogs.cogs)
 cli.add_command(authoring.new_cog_command)
+cli.add_command(emulator.emulator_command)
 # `cogs check` is written for cog authors (authoring.py) but checks installed cogs,
 # so it joins the operators' `cogs` group, beside `cogs list`.
 cogs.cogs.add_command(authoring.check)

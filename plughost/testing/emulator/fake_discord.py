@@ -332,6 +332,21 @@ class FakeDiscord:
         dm = self.state.dm_channel(user)
         return await self._say(text, user, dm, expect=expect, seconds=timeout)
 
+    def post(
+        self,
+        text: str,
+        author: Author = None,
+        channel: Channel | str | None = None,
+        *,
+        reply_to: Message | None = None,
+        files: Sequence[tuple[str, bytes]] = (),
+    ) -> Message:
+        """Post ``text`` as ``author`` (default alice) in ``channel`` (default #general)
+        without waiting; `wait_replies` then collects the bot's answers to it."""
+        where = self._channel(channel)
+        user = self._author_user(self._author(author, where))
+        return self._post(text, user, where, reply_to=reply_to, files=files)
+
     async def _say(
         self,
         text: str,
@@ -345,7 +360,25 @@ class FakeDiscord:
     ) -> Replies:
         mark = len(self.emulator.requests)
         message = self._post(text, user, channel, reply_to=reply_to, files=files)
-        dm = self.state.dm_channel(user)
+        return await self.wait_replies(message, expect=expect, timeout=seconds, mark=mark)
+
+    async def wait_replies(
+        self,
+        message: Message,
+        *,
+        expect: int | None = None,
+        timeout: float = 5.0,  # noqa: ASYNC109 - tests pass timeout=, per the contract
+        mark: int | None = None,
+    ) -> Replies:
+        """The bot's messages after ``message``, in its channel or a DM with its author,
+        once there are ``expect`` of them (default 1; 0 returns what is there now).
+        ``mark``: the index in ``emulator.requests`` a timeout's report starts from."""
+        seconds = timeout
+        if mark is None:
+            mark = len(self.emulator.requests)
+        channel = self.state.channel(message.channel_id)
+        dm = self.state.dm_channel(self.state.users[message.author_id])
+        text = message.content
 
         def replies() -> list[Message]:
             # Ids are appended in increasing order: bisect to the messages after

@@ -99,6 +99,9 @@ class DiscordEmulator:
             routes.register(self._router)
         #: OAuth2 for web consoles: authorize page, token exchange, ``@me`` by bearer.
         self.oauth = OAuthProvider(self.state)
+        #: Extra routes to serve beside Discord's (the standalone server's control
+        #: interface): each is called with the application before it starts.
+        self.mounts: list[Callable[[web.Application], None]] = []
         self._runner: web.AppRunner | None = None
 
     # -- lifecycle ------------------------------------------------------------------
@@ -132,6 +135,8 @@ class DiscordEmulator:
         self.oauth.register(app, API_PREFIX)
         app.router.add_get(API_PREFIX + "/users/@me", self._me)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._api)
+        for mount in self.mounts:
+            mount(app)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         # Bind the socket ourselves: it is the public way to learn an ephemeral port.
