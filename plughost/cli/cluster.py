@@ -34,6 +34,7 @@ from plughost.web.address import WebAddress
 
 if TYPE_CHECKING:
     from plughost.cluster.heartbeat import ProcessStatus
+    from plughost.cluster.throughput import Throughput
 
 __all__ = ["cluster_command", "refuse_sqlite_cluster", "status_command"]
 
@@ -180,7 +181,7 @@ def _child_web(address: WebAddress | None, index: int) -> tuple[str, ...]:
 @click.command("status")
 @click.argument("name")
 def status_command(name: str) -> None:
-    """Show the shard processes of instance NAME: shards, leader, latency, last heartbeat."""
+    """Show the shard processes of instance NAME: shards, leader, latency, heartbeat, commands."""
     found = instances.load(name)
     if found.settings.backend == "sqlite" or found.settings.dsn is None:
         raise InstanceError(
@@ -209,13 +210,33 @@ async def _read_status(dsn: str) -> list[ProcessStatus]:
         await conn.close()
 
 
+def _commands_cells(commands: Throughput) -> tuple[str, str, str]:
+    """CMD/S, ERRORS and P99 of a row: ``-`` where the process does not count commands."""
+    if commands.per_second is None:
+        return ("-", "-", "-")
+    latency = "-" if commands.p99_ms is None else f"{commands.p99_ms:g}ms"
+    return (f"{commands.per_second:.2f}", str(commands.errors), latency)
+
+
 def render_status(rows: Sequence[ProcessStatus]) -> str:
     """The table ``plughost status`` prints (plain text, one line per process)."""
     from plughost.cluster.coordinator import HEARTBEAT_SECONDS  # noqa: PLC0415
 
     if not rows:
         return "no shard processes are running"
-    header = ("PROCESS", "HOST:PID", "SHARDS", "ROLE", "LATENCY", "HEARTBEAT", "STATE", "EVENTS")
+    header = (
+        "PROCESS",
+        "HOST:PID",
+        "SHARDS",
+        "ROLE",
+        "LATENCY",
+        "HEARTBEAT",
+        "STATE",
+        "CMD/S",
+        "ERRORS",
+        "P99",
+        "EVENTS",
+    )
     lines: list[tuple[str, ...]] = [header]
     for status in rows:
         row = status.row
@@ -232,6 +253,7 @@ def render_status(rows: Sequence[ProcessStatus]) -> str:
                 latency,
                 f"{status.age:.1f} s ago",
                 state,
+                *_commands_cells(row.commands),
                 str(row.events) + (f" (last: {row.last_event})" if row.last_event else ""),
             )
         )

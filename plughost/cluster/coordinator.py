@@ -11,7 +11,8 @@ needs coordinating. On PostgreSQL it
   application commands, and a new leader compares that scope with Discord as
   soon as it takes over (``leader.py``);
 - writes a heartbeat row with its shards, gateway latency, leadership and the
-  events it applied, for ``plughost status`` (``heartbeat.py``).
+  events it applied, and its commands per second, errors and p99 latency, for
+  ``plughost status`` (``heartbeat.py``, ``throughput.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import logging
 import math
 import os
 import socket
+import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from typing import Any, Final
@@ -35,6 +37,7 @@ from plughost.cluster.events import ClusterEvent, EventBus
 from plughost.cluster.leader import ControlConnection
 from plughost.cluster.member import ClusterMember
 from plughost.cluster.pg import CONNECTION_ERRORS
+from plughost.cluster.throughput import CommandWindow
 from plughost.config.connection import parse_dsn
 
 __all__ = ["HEARTBEAT_SECONDS", "ClusterUnavailable", "Coordinator", "coordinate"]
@@ -71,6 +74,9 @@ class Coordinator:
         #: Cluster events applied here (by at least one shard), and the last one.
         self.events_applied = 0
         self.last_event = ""
+        #: Commands per second, errors and p99 for the heartbeat; its ``source`` is
+        #: set when the metrics count this process's commands.
+        self.throughput = CommandWindow()
         self._loop_task: asyncio.Task[None] | None = None
         self._claim: asyncio.Task[None] | None = None
         self._was_leader = False
@@ -161,6 +167,7 @@ class Coordinator:
             latency_ms={int(bot.shard_id): _latency_ms(bot) for bot in self.bots},
             events=self.events_applied,
             last_event=self.last_event,
+            commands=self.throughput.sample(time.monotonic()),
         )
         await self.control.run(lambda conn: heartbeat.beat(conn, row))
         if leader:

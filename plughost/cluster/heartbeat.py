@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, final
 
+from plughost.cluster.throughput import Throughput
 from plughost.config.models import PROCESS_TABLE
 
 __all__ = [
@@ -34,15 +35,20 @@ FORGET_AFTER: Final = 60.0
 
 _BEAT: Final = (
     f"INSERT INTO {PROCESS_TABLE} (id, host, pid, shards, total_shards, leader, latency, "
-    "events, last_event, started_at, heartbeat_at) "
-    "VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::jsonb, $8, $9, now(), now()) "
+    "events, last_event, commands, errors, commands_per_second, p99_ms, started_at, "
+    "heartbeat_at) "
+    "VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13, now(), now()) "
     "ON CONFLICT (id) DO UPDATE SET leader = EXCLUDED.leader, latency = EXCLUDED.latency, "
-    "events = EXCLUDED.events, last_event = EXCLUDED.last_event, heartbeat_at = now()"
+    "events = EXCLUDED.events, last_event = EXCLUDED.last_event, "
+    "commands = EXCLUDED.commands, errors = EXCLUDED.errors, "
+    "commands_per_second = EXCLUDED.commands_per_second, p99_ms = EXCLUDED.p99_ms, "
+    "heartbeat_at = now()"
 )
 _STATUS: Final = (
     "SELECT id, host, pid, shards::text, total_shards, leader, latency::text, events, "
     "last_event, started_at, heartbeat_at, "
-    "extract(epoch FROM now() - heartbeat_at)::float8 AS age "
+    "extract(epoch FROM now() - heartbeat_at)::float8 AS age, "
+    "commands, errors, commands_per_second, p99_ms "
     f"FROM {PROCESS_TABLE}"
 )
 
@@ -61,6 +67,7 @@ class ProcessRow:
     latency_ms: dict[int, float | None]
     events: int
     last_event: str
+    commands: Throughput
 
 
 @final
@@ -92,6 +99,10 @@ async def beat(conn: Any, row: ProcessRow) -> None:
         json.dumps(latency),
         row.events,
         row.last_event[:200],
+        row.commands.commands,
+        row.commands.errors,
+        row.commands.per_second,
+        row.commands.p99_ms,
     )
 
 
@@ -123,6 +134,12 @@ async def read_status(conn: Any) -> list[ProcessStatus]:
             latency_ms=latency,
             events=int(r[7]),
             last_event=str(r[8]),
+            commands=Throughput(
+                commands=int(r[12] or 0),
+                errors=int(r[13] or 0),
+                per_second=None if r[14] is None else float(r[14]),
+                p99_ms=None if r[15] is None else float(r[15]),
+            ),
         )
         found.append(ProcessStatus(row, r[9], r[10], float(r[11])))
     found.sort(key=lambda s: (s.row.shards[:1] or (0,), s.started_at))

@@ -92,6 +92,12 @@ class ClusterProcess(Model):
     #: Cluster events applied here, and the last one (for ``plughost status``).
     events = fields.BigIntField(default=0)
     last_event = fields.CharField(max_length=200, default="")
+    #: Commands and unexpected errors since the process started, the command rate and
+    #: the p99 duration over the recent window (null: not counted, or no command in it).
+    commands = fields.BigIntField(null=True)
+    errors = fields.BigIntField(null=True)
+    commands_per_second = fields.FloatField(null=True)
+    p99_ms = fields.FloatField(null=True)
     started_at = fields.DatetimeField()
     heartbeat_at = fields.DatetimeField()
 

@@ -20,6 +20,7 @@ from typing import Any, Final
 
 from interactions.api import events
 
+from plughost.cluster.throughput import CommandTotals
 from plughost.permissions.requests import ChainDenied
 from plughost.runtime.outcomes import (
     COMPLETION_EVENTS,
@@ -119,3 +120,16 @@ class CommandTable:
             row = self.durations[key] = [0.0] * (len(BUCKETS) + 2)
         row[bisect_left(BUCKETS, seconds)] += 1
         row[-1] += seconds
+
+    def totals(self) -> CommandTotals:
+        """Running totals over every label set, for the heartbeat (not per command)."""
+        buckets = [0] * (len(BUCKETS) + 1)
+        for row in list(self.durations.values()):
+            for index in range(len(buckets)):
+                buckets[index] += int(row[index])
+        return CommandTotals(
+            commands=sum(buckets),
+            errors=sum(list(self.errors.values())),
+            bounds=BUCKETS,
+            buckets=tuple(buckets),
+        )

@@ -22,6 +22,7 @@ from prometheus_client import (
 )
 from prometheus_client.exposition import generate_latest
 
+from plughost.cluster.throughput import CommandTotals
 from plughost.config import ConfigStore, StoreNotOpenError, current_store
 from plughost.metrics.collector import PlughostCollector
 from plughost.metrics.commands import CommandTable
@@ -110,6 +111,10 @@ class MetricsEndpoint:
         self._pre_runs.clear()
         if self._store is not None:
             StoreTable.detach(self._store)
+
+    def command_totals(self) -> CommandTotals:
+        """What the cluster heartbeat shows of commands (``plughost status``)."""
+        return self.commands.totals()
 
     # -- what the routes serve -----------------------------------------------------------
 

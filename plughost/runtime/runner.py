@@ -140,6 +140,7 @@ async def serve(
 ) -> int:
     """Serve the given shards of ``instance`` until a stop signal; 0 on a clean stop."""
     from plughost.cluster.coordinator import ClusterUnavailable, coordinate
+    from plughost.cluster.throughput import CommandCounting
     from plughost.runtime.bot import Bot, use_discord_api
     from plughost.runtime.caches import cache_options
 
@@ -165,7 +166,13 @@ async def serve(
             ]
             # PostgreSQL: events, leader election and heartbeats with the other processes.
             beside = alongside(bots) if alongside is not None else contextlib.nullcontext()
-            async with coordinate(instance.dsn, bots, total_shards=total_shards), beside:
+            async with (
+                coordinate(instance.dsn, bots, total_shards=total_shards) as coordinator,
+                beside as started,
+            ):
+                if coordinator is not None and isinstance(started, CommandCounting):
+                    # The heartbeat shows the metrics' command counts (plughost status).
+                    coordinator.throughput.source = started.command_totals
                 return await _run_until_stopped(bots, token, stop)
     except (StartupError, ClusterUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)

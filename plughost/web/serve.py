@@ -28,6 +28,7 @@ from plughost.web.address import WebAddress
 from plughost.web.console import WebConsole
 
 if TYPE_CHECKING:
+    from plughost.cluster.throughput import CommandTotals
     from plughost.runtime.bot import Bot
 
 __all__ = ["Beside", "alongside_of", "beside_bots", "serving"]
@@ -40,6 +41,10 @@ class Beside:
 
     metrics: MetricsEndpoint | None
     console: WebConsole | None
+
+    def command_totals(self) -> CommandTotals | None:
+        """The metrics' command totals, for the cluster heartbeat (None: not counted)."""
+        return self.metrics.command_totals() if self.metrics is not None else None
 
 
 def alongside_of(

@@ -2,7 +2,8 @@
 
 The subprocesses are ordinary ``python -m plughost run`` / ``cluster`` processes
 pointed at the emulator with ``--discord-url`` (as in tests/test_runner.py).
-A tiny cog distribution (``clustertest``: ``!hello`` answers with its shard) is
+A tiny cog distribution (``clustertest``: ``!hello`` answers with its shard,
+``!boom`` fails on purpose) is
 written as a real installed distribution (``.dist-info`` with an entry point)
 into a folder on the subprocesses' ``PYTHONPATH``.
 """
@@ -44,6 +45,10 @@ class ClusterTest(Cog):
     @prefixed.prefixed_command(name="hello")
     async def hello(self, ctx):
         await ctx.send(f"hello from shard {ctx.bot.shard_id}")
+
+    @prefixed.prefixed_command(name="boom")
+    async def boom(self, ctx):
+        raise RuntimeError("clustertest broke on purpose")
 '''
 
 

@@ -84,6 +84,9 @@ async def test_processes_serve_their_shards_and_share_changes(
                 "LATENCY",
                 "HEARTBEAT",
                 "STATE",
+                "CMD/S",
+                "ERRORS",
+                "P99",
                 "EVENTS",
             ]
             assert sorted(line.split()[2] for line in table[1:]) == ["0-1", "2-3"]
