@@ -108,7 +108,11 @@ class ConsoleSession:
             if line.startswith("/"):
                 name, options = parse_slash(line)
                 response = await self.discord.slash(
-                    name, author=self.author, channel=self.channel, timeout=REPLY_TIMEOUT, **options
+                    name,
+                    author=self.author,
+                    channel=self.channel,
+                    timeout=REPLY_TIMEOUT,
+                    options=options,  # any option name, even author or channel
                 )
                 self.print_replies([*response.messages, *response.followups])
             else:

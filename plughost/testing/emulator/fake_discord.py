@@ -392,17 +392,31 @@ class FakeDiscord:
     async def slash(
         self,
         name: str,
+        /,
         author: Author = None,
         channel: Channel | str | None = None,
         *,
         timeout: float = 5.0,  # noqa: ASYNC109 - tests pass timeout=, per the contract
-        **options: Any,
+        options: Mapping[str, Any] | None = None,
+        **named_options: Any,
     ) -> InteractionResponse:
-        """Run ``/name`` (``"group sub"`` for subcommands) with typed ``options``."""
+        """Run ``/name`` (``"group sub"`` for subcommands) with typed options.
+
+        Options go as keywords (``slash("cog info", name="core")``: ``name`` is
+        positional-only, so it is free for an option) or as the ``options``
+        mapping, which takes any option name, the kit's own keywords included
+        (``options={"channel": general, "timeout": 30}``). Both may be given; a
+        name in both is refused rather than silently picking one.
+        """
+        merged = dict(options or {})
+        both = sorted(set(merged) & set(named_options))
+        if both:
+            raise TypeError(f"option {both[0]!r} given both as a keyword and in options=")
+        merged.update(named_options)
         where = self._channel(channel)
         who = self._author(author, where)
         invoker = Invoker(self.state, self.emulator.url)
-        record = invoker.slash(name, who, where, options)
+        record = invoker.slash(name, who, where, merged)
         return await self._interact(record, f"/{name} in {where.label}", seconds=timeout)
 
     async def click(
