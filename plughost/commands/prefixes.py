@@ -9,6 +9,7 @@ works, so a guild that forgets its prefix can still reach ``prefix``.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from typing import Any, Final, Protocol, cast
 
 import interactions
@@ -18,7 +19,16 @@ from interactions.ext.prefixed_commands import PrefixedCommand, PrefixedManager
 from plughost.commands.arguments import prepare_prefixed
 from plughost.config import Config
 
-__all__ = ["CORE_CONFIG_ID", "PlughostPrefixedManager", "core_config", "guild_prefix", "prefixes"]
+__all__ = [
+    "CORE_CONFIG_ID",
+    "MAX_PREFIX_LENGTH",
+    "PREFIX_RULE",
+    "PlughostPrefixedManager",
+    "core_config",
+    "guild_prefix",
+    "prefix_problem",
+    "prefixes",
+]
 
 _log = logging.getLogger("plughost.commands")
 
@@ -26,8 +36,61 @@ _log = logging.getLogger("plughost.commands")
 CORE_CONFIG_ID: Final = 0x9E11C0DE
 #: Discord's default blurple: what embeds get unless the owner chose a colour.
 DEFAULT_EMBED_COLOR: Final = 0x5865F2
-#: Long prefixes make commands tedious and let one guild shadow every message.
-MAX_PREFIX_LENGTH: Final = 10
+#: Long prefixes make commands tedious to type; 16 fits a word and punctuation.
+MAX_PREFIX_LENGTH: Final = 16
+#: The rule in one sentence, for help texts and refusals (the CLI and ``prefix``).
+PREFIX_RULE: Final = (
+    f"A prefix is 1 to {MAX_PREFIX_LENGTH} visible characters, "
+    "without backticks or spaces at either end."
+)
+# Categories a member cannot type or see: controls, format characters (zero-width
+# spaces and joiners, bidi overrides, the BOM), line/paragraph separators,
+# surrogates, private use, unassigned. A prefix holding one never matches what the
+# member types, yet looks like one that would.
+_HIDDEN_CATEGORIES: Final = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+# Letters Unicode calls visible that render blank (Hangul fillers, braille blank):
+# a prefix of only these looks empty.
+_BLANK_LETTERS: Final = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Combining marks (a variation selector after an emoji) are fine inside a prefix
+# but show nothing on their own.
+_MARK_CATEGORIES: Final = frozenset({"Mn", "Me"})
+
+
+def prefix_problem(prefix: str) -> str | None:
+    """Why ``prefix`` cannot be a command prefix, in one short sentence; None if it can.
+
+    The one rule for every prefix: the instance's (``plughost setup/edit --prefix``)
+    and a guild's (the ``prefix`` command).
+    """
+    hidden = next(
+        (
+            c
+            for c in prefix
+            if unicodedata.category(c) in _HIDDEN_CATEGORIES or (c.isspace() and c != " ")
+        ),
+        None,
+    )
+    shows_nothing = all(
+        c in _BLANK_LETTERS or c.isspace() or unicodedata.category(c) in _MARK_CATEGORIES
+        for c in prefix
+    )
+    # In order: the first that applies is the one a member is told.
+    faults = (
+        (not prefix, "is empty"),
+        (len(prefix) > MAX_PREFIX_LENGTH, f"has {len(prefix)} characters"),
+        ("`" in prefix, "has a backtick"),
+        (hidden is not None, f"has {_char_name(hidden or ' ')}, which nobody can see"),
+        (prefix != prefix.strip(), "starts or ends with a space"),
+        (shows_nothing, "shows nothing"),
+    )
+    why = next((why for faulty, why in faults if faulty), None)
+    return None if why is None else f"That prefix {why}. {PREFIX_RULE}"
+
+
+def _char_name(char: str) -> str:
+    """``U+200B ZERO WIDTH SPACE``: how a refusal names a character it cannot show."""
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X} {name}" if name else f"U+{ord(char):04X} (a control character)"
 
 
 def core_config() -> Config:

@@ -8,7 +8,7 @@ from interactions import OptionType, slash_option
 from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_command
 
 from plughost import checks
-from plughost.commands.prefixes import MAX_PREFIX_LENGTH, guild_prefix, set_guild_prefix
+from plughost.commands.prefixes import guild_prefix, prefix_problem, set_guild_prefix
 from plughost.runtime.parts import running_bot_of
 
 __all__ = ["PrefixCommands"]
@@ -40,8 +40,8 @@ class PrefixCommands:
             default = await guild_prefix(bot, None)
             await ctx.send(f"Prefix reset to the default, `{default}`.")
             return
-        if len(new) > MAX_PREFIX_LENGTH or "`" in new:
-            await ctx.send(f"A prefix has at most {MAX_PREFIX_LENGTH} characters and no backticks.")
+        if (problem := prefix_problem(new)) is not None:
+            await ctx.send(problem)
             return
         await set_guild_prefix(guild_id, new)
         await ctx.send(f"Prefix set to `{new}`.")

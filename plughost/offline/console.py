@@ -158,14 +158,14 @@ def run_console(
     """Run the offline console; return the process exit code."""
     source = stdin if stdin is not None else sys.stdin
     sink = stdout if stdout is not None else sys.stdout
-    from plughost.runtime.runner import StoreUnavailable
+    from plughost.runtime.runner import StoreUnavailable, UnusablePrefix
 
     try:
         return asyncio.run(_console(instance_name, debug, as_user, source, sink))
     except KeyboardInterrupt:
         sink.write("\n")
         return 0
-    except StoreUnavailable as exc:
+    except (StoreUnavailable, UnusablePrefix) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 
@@ -220,10 +220,12 @@ async def _instance_store(
     """The DSN, prefix, owners and log folder: a named instance's, or a throwaway one."""
     if instance_name is not None:
         from plughost.instances import load
+        from plughost.runtime.runner import checked_prefix
 
         instance = load(instance_name)
-        settings = instance.settings
-        yield instance.dsn, settings.prefix, list(settings.owners), instance.path / "logs"
+        prefix = checked_prefix(instance)
+        owners = list(instance.settings.owners)
+        yield instance.dsn, prefix, owners, instance.path / "logs"
         return
     with tempfile.TemporaryDirectory(prefix="plughost-console-") as tmp:
         folder = Path(tmp)

@@ -23,13 +23,30 @@ if TYPE_CHECKING:
     from plughost.instances import Instance
     from plughost.runtime.bot import Bot
 
-__all__ = ["StoreUnavailable", "open_store", "run_bot", "serve"]
+__all__ = ["StoreUnavailable", "UnusablePrefix", "checked_prefix", "open_store", "run_bot", "serve"]
 
 log = logging.getLogger("plughost.runtime.runner")
 
 
 class StoreUnavailable(Exception):
     """The store could not be opened; the message is one line for the terminal."""
+
+
+class UnusablePrefix(Exception):
+    """The instance's prefix breaks the prefix rule (settings.json edited by hand)."""
+
+
+def checked_prefix(instance: Instance) -> str:
+    """The instance's prefix, or `UnusablePrefix` saying what is wrong and what to run."""
+    from plughost.commands.prefixes import prefix_problem
+
+    prefix = instance.settings.prefix
+    if (problem := prefix_problem(prefix)) is not None:
+        raise UnusablePrefix(
+            f"instance {instance.name!r} has the prefix {prefix!r}: {problem} "
+            f"Set another with: plughost edit {instance.name} --prefix PREFIX"
+        )
+    return prefix
 
 
 @contextlib.asynccontextmanager
@@ -59,6 +76,11 @@ def run_bot(
     api_url: str | None = None,
 ) -> int:
     """Run ``instance`` until SIGINT or SIGTERM; return the process exit code."""
+    try:
+        checked_prefix(instance)
+    except UnusablePrefix as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     configure_logging(instance.path / "logs", debug=debug, token=token)
     shards = list(shard_ids) if shard_ids else [0]
     total = total_shards if total_shards is not None else max(shards) + 1
