@@ -17,6 +17,8 @@ from interactions.ext.hybrid_commands import HybridSlashCommand
 from interactions.ext.prefixed_commands import PrefixedCommand, PrefixedManager
 
 from plughost.commands.arguments import prepare_prefixed
+from plughost.commands.cooldowns import defer_cooldown
+from plughost.commands.groups import answer_bare_groups, describe_hybrid_subcommand
 from plughost.config import Config
 
 __all__ = [
@@ -142,17 +144,24 @@ async def prefixes(bot: interactions.Client, message: interactions.Message) -> l
 
 class PlughostPrefixedManager(PrefixedManager):
     """interactions.py's prefixed manager, making every command it registers report
-    bad arguments by name (see :mod:`plughost.commands.arguments`)."""
+    bad arguments by name (see :mod:`plughost.commands.arguments`) and every hybrid
+    group answer with its help when run bare (:mod:`plughost.commands.groups`)."""
 
     def add_command(self, command: PrefixedCommand) -> None:
         super().add_command(command)
         prepare_prefixed(command)
+        answer_bare_groups(command)
+        defer_cooldown(command)
 
     def prepare_hybrid_subcommand(self, callback: Any) -> None:
         """An ``_add_command_hook`` run after interactions.py's hybrid manager: it adds
         a hybrid subcommand's prefixed form straight to its base, bypassing
-        `add_command`, so prepare the base again (idempotent)."""
+        `add_command`, so prepare the base again (idempotent), give the twin its own
+        description, and let the group answer with its help when run bare."""
         if isinstance(callback, HybridSlashCommand) and callback.is_subcommand:
             base = self.commands.get(str(callback.name))
             if base is not None:
                 prepare_prefixed(base)
+                describe_hybrid_subcommand(base, callback)
+                answer_bare_groups(base)
+                defer_cooldown(base)

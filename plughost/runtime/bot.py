@@ -26,6 +26,7 @@ from interactions.ext import hybrid_commands
 
 from plughost.cogs.cog import Cog
 from plughost.cogs.manager import CogManager
+from plughost.commands.cooldowns import defer_cooldown
 from plughost.commands.paging import Pager
 from plughost.commands.prefixes import PlughostPrefixedManager, prefixes
 from plughost.commands.usage import cooldown_reply, usage_reply
@@ -142,6 +143,8 @@ class Bot(interactions.Client):
         )
         self.hybrid = hybrid_commands.setup(self, hybrid_context=PlughostHybridContext)
         self._add_command_hook.append(self.prefixed.prepare_hybrid_subcommand)
+        # Slash and hybrid commands too: a bad argument never uses up a cooldown.
+        self._add_command_hook.append(defer_cooldown)
         self.tracker: EventTracker | None = EventTracker() if track_events else None
         if self.tracker is not None:
             for name in TRACKED_EVENTS:
