@@ -23,6 +23,7 @@ from plughost.instances.layout import (
     instance_names,
     load,
     locate,
+    sqlite_dsn,
     validate_name,
 )
 from plughost.instances.postgres import check_dsn, redact_dsn
@@ -55,5 +56,6 @@ __all__ = [
     "locate",
     "redact_dsn",
     "restore",
+    "sqlite_dsn",
     "validate_name",
 ]

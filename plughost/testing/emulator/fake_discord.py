@@ -52,8 +52,13 @@ class FakeDiscord:
         *,
         shard_count: int = 1,
         bot_name: str = "plughost",
+        id_seed: str | None = None,
     ) -> None:
-        self.emulator = emulator or DiscordEmulator(shard_count=shard_count, bot_name=bot_name)
+        # id_seed: the guild, channels, roles and people get the same ids on every
+        # run with the same seed (the console: one seed per instance).
+        self.emulator = emulator or DiscordEmulator(
+            shard_count=shard_count, bot_name=bot_name, id_seed=id_seed
+        )
         self.state = self.emulator.state
         self.settle: Settle | None = None
         state = self.state
@@ -346,7 +351,9 @@ class FakeDiscord:
         what = f"{text!r} in {channel.label}"
 
         def answered(found: list[Message]) -> Replies:
-            return Replies(found, what, lambda: describe_activity(self.emulator, message.id, mark))
+            return Replies(
+                found, what, lambda: describe_activity(self.emulator, message.id, mark), message
+            )
 
         if self.settle is not None:
             await self._settled(message.id, what, seconds=seconds, since=message.id, mark=mark)

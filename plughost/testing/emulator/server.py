@@ -46,11 +46,14 @@ class DiscordEmulator:
         heartbeat_interval: float = 41.25,
         host: str = "127.0.0.1",
         port: int = 0,
+        id_seed: str | None = None,
     ) -> None:
         self.shard_count = shard_count
         self.host = host
         self.port = port
-        self.state = DiscordState(bot_name=bot_name, bot_permissions=bot_permissions)
+        self.state = DiscordState(
+            bot_name=bot_name, bot_permissions=bot_permissions, id_seed=id_seed
+        )
         self.requests: list[RecordedRequest] = []
         self.gateway = Gateway(
             self.state,
