@@ -3,16 +3,18 @@
     python bench/cluster.py [--commands 400] [--samples 300]
 
 Everything is real: ``python -m plughost run`` processes (one per group of the 4
-shards) on one PostgreSQL database (127.0.0.1:5432, a throwaway database),
-talking over sockets to the emulator with 4 shards and 4 guilds per shard.
+shards) on one PostgreSQL database (``PLUGHOST_TEST_DSN``'s server, default
+127.0.0.1:5432; a throwaway database), talking over sockets to the emulator with
+4 shards and 4 guilds per shard. The emulator runs in a process of its own
+(``bench/local_discord.py``), so that it takes no CPU from this one.
 ``--commands`` ``!ping`` messages are posted at once, spread over the guilds;
 the rate is commands answered per second, from the first post to the last reply.
 
 interactions.py throttles REST to Discord's 45 requests/s per client; ``plughost
 run`` lifts that throttle when ``--discord-url`` is on this machine, so the rates
 show plughost's own cost, not Discord's limit. The table also shows the bots' CPU
-per command (all processes together, from /proc) and how busy this process (the
-emulator) was, to tell which side limits.
+per command (all processes together, from /proc) and how busy the emulator's
+process was, to tell which side limits.
 
 Invalidation latency: this process caches a Config value; another process
 writes it (``Value.set`` returned, then it prints the monotonic clock, shared
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import signal
 import statistics
@@ -33,15 +36,18 @@ import time
 import uuid
 from pathlib import Path
 
+import aiohttp
 import asyncpg
 
 from plughost.cluster.heartbeat import read_status
 from plughost.cluster.shards import format_shards, split_shards
 from plughost.config import Config, connect
 from plughost.instances import create
-from plughost.testing.emulator import FakeDiscord
 
-ADMIN_DSN = os.environ.get("PLUGHOST_TEST_PG_DSN", "postgres://postgres@127.0.0.1:5432/postgres")
+# The one variable of plughost's test kit names the server (its database is only
+# connected to, to create and drop the bench's own).
+ADMIN_DSN = os.environ.get("PLUGHOST_TEST_DSN", "postgres://postgres@127.0.0.1:5432/postgres")
+LOCAL_DISCORD = [sys.executable, str(Path(__file__).resolve().parent / "local_discord.py")]
 SHARDS = 4
 GUILDS_PER_SHARD = 4
 
@@ -89,8 +95,26 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
+class LocalDiscord:
+    """``bench/local_discord.py`` in its own process, and its control API."""
+
+    def __init__(self, proc: asyncio.subprocess.Process, info: dict[str, str]) -> None:
+        self.proc = proc
+        self.api = info["api"]
+        self.token = info["token"]
+        self.control = info["control"]
+
+    async def call(self, session: aiohttp.ClientSession, op: str, **body: object) -> dict:
+        async with session.post(f"{self.control}/{op}", json=body) as response:
+            answer: dict = await response.json()
+        if "error" in answer:
+            raise RuntimeError(f"local Discord, {op}: {answer['error']}")
+        return answer
+
+
 async def serve_rate(
-    discord: FakeDiscord,
+    discord: LocalDiscord,
+    session: aiohttp.ClientSession,
     dsn: str,
     env: dict[str, str],
     *,
@@ -100,7 +124,7 @@ async def serve_rate(
 ) -> tuple[float, float, float]:
     """(commands/s, bot CPU ms per command, emulator CPU busy share) for one round."""
     base = ["-m", "plughost", "run", "bench", "--total-shards", str(SHARDS)]
-    base += ["--discord-url", discord.api_base]
+    base += ["--discord-url", discord.api]
     procs = [
         await asyncio.create_subprocess_exec(
             sys.executable,
@@ -114,46 +138,17 @@ async def serve_rate(
         for group in split_shards(SHARDS, processes)
     ]
     try:
-        for shard in range(SHARDS):
-            await discord.emulator.wait_ready(shard, count=round_no, timeout=60)
+        await discord.call(
+            session, "wait_ready", shards=list(range(SHARDS)), count=round_no, timeout=60
+        )
         await wait_processes(dsn, processes)
-        channels = [
-            discord.channel_named("general", g)
-            for g in discord.state.guilds.values()
-            if discord.channel_named("general", g) is not None
-        ]
-        bot_id = discord.bot.id
-
-        def posted() -> int:
-            # O(channels): the wait below checks it on every emulator state change.
-            return sum(len(discord.state.channel_messages.get(c.id, ())) for c in channels)
-
-        def pongs() -> int:
-            return sum(
-                1
-                for c in channels
-                for m in discord.messages(c)
-                if m.author_id == bot_id and m.content.startswith("pong")
-            )
-
-        before, pongs_before = posted(), pongs()
         pids = [proc.pid for proc in procs]
         cpu_before = cpu_seconds(pids)
-        emulator_before = time.process_time()
-        started = time.perf_counter()
-        for i in range(n):
-            channel = channels[i % len(channels)]
-            guild = discord.state.guild(int(channel.guild_id or 0))
-            author = discord.member("alice", guild=guild)
-            await discord.send("!ping", author=author, channel=channel, expect=0)
-        # Each !ping is two messages: the member's and the bot's answer.
-        await discord.state.changes.wait_for(
-            lambda: True if posted() - before >= 2 * n else None, 300
-        )
-        elapsed = time.perf_counter() - started
-        if pongs() - pongs_before != n:
-            raise RuntimeError(f"expected {n} pongs, got {pongs() - pongs_before}")
-        busy = (time.process_time() - emulator_before) / elapsed
+        burst = await discord.call(session, "burst", content="!ping", n=n)
+        if burst["replies"] != n:
+            raise RuntimeError(f"expected {n} pongs, got {burst['replies']}")
+        elapsed = burst["seconds"]
+        busy = burst["cpu"] / elapsed
         return n / elapsed, (cpu_seconds(pids) - cpu_before) * 1000 / n, busy
     finally:
         for proc in procs:
@@ -200,21 +195,43 @@ async def main(commands: int, samples: int) -> None:
     try:
         create("bench", backend="postgres", dsn=dsn, prefix="!", owners=(), token=None)
         results: dict[int, list[tuple[float, float, float]]] = {1: [], 2: [], 4: []}
-        async with FakeDiscord(shard_count=SHARDS) as discord:
-            for shard in range(SHARDS):
-                for i in range(GUILDS_PER_SHARD - (1 if shard == 0 else 0)):
-                    discord.add_guild(f"g{shard}-{i}", shard=shard)
-            env = {**os.environ, "PLUGHOST_TOKEN": discord.token}
-            # Interleaved, twice each: the machine's load drifts during a run.
-            for round_no, processes in enumerate((1, 2, 4, 4, 2, 1), start=1):
-                rate, cpu, busy = await serve_rate(
-                    discord, dsn, env, processes=processes, round_no=round_no, n=commands
-                )
-                results[processes].append((rate, cpu, busy))
-                print(
-                    f"  {processes} process(es): {rate:.0f} commands/s, "
-                    f"{cpu:.2f} ms bot CPU/command, emulator busy {busy:.0%}"
-                )
+        emulator = await asyncio.create_subprocess_exec(
+            *LOCAL_DISCORD,
+            "--members",
+            "0",
+            "--shards",
+            str(SHARDS),
+            "--guilds-per-shard",
+            str(GUILDS_PER_SHARD),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        assert emulator.stdout is not None
+        assert emulator.stdin is not None
+        discord = LocalDiscord(emulator, json.loads(await emulator.stdout.readline()))
+        env = {**os.environ, "PLUGHOST_TOKEN": discord.token}
+        try:
+            async with aiohttp.ClientSession() as session:
+                # Interleaved, twice each: the machine's load drifts during a run.
+                for round_no, processes in enumerate((1, 2, 4, 4, 2, 1), start=1):
+                    rate, cpu, busy = await serve_rate(
+                        discord,
+                        session,
+                        dsn,
+                        env,
+                        processes=processes,
+                        round_no=round_no,
+                        n=commands,
+                    )
+                    results[processes].append((rate, cpu, busy))
+                    print(
+                        f"  {processes} process(es): {rate:.0f} commands/s, "
+                        f"{cpu:.2f} ms bot CPU/command, emulator busy {busy:.0%}",
+                        flush=True,
+                    )
+        finally:
+            emulator.stdin.close()
+            await emulator.wait()
         latencies = await invalidation_latency(dsn, samples)
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

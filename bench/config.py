@@ -58,13 +58,13 @@ import aiosqlite
 import asyncpg  # type: ignore[import-untyped]
 
 from plughost.config import Config, ConfigStore, connect, documents
+from plughost.config.backends.postgres import _SCAN as PG_SCAN
+from plughost.config.backends.postgres import _SELECT as PG_SELECT
+from plughost.config.backends.postgres import _SET_PATH as PG_SET_PATH
+from plughost.config.backends.sqlite import _SCAN as SQLITE_SCAN
+from plughost.config.backends.sqlite import _SELECT as SQLITE_SELECT
+from plughost.config.backends.sqlite import _UPSERT as SQLITE_UPSERT
 from plughost.config.keys import encode_parts, prefix_range
-from plughost.config.postgres import _SCAN as PG_SCAN
-from plughost.config.postgres import _SELECT as PG_SELECT
-from plughost.config.postgres import _SET_PATH as PG_SET_PATH
-from plughost.config.sqlite import _SCAN as SQLITE_SCAN
-from plughost.config.sqlite import _SELECT as SQLITE_SELECT
-from plughost.config.sqlite import _UPSERT as SQLITE_UPSERT
 
 ADMIN_DSN = os.environ.get("PLUGHOST_BENCH_PG_DSN", "postgres://postgres@127.0.0.1:5432/postgres")
 COG, IDENT = "Bench", "1"

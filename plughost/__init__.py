@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from plughost.cogs.cog import Cog
     from plughost.commands.converters import TimeSpan
     from plughost.config import Config, Group, Value
+    from plughost.hooks.red import RedData, RedImport
     from plughost.hooks.specs import hookimpl
+    from plughost.hooks.web import SettingHint, SettingsForm, WebPage, WebTable
     from plughost.permissions.decision import Decision, PermissionRequest
     from plughost.permissions.levels import PrivilegeLevel
     from plughost.runtime.bot import Bot
@@ -32,9 +34,15 @@ __all__ = [
     "Group",
     "PermissionRequest",
     "PrivilegeLevel",
+    "RedData",
+    "RedImport",
+    "SettingHint",
+    "SettingsForm",
     "SharedCooldown",
     "TimeSpan",
     "Value",
+    "WebPage",
+    "WebTable",
     "__version__",
     "checks",
     "hookimpl",
@@ -48,9 +56,15 @@ _LAZY: Final = {
     "Group": "plughost.config",
     "PermissionRequest": "plughost.permissions.decision",
     "PrivilegeLevel": "plughost.permissions.levels",
+    "RedData": "plughost.hooks.red",
+    "RedImport": "plughost.hooks.red",
+    "SettingHint": "plughost.hooks.web",
+    "SettingsForm": "plughost.hooks.web",
     "SharedCooldown": "plughost.cluster.cooldowns",
     "TimeSpan": "plughost.commands.converters",
     "Value": "plughost.config",
+    "WebPage": "plughost.hooks.web",
+    "WebTable": "plughost.hooks.web",
     "hookimpl": "plughost.hooks.specs",
 }
 

@@ -111,3 +111,17 @@ async def test_the_request_throttle_is_lifted_only_against_this_machine() -> Non
         assert Bot().http.global_lock.max_requests == 45
     finally:
         use_discord_api(None)
+
+
+async def test_each_command_is_logged_at_debug_not_info(
+    bot: Bot, fake_discord: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        await fake_discord.send("!ping", expect=1)
+    assert not [r for r in caplog.records if "ping" in r.getMessage()]
+    with caplog.at_level(logging.DEBUG, logger="plughost.commands"):
+        await fake_discord.send("!ping", expect=1)
+    lines = [r for r in caplog.records if r.name == "plughost.commands"]
+    assert [(r.levelno, r.getMessage()) for r in lines] == [
+        (logging.DEBUG, "core ping (prefixed): ok")
+    ]

@@ -493,3 +493,21 @@ def test_delete_on_a_terminal_asks_first(home: Path) -> None:
     assert "WITHOUT a backup" in transcript
     assert "deleted instance main" in transcript
     assert inst.instance_names() == []
+
+
+def test_edit_cache_policies(home: Path) -> None:
+    ok("setup", "main", "--no-prompt")
+    settings = inst.load("main").settings
+    assert (settings.message_cache, settings.member_cache) == (250, None)
+    out = ok("edit", "main", "--message-cache", "1", "--member-cache", "5000")
+    assert out == "edited instance main: message_cache, member_cache updated\n"
+    settings = inst.load("main").settings
+    assert (settings.message_cache, settings.member_cache) == (1, 5000)
+    ok("edit", "main", "--member-cache", "all")
+    assert inst.load("main").settings.member_cache is None
+    before = (home / "main" / "settings.json").read_bytes()
+    assert "neither a positive count nor 'all'" in fails(
+        "edit", "main", "--member-cache", "0", code=2
+    )
+    assert "--message-cache" in fails("edit", "main", "--message-cache", "0", code=2)
+    assert (home / "main" / "settings.json").read_bytes() == before

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import asyncpg
 import pytest
 from click.testing import CliRunner
-from conftest import PG_ADMIN_DSN
 
 from plughost import instances as inst
 from plughost.cli import cli
@@ -15,11 +15,8 @@ from plughost.config import Config, connect
 
 pytestmark = pytest.mark.postgres
 
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PLUGHOST_HOME", str(tmp_path))
-    return tmp_path
+# The server tests/conftest.py's pg_dsn fixture makes its databases on.
+PG_ADMIN_DSN = os.environ.get("PLUGHOST_TEST_PG_DSN", "postgres://postgres@127.0.0.1:5432/postgres")
 
 
 def _conf() -> Config:

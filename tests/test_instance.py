@@ -24,13 +24,6 @@ from plughost.instances import Instance, InstanceError, Settings
 TOKEN = "NzkyNzE1NDU0MTk2MDg4ODQy.X-hvzA.Ovy4MCQywSkoMRRclStW4xAYK7I"
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "home"
-    monkeypatch.setenv("PLUGHOST_HOME", str(path))
-    return path
-
-
 def tree(root: Path) -> list[str]:
     """Every path under root, relative, sorted: a snapshot to compare before/after."""
     if not root.exists():
@@ -729,6 +722,21 @@ def test_settings_are_immutable_and_always_valid() -> None:
     with pytest.raises(InstanceError, match="prefix must be"):
         dataclasses.replace(settings, prefix=None)
     assert Settings.loads(settings.dumps()) == settings
+
+
+def test_cache_policies_are_settings_with_defaults_for_older_files() -> None:
+    settings = Settings(message_cache=1, member_cache=10_000)
+    assert Settings.loads(settings.dumps()) == settings
+    older = settings.to_json()
+    del older["message_cache"], older["member_cache"]  # written before they existed
+    loaded = Settings.from_json(older)
+    assert (loaded.message_cache, loaded.member_cache) == (250, None)
+    with pytest.raises(InstanceError, match="message_cache must be"):
+        Settings(message_cache=0)
+    with pytest.raises(InstanceError, match="member_cache must be"):
+        Settings(member_cache=0)
+    with pytest.raises(InstanceError, match="member_cache must be"):
+        Settings.from_json({**settings.to_json(), "member_cache": "many"})
 
 
 def test_instance_is_a_plain_value(home: Path) -> None:

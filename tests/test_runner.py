@@ -50,12 +50,6 @@ async def _output(proc: asyncio.subprocess.Process) -> str:
     return (await proc.stdout.read()).decode(errors="replace")
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PLUGHOST_HOME", str(tmp_path))
-    return tmp_path
-
-
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
 async def test_run_serves_then_stops_cleanly(
     home: Path, fake_discord: FakeDiscord, stop_signal: signal.Signals

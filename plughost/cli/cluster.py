@@ -21,10 +21,16 @@ from plughost.cli.options import (
     check_discord_url,
     debug_option,
     discord_url_option,
+    log_format_option,
+    log_level_option,
+    metrics_option_for,
     total_shards_option,
+    web_options,
 )
 from plughost.cluster.shards import SQLITE_REFUSAL, format_shards, multi_process, split_shards
 from plughost.instances import InstanceError
+from plughost.metrics import MetricsAddress
+from plughost.web.address import WebAddress
 
 if TYPE_CHECKING:
     from plughost.cluster.heartbeat import ProcessStatus
@@ -38,6 +44,9 @@ def refuse_sqlite_cluster(
     """Raise InstanceError when ``run`` would make an SQLite instance one of several processes."""
     if found.settings.backend == "sqlite" and multi_process(shard_ids, total_shards):
         raise InstanceError(SQLITE_REFUSAL.format(name=found.name))
+
+
+_MAX_PORT = 65_535
 
 
 @click.command("cluster")
@@ -59,7 +68,14 @@ def refuse_sqlite_cluster(
     metavar="SECONDS",
     help="First wait before restarting a crashed process; doubles up to 30 s.",
 )
+@web_options
 @debug_option
+@metrics_option_for(
+    "Serve each process's /metrics, /healthz and /readyz: the first on PORT, the next "
+    "on PORT+1, ..."
+)
+@log_format_option
+@log_level_option
 @click.pass_context
 def cluster_command(
     ctx: click.Context,
@@ -69,7 +85,11 @@ def cluster_command(
     total_shards: int | None,
     discord_url: str | None,
     restart_delay: float,
+    web: WebAddress | None,
     debug: bool,
+    metrics: MetricsAddress | None,
+    log_format: str,
+    log_levels: dict[str, str],
 ) -> None:
     """Run instance NAME as several shard processes, restarting any that crash.
 
@@ -94,20 +114,67 @@ def cluster_command(
     from plughost.runtime.logs import configure_logging  # noqa: PLC0415
 
     # The supervisor's own lines (restarts, stops) go to the terminal and the instance log.
-    configure_logging(found.path / "logs", debug=debug, token=token)
+    configure_logging(
+        found.path / "logs",
+        debug=debug,
+        token=token,
+        log_format="json" if log_format == "json" else "text",
+        levels={**found.settings.log_levels, **log_levels},
+    )
 
     extra = (["--discord-url", discord_url] if discord_url else []) + (["--debug"] if debug else [])
+    extra += ["--log-format", log_format]
+    for logger, level in log_levels.items():
+        extra += ["--log-level", f"{logger}={level}" if logger else level]
+    groups = split_shards(total, processes)
+    for option, address in (("--metrics", metrics), ("--web", web)):
+        if address is not None and address.port and address.port + len(groups) - 1 > _MAX_PORT:
+            raise click.BadParameter(
+                f"{len(groups)} processes need ports {address.port} to "
+                f"{address.port + len(groups) - 1}; the last is above {_MAX_PORT}",
+                ctx=ctx,
+                param_hint=f"'{option}'",
+            )
+    base = ["run", name, "--total-shards", str(total), *extra]
     specs = [
         ChildSpec(
             tuple(group),
-            ("run", name, "--shards", format_shards(group), "--total-shards", str(total), *extra),
+            (
+                *base,
+                *("--shards", format_shards(group)),
+                *_metrics_of(metrics, index),
+                *_child_web(web, index),
+            ),
         )
-        for group in split_shards(total, processes)
+        for index, group in enumerate(groups)
     ]
     supervisor = Supervisor(
         specs, env={**os.environ, TOKEN_ENV: token}, restart_delay=restart_delay
     )
     ctx.exit(run_supervisor(supervisor))
+
+
+def _metrics_of(base: MetricsAddress | None, index: int) -> list[str]:
+    """Process ``index``'s ``--metrics``: the base port plus its index (0 stays any port)."""
+    if base is None:
+        return []
+    port = base.port + index if base.port else 0
+    return ["--metrics", str(MetricsAddress(base.host, port))]
+
+
+def _child_web(address: WebAddress | None, index: int) -> tuple[str, ...]:
+    """The ``--web`` arguments of child ``index``: the console's port plus the index.
+
+    One port per process, not one console for the cluster: each process serves the
+    guilds of its own shards from its own memory (no RPC between processes), and a
+    change made in any console reaches the others as a cluster event.
+    """
+    if address is None:
+        return ()
+    port = address.port + index if address.port else 0
+    host = f"[{address.host}]" if ":" in address.host else address.host
+    public = () if address.loopback else ("--web-public",)
+    return ("--web", f"{host}:{port}", *public)
 
 
 @click.command("status")

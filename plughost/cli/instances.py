@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import click
 
 from plughost import instances
 from plughost.cli.options import TOKEN_ENV, yes_option
 from plughost.instances import InstanceError, SettingsChanges
+from plughost.instances.leftovers import Leftover, describe_leftovers, pg_leftovers
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -74,6 +75,20 @@ def _read_token() -> str:
     if not token:
         raise InstanceError("no token on standard input")
     return token
+
+
+def _read_secret() -> str:
+    """The OAuth2 client secret: asked without echo on a terminal, else stdin's first line.
+
+    Never an option's value: that would stay in the shell's history and in ``ps``.
+    """
+    if sys.stdin.isatty():
+        secret = str(click.prompt("OAuth2 client secret", hide_input=True, err=True)).strip()
+    else:
+        secret = sys.stdin.readline().strip()
+    if not secret:
+        raise InstanceError("no client secret on standard input")
+    return secret
 
 
 @click.command()
@@ -215,6 +230,19 @@ def list_command() -> None:
     console.print(table)
 
 
+def _parse_member_cache(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> int | Literal["all"] | None:
+    """``--member-cache``: a positive count, or ``all`` for no bound."""
+    if value is None:
+        return None
+    if value.strip().lower() == "all":
+        return "all"
+    if not value.strip().isdigit() or int(value) < 1:
+        raise click.BadParameter(f"{value!r} is neither a positive count nor 'all'")
+    return int(value)
+
+
 @click.command()
 @click.argument("name")
 @click.option("--prefix", callback=_prefix_option, metavar="PREFIX", help="New command prefix.")
@@ -235,6 +263,31 @@ def list_command() -> None:
 @click.option("--dsn", metavar="DSN", help="New PostgreSQL DSN (implies --backend postgres).")
 @click.option("--token-stdin", is_flag=True, help="Replace the token with stdin's first line.")
 @click.option("--clear-token", is_flag=True, help="Remove the saved token.")
+@click.option(
+    "--oauth-client-secret-stdin",
+    "secret_stdin",
+    is_flag=True,
+    help="Set the OAuth2 client secret (Login with Discord) from stdin's first line; "
+    "asked without echo on a terminal.",
+)
+@click.option(
+    "--clear-oauth-client-secret",
+    "clear_secret",
+    is_flag=True,
+    help="Remove the OAuth2 client secret (turns Login with Discord off).",
+)
+@click.option(
+    "--message-cache",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Messages each shard keeps cached (at least 1).  [default: 250]",
+)
+@click.option(
+    "--member-cache",
+    callback=_parse_member_cache,
+    metavar="N|all",
+    help="Members each shard keeps cached, least recently seen dropped first.  [default: all]",
+)
 def edit(
     *,
     name: str,
@@ -245,10 +298,20 @@ def edit(
     dsn: str | None,
     token_stdin: bool,
     clear_token: bool,
+    secret_stdin: bool,
+    clear_secret: bool,
+    message_cache: int | None,
+    member_cache: int | Literal["all"] | None,
 ) -> None:
     """Change settings of instance NAME. A new DSN is connected to before it is saved."""
     if token_stdin and clear_token:
         raise click.UsageError("--token-stdin and --clear-token cannot be used together")
+    if secret_stdin and clear_secret:
+        raise click.UsageError(
+            "--oauth-client-secret-stdin and --clear-oauth-client-secret cannot be used together"
+        )
+    if secret_stdin and token_stdin:
+        raise click.UsageError("give the token and the client secret in two runs: one stdin each")
     current = instances.load(name).settings
     changes: SettingsChanges = {}
     if prefix is not None:
@@ -261,33 +324,93 @@ def edit(
         changes["backend"] = backend
     if dsn is not None:
         changes["dsn"] = dsn
-    if token_stdin:
-        changes["token"] = _read_token()
-    if clear_token:
-        changes["token"] = None
+    _secret_changes(changes, token_stdin, clear_token, secret_stdin, clear_secret)
+    if message_cache is not None:
+        changes["message_cache"] = message_cache
+    if member_cache is not None:
+        changes["member_cache"] = None if member_cache == "all" else member_cache
     if not changes:
         raise click.UsageError("nothing to change; give at least one option")
     instances.edit(name, **changes)
     _say(("edited", "green"), " instance ", (name, "bold"), f": {', '.join(changes)} updated")
 
 
+def _secret_changes(
+    changes: SettingsChanges,
+    token_stdin: bool,
+    clear_token: bool,
+    secret_stdin: bool,
+    clear_secret: bool,
+) -> None:
+    """The token's and the OAuth2 client secret's changes (read from stdin, or cleared)."""
+    if token_stdin:
+        changes["token"] = _read_token()
+    if clear_token:
+        changes["token"] = None
+    if secret_stdin:
+        changes["oauth_client_secret"] = _read_secret()
+    if clear_secret:
+        changes["oauth_client_secret"] = None
+
+
 @click.command()
 @click.argument("name")
 @click.option("--no-backup", is_flag=True, help="Do not write a backup archive first.")
+@click.option(
+    "--drop-data/--keep-data",
+    default=None,
+    help="PostgreSQL instances: also drop plughost's tables from the database, or keep "
+    "them.  [default: ask on a terminal, else keep]",
+)
 @yes_option
-def delete(*, name: str, no_backup: bool, yes: bool) -> None:
+def delete(*, name: str, no_backup: bool, drop_data: bool | None, yes: bool) -> None:
     """Delete instance NAME, after a backup.
 
     The backup goes to PLUGHOST_HOME/.backups unless --no-backup is given. Asks
-    for confirmation on a terminal unless --yes is given.
+    for confirmation on a terminal unless --yes is given. A PostgreSQL instance's
+    tables live in its database: delete lists them with their row counts, and
+    drops them only with --drop-data or when you say so at the prompt.
     """
     path = instances.locate(name)
+    leftovers = _pg_leftovers(name, no_backup, drop_data)
+    if leftovers and drop_data is None and not yes and _interactive():
+        click.echo(f"instance {name!r} keeps data in PostgreSQL: {describe_leftovers(leftovers)}")
+        drop_data = click.confirm("Drop these tables from PostgreSQL too?", default=False)
+    drop = bool(drop_data)
     if not yes and _interactive():
         how = "WITHOUT a backup" if no_backup else f"(a backup goes to {instances.backups_dir()})"
-        click.confirm(f"Delete instance {name!r} at {path} {how}?", abort=True)
-    archive = instances.delete(name, backup=not no_backup)
+        also = " and DROP its PostgreSQL tables" if drop else ""
+        click.confirm(f"Delete instance {name!r} at {path}{also} {how}?", abort=True)
+    archive = instances.delete(name, backup=not no_backup, drop_data=drop)
     backup_note = f"; backup at {archive}" if archive is not None else "; no backup kept"
     _say(("deleted", "red"), " instance ", (name, "bold"), backup_note)
+    if drop and leftovers:
+        _say(("dropped", "red"), f" from PostgreSQL: {describe_leftovers(leftovers)}")
+    elif leftovers:
+        _say(
+            ("kept", "yellow"),
+            f" in PostgreSQL: {describe_leftovers(leftovers)} (delete with --drop-data to drop)",
+        )
+
+
+def _pg_leftovers(name: str, no_backup: bool, drop_data: bool | None) -> list[Leftover]:
+    """plughost's tables in a PostgreSQL instance's database; none for SQLite."""
+    try:
+        found = instances.load(name)
+    except InstanceError:
+        if no_backup:  # a corrupt instance may still go, as before; nothing to list
+            return []
+        raise
+    if found.settings.backend != "postgres":
+        return []
+    try:
+        return pg_leftovers(found.dsn)
+    except InstanceError as exc:
+        if drop_data:
+            raise
+        # The folder can still go; what stays in the database cannot be listed.
+        click.echo(f"warning: {exc}; its tables there, if any, are kept", err=True)
+        return []
 
 
 @click.command()

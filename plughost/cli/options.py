@@ -16,6 +16,8 @@ import click
 
 from plughost import instances
 from plughost.instances import InstanceError
+from plughost.metrics import MetricsAddress, parse_address
+from plughost.web.address import AddressError, WebAddress
 
 __all__ = [
     "TOKEN_ENV",
@@ -23,7 +25,12 @@ __all__ = [
     "check_discord_url",
     "debug_option",
     "discord_url_option",
+    "log_format_option",
+    "log_level_option",
+    "metrics_option",
+    "metrics_option_for",
     "total_shards_option",
+    "web_options",
     "yes_option",
 ]
 
@@ -42,6 +49,103 @@ discord_url_option = click.option(
     metavar="URL",
     help="Talk to this Discord API instead (a local emulator); no token needed then.",
 )
+
+
+def _parse_metrics(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> MetricsAddress | None:
+    if value is None:
+        return None
+    try:
+        return parse_address(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from exc
+
+
+def metrics_option_for(help_text: str) -> Callable[[_F], _F]:
+    """``--metrics HOST:PORT``, parsed into a ``MetricsAddress``, with its own help text."""
+    return click.option(
+        "--metrics", "metrics", callback=_parse_metrics, metavar="HOST:PORT", help=help_text
+    )
+
+
+metrics_option = metrics_option_for(
+    "Serve /metrics, /healthz and /readyz there (a bare PORT: on 127.0.0.1)."
+)
+
+
+def _parse_levels(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> dict[str, str]:
+    # The runtime's parser, imported here: plughost.runtime pulls in interactions.py.
+    from plughost.runtime.logs import parse_level  # noqa: PLC0415
+
+    levels: dict[str, str] = {}
+    for value in values:
+        try:
+            name, level = parse_level(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), ctx=ctx, param=param) from exc
+        levels[name] = level
+    return levels
+
+
+log_format_option = click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one JSON object per line, on standard error and in the log file.",
+)
+log_level_option = click.option(
+    "--log-level",
+    "log_levels",
+    multiple=True,
+    callback=_parse_levels,
+    metavar="[LOGGER=]LEVEL",
+    help="A logger's level, e.g. plughost.cogs=DEBUG (repeatable; a bare level: all loggers).",
+)
+
+
+_WEB_PUBLIC = "plughost.web_public"
+
+
+def _note_web_public(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    # Eager, so --web's callback knows it whatever the order on the command line.
+    ctx.meta[_WEB_PUBLIC] = value
+
+
+def _parse_web(ctx: click.Context, param: click.Parameter, value: str | None) -> WebAddress | None:
+    public = bool(ctx.meta.get(_WEB_PUBLIC))
+    if value is None:
+        if public:
+            raise click.BadParameter("--web-public needs --web HOST:PORT", ctx=ctx, param=param)
+        return None
+    try:
+        return WebAddress.parse(value, public=public)
+    except AddressError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
+def web_options(command: _F) -> _F:
+    """``--web HOST:PORT`` (parsed into a ``WebAddress``, or None) and ``--web-public``:
+    serve the web console beside the bot, with the metrics routes on it too."""
+    command = click.option(
+        "--web-public",
+        is_flag=True,
+        is_eager=True,
+        expose_value=False,
+        callback=_note_web_public,
+        help="Allow --web to listen on an address other machines can reach.",
+    )(command)
+    return click.option(
+        "--web",
+        "web",
+        callback=_parse_web,
+        metavar="HOST:PORT",
+        help="Serve the web console here (loopback only unless --web-public), with "
+        "/metrics, /healthz and /readyz, and print the owner's one-time login link.",
+    )(command)
 
 
 def total_shards_option(default: str) -> Callable[[_F], _F]:

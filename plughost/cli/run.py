@@ -7,6 +7,8 @@ fast.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import click
 
 from plughost import instances
@@ -16,8 +18,15 @@ from plughost.cli.options import (
     check_discord_url,
     debug_option,
     discord_url_option,
+    log_format_option,
+    log_level_option,
+    metrics_option,
     total_shards_option,
+    web_options,
 )
+from plughost.cluster.shards import format_shards
+from plughost.metrics import MetricsAddress
+from plughost.web.address import WebAddress
 
 __all__ = ["run_command"]
 
@@ -59,6 +68,10 @@ def _parse_shards(
 )
 @total_shards_option("highest shard id + 1")
 @discord_url_option
+@metrics_option
+@log_format_option
+@log_level_option
+@web_options
 @click.pass_context
 def run_command(
     ctx: click.Context,
@@ -68,6 +81,10 @@ def run_command(
     shard_ids: list[int] | None,
     total_shards: int | None,
     discord_url: str | None,
+    metrics: MetricsAddress | None,
+    log_format: Literal["text", "json"],
+    log_levels: dict[str, str],
+    web: WebAddress | None,
 ) -> None:
     """Run the bot of instance NAME until interrupted.
 
@@ -86,6 +103,14 @@ def run_command(
     # Imported here: it pulls in interactions.py and the whole bot runtime.
     from plughost.runtime.runner import run_bot  # noqa: PLC0415
 
+    alongside = None
+    if metrics is not None or web is not None:
+        # Imported only when asked for: aiohttp, Jinja2 and prometheus-client.
+        from plughost.web.serve import alongside_of  # noqa: PLC0415
+
+        process = format_shards(shard_ids or [0])
+        alongside = alongside_of(found, web=web, metrics=metrics, process=process)
+
     ctx.exit(
         run_bot(
             found,
@@ -94,5 +119,8 @@ def run_command(
             shard_ids=shard_ids,
             total_shards=total_shards,
             api_url=discord_url,
+            alongside=alongside,
+            log_format=log_format,
+            log_levels=log_levels,
         )
     )

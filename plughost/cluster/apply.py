@@ -18,7 +18,7 @@ from plughost.cluster.events import ClusterEvent
 from plughost.cluster.member import ClusterMember
 from plughost.cogs.changes import applying_remote
 from plughost.cogs.manager import CogError
-from plughost.config import current_store
+from plughost.config import StoreNotOpenError, current_store
 
 __all__ = ["EVENT_KINDS", "apply_event", "resync"]
 
@@ -109,5 +109,5 @@ async def resync(bots: Sequence[ClusterMember]) -> None:
 
 
 def _flush_config_cache() -> None:
-    with contextlib.suppress(RuntimeError):  # no store open: nothing cached either
+    with contextlib.suppress(StoreNotOpenError):  # no store open: nothing cached either
         current_store().cache.clear()

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, final
 
 from plughost.cluster.pg import CONNECTION_ERRORS, open_connection
-from plughost.config.pglisten import ListeningConnection
+from plughost.config.backends.pglisten import ListeningConnection
 
 __all__ = ["CHANNEL", "ClusterEvent", "EventBus"]
 

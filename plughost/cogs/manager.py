@@ -27,12 +27,11 @@ import importlib
 import logging
 import os
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, final
 
 from interactions.models.internal.tasks import Task
-from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from plughost.cogs import install as pip_ops
@@ -41,11 +40,20 @@ from plughost.cogs.changes import Announcer, is_remote
 from plughost.cogs.cog import Cog, instantiate
 from plughost.cogs.discovery import CogCatalog, scan
 from plughost.cogs.enablement import Enablement
-from plughost.cogs.importer import CogImportError, cog_packages, import_cog, purge_modules
+from plughost.cogs.health import CogHealth
+from plughost.cogs.importer import (
+    CogImportError,
+    cog_packages,
+    import_cog,
+    module_owners,
+    purge_modules,
+)
 from plughost.cogs.install import InstallPlan, Progress
 from plughost.cogs.metadata import CogInfo
 from plughost.cogs.sync import CommandSync
-from plughost.config import Config
+from plughost.cogs.targets import InstallTarget
+from plughost.config import StoreNotOpenError
+from plughost.config.namespaces import cogs_config
 from plughost.hooks.caller import AsyncHookCaller, new_plugin_manager, register_plugin
 
 if TYPE_CHECKING:
@@ -58,9 +66,6 @@ log = logging.getLogger("plughost.cogs")
 
 #: Cogs of this distribution are built-ins: always loaded, never unloaded.
 BUILTIN_DISTRIBUTION: Final = "plughost"
-#: The core Config's name and identifier (the loaded set, enablement, synced scopes).
-_CONFIG_NAME: Final = "plughost.cogs"
-_CONFIG_ID: Final = 0x0C06
 
 
 class CogError(Exception):
@@ -109,6 +114,8 @@ class CogManager:
         self.catalog: CogCatalog | None = None
         #: The reload generation of each loaded cog's code here (see ``refresh_from_store``).
         self.generations: dict[str, int] = {}
+        #: Errors and event-loop stalls per cog name, since this bot started.
+        self.health: dict[str, CogHealth] = {}
         self._lock = asyncio.Lock()
 
     async def _announce(self, kind: str, data: dict[str, Any]) -> None:
@@ -120,6 +127,18 @@ class CogManager:
     def rescan(self) -> CogCatalog:
         self.catalog = scan()
         return self.catalog
+
+    def health_of(self, name: str) -> CogHealth:
+        """The error and stall record of cog ``name`` (kept across reloads)."""
+        if (found := self.health.get(name)) is None:
+            found = self.health[name] = CogHealth(name)
+        return found
+
+    def code_owners(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """Module or package -> cogs, for every cog of the last scan and every loaded
+        one (the loop watchdog asks, from its thread: no rescan here)."""
+        available = self.catalog.available.values() if self.catalog else ()
+        return module_owners([*available, *self.infos.values()])
 
     def is_builtin(self, name: str) -> bool:
         info = self.infos.get(name) or (self.catalog.available.get(name) if self.catalog else None)
@@ -251,7 +270,7 @@ class CogManager:
         try:
             attach_cog(cog)
         except Exception as exc:
-            _stop_tasks(cog)
+            await _stop_tasks(cog)
             raise self._fail(name, "attach", f"{type(exc).__name__}: {exc}") from exc
         register_plugin(self.plugins, cog, name)
         self.loaded[name], self.infos[name] = cog, info
@@ -284,6 +303,7 @@ class CogManager:
             cog = instantiate(cls, self.bot, name)
         except Exception as exc:
             raise self._fail(name, "init", f"__init__ raised {type(exc).__name__}: {exc}") from exc
+        cog._plughost_health = self.health_of(name)
         # A staging manager: validation and cog_load happen without the candidate
         # being visible to any hook call of the live cogs.
         staging = new_plugin_manager()
@@ -300,7 +320,7 @@ class CogManager:
             name, "cog_load", impl_timeout=self.load_timeout
         )
         if outcome is not None and outcome.error is not None:
-            _stop_tasks(cog)
+            await _stop_tasks(cog)
             if outcome.timed_out:
                 message = f"cog_load did not finish within {self.load_timeout:g} s"
             else:
@@ -315,17 +335,19 @@ class CogManager:
         self.plugins.unregister(name=cog.name)
         del self.loaded[cog.name]
         self.infos.pop(cog.name, None)
+        cog._plughost_health.flush()
         log.info("unloaded cog %r", cog.name)
 
     async def _call_unload(self, cog: Cog) -> None:
         await self.hooks.call_plugin(cog.name, "cog_unload", impl_timeout=self.load_timeout)
-        _stop_tasks(cog)
+        await _stop_tasks(cog)
 
     async def stop(self) -> None:
         """Unload every cog (shutdown): each ``cog_unload`` runs, whatever the others do."""
         async with self._lock:
             for cog in reversed(list(self.loaded.values())):
                 await self._call_unload(cog)
+                cog._plughost_health.flush()  # the repeat counts still owed to the log
 
     def _fail(self, name: str, stage: str, message: str) -> CogError:
         self.failures[name] = LoadFailure(name, stage, message)
@@ -355,31 +377,39 @@ class CogManager:
 
     async def install(
         self,
-        requirement: str,
-        pip_args: Sequence[str] = (),
+        target: InstallTarget,
         *,
         upgrade: bool = False,
         progress: Progress | None = None,
     ) -> list[str]:
-        """pip-install ``requirement`` and load (or atomically reload) its cogs.
+        """pip-install ``target`` and load (or atomically reload) its cogs.
 
-        A failed install, or a cog of it that fails to load, rolls pip back; cogs
+        A failed install, or any failure after pip changed the environment (a cog of
+        it that fails to load, no cog in it, a cancellation), rolls pip back; cogs
         already serving keep serving their old code. Returns the cogs' names.
         """
-        plan = await pip_ops.install([requirement], pip_args, upgrade=upgrade, progress=progress)
-        names = self.cogs_of(Requirement(requirement).name)
+        try:
+            plan = await pip_ops.install([target], upgrade=upgrade, progress=progress)
+        except pip_ops.InstallError as exc:
+            raise CogError(str(exc)) from exc
         done: list[str] = []
         try:
+            names = sorted({n for dist in plan.requested for n in self.cogs_of(dist)})
+            if not plan.requested:  # a path or wheel pip found already installed
+                raise CogError(f"nothing to install: {target} is installed already")
             if not names:
-                raise CogError(f"{requirement} provides no cog (no plughost.cogs entry point)")
+                raise CogError(f"{target} provides no cog (no plughost.cogs entry point)")
             for name in names:
                 if progress:
                     progress(f"loading cog {name}")
                 await (self.reload(name) if name in self.loaded else self.load(name))
                 done.append(name)
-        except CogError:
+        except BaseException:
             if plan.changes:
-                await pip_ops.rollback(plan, pip_args, progress=progress)
+                try:
+                    await pip_ops.rollback(plan, progress=progress)
+                except pip_ops.InstallError:  # the first failure is the one to report
+                    log.exception("rolling back the install of %s failed", target)
             for name in done:  # back to the code that is on disk again
                 with contextlib.suppress(CogError):
                     await (
@@ -419,15 +449,13 @@ class CogManager:
             await self._persist_synced()
 
     def _config(self) -> Any:
-        conf = Config.get_conf(None, identifier=_CONFIG_ID, cog_name=_CONFIG_NAME)
-        conf.register_global(loaded=None, enabled={}, synced_guilds=[], reloads={})
-        return conf
+        return cogs_config()
 
     async def _guarded(self, action: Callable[[], Awaitable[Any]], default: Any) -> Any:
         # A bot without an open store (a unit test's bare Bot) keeps state in memory.
         try:
             return await action()
-        except RuntimeError as exc:
+        except StoreNotOpenError as exc:
             log.debug("cog state not persisted: %s", exc)
             return default
 
@@ -509,8 +537,10 @@ def plan_reloads(plan: InstallPlan, manager: CogManager) -> set[str]:
     }
 
 
-def _stop_tasks(cog: Cog) -> None:
-    """Stop the interactions.py Tasks of ``cog`` (its per-instance copies)."""
+async def _stop_tasks(cog: Cog) -> None:
+    """Stop the interactions.py Tasks of ``cog`` (its per-instance copies), then cancel
+    the tasks it started with ``create_task`` and wait for them to end."""
     for value in vars(cog).values():
         if isinstance(value, Task) and value.running:
             value.stop()
+    await cog._plughost_tasks.stop()

@@ -12,7 +12,8 @@ from typing import Final
 
 from interactions.client.errors import BadArgument
 
-from plughost.commands.prefixes import DEFAULT_EMBED_COLOR, core_config
+from plughost.config import StoreNotOpenError
+from plughost.config.namespaces import DEFAULT_EMBED_COLOR, core_config
 
 __all__ = [
     "DEFAULT_EMBED_COLOR",
@@ -51,7 +52,7 @@ async def embed_color_for(guild_id: int | None) -> int:
             if isinstance(own, int):
                 return own
         value = await conf.embed_color()
-    except RuntimeError:
+    except StoreNotOpenError:
         return DEFAULT_EMBED_COLOR  # no store open (a bare Bot in a unit test)
     return int(value) if isinstance(value, int) else DEFAULT_EMBED_COLOR
 

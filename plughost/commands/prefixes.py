@@ -19,7 +19,8 @@ from interactions.ext.prefixed_commands import PrefixedCommand, PrefixedManager
 from plughost.commands.arguments import prepare_prefixed
 from plughost.commands.cooldowns import defer_cooldown
 from plughost.commands.groups import answer_bare_groups, describe_hybrid_subcommand
-from plughost.config import Config
+from plughost.config import StoreNotOpenError
+from plughost.config.namespaces import CORE_CONFIG_ID, core_config
 
 __all__ = [
     "CORE_CONFIG_ID",
@@ -28,16 +29,13 @@ __all__ = [
     "PlughostPrefixedManager",
     "core_config",
     "guild_prefix",
+    "guild_prefixes",
     "prefix_problem",
     "prefixes",
 ]
 
 _log = logging.getLogger("plughost.commands")
 
-#: The identifier of the core cog's Config (a fixed random number, as Red advises).
-CORE_CONFIG_ID: Final = 0x9E11C0DE
-#: Discord's default blurple: what embeds get unless the owner chose a colour.
-DEFAULT_EMBED_COLOR: Final = 0x5865F2
 #: Long prefixes make commands tedious to type; 16 fits a word and punctuation.
 MAX_PREFIX_LENGTH: Final = 16
 #: The rule in one sentence, for help texts and refusals (the CLI and ``prefix``).
@@ -95,17 +93,6 @@ def _char_name(char: str) -> str:
     return f"U+{ord(char):04X} {name}" if name else f"U+{ord(char):04X} (a control character)"
 
 
-def core_config() -> Config:
-    """The core cog's Config: ``guild.prefix`` (None: the instance's), ``embed_color``
-    (global) and ``guild.embed_color`` (None: the global one)."""
-    conf = Config.get_conf(None, identifier=CORE_CONFIG_ID, cog_name="core")
-    # Registration is idempotent and cheap; doing it here means every reader agrees.
-    if not conf._defaults:
-        conf.register_guild(prefix=None, embed_color=None)
-        conf.register_global(embed_color=DEFAULT_EMBED_COLOR)
-    return conf
-
-
 class HasPrefix(Protocol):
     """A client with an instance-wide default prefix (every ``plughost.Bot``)."""
 
@@ -119,7 +106,7 @@ async def guild_prefix(bot: HasPrefix, guild_id: int | None) -> str:
         return default
     try:
         stored = await core_config().guild_from_id(int(guild_id)).prefix()
-    except RuntimeError:
+    except StoreNotOpenError:
         return default  # no store open (a bare Bot in a unit test): the default serves
     return stored if isinstance(stored, str) and stored else default
 
@@ -135,7 +122,11 @@ async def set_guild_prefix(guild_id: int, prefix: str | None) -> None:
 
 async def prefixes(bot: interactions.Client, message: interactions.Message) -> list[str]:
     """The guild's prefix, and the bot's mention in both of Discord's spellings."""
-    guild_id = int(message._guild_id) if message._guild_id else None
+    return await guild_prefixes(bot, int(message._guild_id) if message._guild_id else None)
+
+
+async def guild_prefixes(bot: interactions.Client, guild_id: int | None) -> list[str]:
+    """:func:`prefixes` from the guild's id alone (the raw fast path has no Message)."""
     user_id = bot.user.id
     # Only a plughost.Bot sets this function as its prefix source (Bot.__init__).
     own = await guild_prefix(cast("HasPrefix", bot), guild_id)

@@ -9,21 +9,30 @@ for one process, PostgreSQL for several)::
         await conf.guild_from_id(1).prefix.set("?")
 """
 
+from plughost.config.backends.store import ConfigStore
 from plughost.config.config import Config
 from plughost.config.connection import DEFAULT_POOL_MAX, connect, current_store
-from plughost.config.errors import ConfigLockLostError, StoreLockedError, StoreUnavailableError
+from plughost.config.errors import (
+    ConfigLockLostError,
+    ConfigLockTimeoutError,
+    StoreClosedError,
+    StoreLockedError,
+    StoreNotOpenError,
+    StoreUnavailableError,
+)
 from plughost.config.group import Group
-from plughost.config.store import ConfigStore, StoreClosedError
 from plughost.config.value import Value
 
 __all__ = [
     "DEFAULT_POOL_MAX",
     "Config",
     "ConfigLockLostError",
+    "ConfigLockTimeoutError",
     "ConfigStore",
     "Group",
     "StoreClosedError",
     "StoreLockedError",
+    "StoreNotOpenError",
     "StoreUnavailableError",
     "Value",
     "connect",

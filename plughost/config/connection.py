@@ -21,15 +21,15 @@ import asyncpg  # type: ignore[import-untyped]
 from tortoise.backends.asyncpg.client import AsyncpgDBClient
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.backends.sqlite.client import SqliteClient
-from tortoise.context import TortoiseContext, get_current_context
+from tortoise.context import TortoiseContext, get_current_context, set_global_context
 from tortoise.migrations.executor import MigrationExecutor
 
-from plughost.config.cache import DEFAULT_MAX_DOCUMENTS, DocumentCache
-from plughost.config.errors import StoreUnavailableError
-from plughost.config.filelock import InstanceLock
-from plughost.config.postgres import PostgresStore
-from plughost.config.sqlite import SQLiteStore
-from plughost.config.store import ConfigStore
+from plughost.config.backends.cache import DEFAULT_MAX_DOCUMENTS, DocumentCache
+from plughost.config.backends.filelock import InstanceLock
+from plughost.config.backends.postgres import PostgresStore
+from plughost.config.backends.sqlite import SQLiteStore
+from plughost.config.backends.store import ConfigStore
+from plughost.config.errors import StoreNotOpenError, StoreUnavailableError
 
 __all__ = ["DEFAULT_POOL_MAX", "connect", "current_store", "parse_dsn"]
 
@@ -56,12 +56,12 @@ _fallback: list[ConfigStore] = []
 
 
 def current_store() -> ConfigStore:
-    """The store of the innermost open ``connect()`` block."""
+    """The store of the innermost open ``connect()`` block; StoreNotOpenError if none is."""
     store = _current.get()
     if store is None or store.closed:
         store = _fallback[-1] if _fallback else None
     if store is None:
-        raise RuntimeError(
+        raise StoreNotOpenError(
             "no config store is open: wrap the code in `async with plughost.config.connect(dsn):`"
         )
     return store
@@ -132,6 +132,7 @@ async def _open_store(client: Any, dsn: str, target: str, cache: DocumentCache) 
         return SQLiteStore(client, target, cache)
     if isinstance(client, AsyncpgDBClient):
         clean_dsn = dsn.partition("?")[0]
+        await _check_schema(clean_dsn, client.schema)
         await _migrate_postgres(client, clean_dsn)
         parsed = urllib.parse.urlsplit(clean_dsn)
         location = f"{parsed.hostname}:{parsed.port or 5432}{parsed.path}"
@@ -179,10 +180,11 @@ async def connect(
     token: contextvars.Token[ConfigStore | None] | None = None
     try:
         ctx.__enter__()
-        await ctx.init(
-            config={"connections": {"default": connection}, "apps": _APPS},
-            _enable_global_fallback=use_global,
-        )
+        await ctx.init(config={"connections": {"default": connection}, "apps": _APPS})
+        if use_global:
+            # What init(_enable_global_fallback=True) does as its last step (Tortoise
+            # 1.1.9), through the public function instead of the private parameter.
+            set_global_context(ctx)
         store = await _open_store(ctx.db("default"), dsn, target, cache)
         await store.start()
         token = _current.set(store)
@@ -210,6 +212,23 @@ def _reset(token: contextvars.Token[ConfigStore | None]) -> None:
     # nothing to restore here.
     with contextlib.suppress(ValueError):
         _current.reset(token)
+
+
+async def _check_schema(dsn: str, schema: str | None) -> None:
+    """Refuse a ``?schema=`` that the database does not have, in words (asyncpg says
+    "no schema has been selected to create in" from deep inside the migration)."""
+    if not schema:
+        return
+    conn = await asyncpg.connect(dsn)
+    try:
+        found = await conn.fetchval("SELECT 1 FROM pg_namespace WHERE nspname = $1", schema)
+    finally:
+        await conn.close()
+    if found is None:
+        raise StoreUnavailableError(
+            f"the PostgreSQL database has no schema {schema!r} (from ?schema= in the DSN): "
+            f"create it first (CREATE SCHEMA {schema}), or leave ?schema= out"
+        )
 
 
 async def _migrate_postgres(client: AsyncpgDBClient, dsn: str) -> None:

@@ -2,7 +2,31 @@
 
 from __future__ import annotations
 
-__all__ = ["ConfigLockLostError", "StoreLockedError", "StoreUnavailableError"]
+__all__ = [
+    "ConfigLockLostError",
+    "ConfigLockTimeoutError",
+    "StoreClosedError",
+    "StoreLockedError",
+    "StoreNotOpenError",
+    "StoreUnavailableError",
+]
+
+
+class StoreNotOpenError(RuntimeError):
+    """No config store is open: Config was used outside every ``connect()`` block.
+
+    Code that works without a store (a bare ``Bot`` in a unit test keeps its
+    state in memory) catches this, and only this. A RuntimeError, as it was
+    before it had a type of its own.
+    """
+
+
+class StoreClosedError(StoreNotOpenError):
+    """The store was used after ``connect()``'s block ended (or while it was ending).
+
+    A kind of :class:`StoreNotOpenError`: the store that was in use is not open
+    any more, so code that works without a store carries on without it.
+    """
 
 
 class StoreLockedError(RuntimeError):
@@ -28,6 +52,17 @@ class ConfigLockLostError(RuntimeError):
     The PostgreSQL connection holding the lock dropped, so another process may
     have changed the document meanwhile; the block's changes were not written.
     """
+
+
+class ConfigLockTimeoutError(TimeoutError):
+    """A ``get_lock()`` lock stayed held by another process for too long."""
+
+    def __init__(self, name: str, timeout: float) -> None:
+        self.name = name
+        super().__init__(
+            f"could not take the lock {name} within {timeout:g} s: "
+            "another process has held it all that time"
+        )
 
 
 class StoreUnavailableError(RuntimeError):

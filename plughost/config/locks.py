@@ -1,74 +1,103 @@
-"""In-process locks: Red's per-value locks, and the per-document guard of ``async with``.
+"""Red's ``get_lock()`` locks, held across processes where the store is shared.
 
-Red gives each value path its own ``asyncio.Lock`` (``get_lock()``), so two
-``async with`` blocks on different paths of one document (``.all()`` and
-``.balance()``) can still lose each other's update. plughost adds a guard per
-document around every read-modify-write. The guard is re-entrant for the task
-that holds it, so nesting ``async with`` on one document in one task does not
-deadlock (the inner write is then overwritten by the outer one, as in Red).
+Red hands out one ``asyncio.Lock`` per value path, which protects a
+read-then-write (``x = await v(); await v.set(x + 1)``) among the tasks of one
+process. Several shard processes on one PostgreSQL database each have their own
+``asyncio.Lock``, so the pattern lost updates there (316 of 1,000 increments kept
+with 4 processes).
+
+:class:`ValueLock` is still an ``asyncio.Lock`` (``locked()``, ``acquire()``,
+``release()`` and ``async with`` behave as Red's), and on a store shared by
+processes it also takes a PostgreSQL advisory lock named after the value's path
+for as long as it is held. What each lock guarantees:
+
+* **SQLite** (one process): exactly Red's: mutual exclusion among this process's
+  tasks that take the same path's lock.
+* **PostgreSQL**: mutual exclusion among every task of every process that takes
+  the same path's lock (same cog, identifier, scope, primary keys and attribute
+  path). Taking it waits at most :data:`LOCK_TIMEOUT` seconds, then raises
+  :class:`~plughost.config.errors.ConfigLockTimeoutError`. If the process's
+  connection to PostgreSQL drops while the lock is held, PostgreSQL releases it
+  and another process may take it: the holder is not interrupted, and a warning
+  is logged when it releases.
+
+As in Red, the lock covers only code that takes it: a write that does not take
+the lock is not held back. A lock on a group's path does not lock the values
+under it, and ``async with value() as v`` keeps its own per-document guard (no
+``get_lock()`` needed for it).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import deque
+import logging
+from types import TracebackType
+from typing import Final, Literal
 
-__all__ = ["DocumentGuards"]
+from plughost.config.backends.store import ConfigStore
+from plughost.config.connection import current_store
+from plughost.config.errors import ConfigLockTimeoutError
+
+__all__ = ["LOCK_TIMEOUT", "ValueLock"]
+
+_log = logging.getLogger("plughost.config")
+
+#: Seconds a `get_lock()` waits for another process before giving up.
+LOCK_TIMEOUT: Final = 30.0
 
 
-class _Holder:
-    __slots__ = ("depth", "owner", "waiters")
+class ValueLock(asyncio.Lock):
+    """The lock of one value path: in-process first, then across processes."""
 
-    def __init__(self, owner: asyncio.Task[object] | None) -> None:
-        self.owner = owner
-        self.depth = 1
-        self.waiters: deque[tuple[asyncio.Task[object] | None, asyncio.Future[None]]] = deque()
+    def __init__(self, name: str, *, timeout: float = LOCK_TIMEOUT) -> None:
+        super().__init__()
+        #: What the lock is named after (the value's path), for messages and the lock id.
+        self.name = name
+        self.timeout = timeout
+        self._remote: tuple[ConfigStore, int] | None = None
 
-
-class DocumentGuards:
-    """Task-re-entrant mutual exclusion keyed by document key."""
-
-    __slots__ = ("_held",)
-
-    def __init__(self) -> None:
-        self._held: dict[str, _Holder] = {}
-
-    def held(self, key: str) -> bool:
-        return key in self._held
-
-    async def acquire(self, key: str) -> bool:
-        """Wait for ``key``; True when this is the outermost hold of this task."""
-        task = asyncio.current_task()
-        holder = self._held.get(key)
-        if holder is None:
-            self._held[key] = _Holder(task)
-            return True
-        if holder.owner is task:
-            holder.depth += 1
-            return False
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        holder.waiters.append((task, waiter))
+    async def acquire(self) -> Literal[True]:
+        await super().acquire()
         try:
-            await waiter
-        except asyncio.CancelledError:
-            if waiter.done() and not waiter.cancelled():
-                # Ownership was handed to us just as we were cancelled: pass it on.
-                self.release(key)
-            else:
-                holder.waiters.remove((task, waiter))
+            store = current_store()
+            if store.shares_locks:
+                try:
+                    async with asyncio.timeout(self.timeout):
+                        generation = await store.lock_name(self.name)
+                except TimeoutError:
+                    raise ConfigLockTimeoutError(self.name, self.timeout) from None
+                self._remote = (store, generation)
+        except BaseException:
+            super().release()
             raise
         return True
 
-    def release(self, key: str) -> None:
-        holder = self._held[key]
-        holder.depth -= 1
-        if holder.depth:
-            return
-        while holder.waiters:
-            task, waiter = holder.waiters.popleft()
-            if not waiter.done():
-                holder.owner = task
-                holder.depth = 1
-                waiter.set_result(None)
-                return
-        del self._held[key]
+    def release(self) -> None:
+        remote, self._remote = self._remote, None
+        super().release()
+        if remote is not None:
+            # release() is synchronous in asyncio.Lock's API: the unlock is sent
+            # right after. Advisory locks count per session, so a task of this
+            # process that takes the lock again meanwhile keeps it held.
+            remote[0].in_background(self._unlock(remote))
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # `async with`: unlock before the block's caller goes on, not in the background.
+        remote, self._remote = self._remote, None
+        super().release()
+        if remote is not None:
+            await self._unlock(remote)
+
+    async def _unlock(self, remote: tuple[ConfigStore, int]) -> None:
+        store, generation = remote
+        if not await store.unlock_name(self.name, generation):
+            _log.warning(
+                "the lock %s was lost while held (the PostgreSQL connection dropped): "
+                "another process may have taken it meanwhile",
+                self.name,
+            )

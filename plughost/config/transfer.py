@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Final, TextIO
 
+from plughost.config.backends.store import ConfigStore
 from plughost.config.documents import encode
 from plughost.config.keys import decode_key, encode_parts
-from plughost.config.store import ConfigStore
 
 __all__ = ["FORMAT", "Checksum", "TransferError", "TransferReport", "checksum", "dump", "load"]
 

@@ -7,6 +7,7 @@ from collections.abc import Generator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from plughost.config.backends.store import ConfigStore, RmwToken
 from plughost.config.connection import current_store
 from plughost.config.documents import (
     MISSING,
@@ -19,7 +20,6 @@ from plughost.config.documents import (
     plain_leaf,
 )
 from plughost.config.keys import MAX_KEY_LENGTH, Category, encode_part, parts_under
-from plughost.config.store import ConfigStore, RmwToken
 
 if TYPE_CHECKING:
     from plughost.config.config import Config

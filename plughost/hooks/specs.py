@@ -29,16 +29,19 @@ quarantines a cog that breaks one, naming the method and the problem):
 
 Hooks are answered by the cog being loaded or unloaded (``cog_load``,
 ``cog_unload``), by every cog (user data, permission links) or observed by every
-cog (the ``cog_*ed`` notifications).
+cog (the ``cog_*ed`` notifications). One is called with no bot at all:
+``import_red_data``, by ``plughost import-red``, on the cog's class.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Literal, TypeAlias
 
 import pluggy
 
+from plughost.hooks.red import RedData, RedImport
+from plughost.hooks.web import SettingsForm, WebPage
 from plughost.permissions.decision import Decision, PermissionRequest
 
 # The hook functions themselves are not exported: they are specifications, read by
@@ -208,4 +211,75 @@ async def cog_disabled(name: str, guild_id: int) -> None:
 
     Called on every loaded cog that implements it (the disabled cog too, so it can
     stop guild-specific background work). Returns nothing.
+    """
+
+
+@hookspec
+async def web_pages(guild_id: int) -> Sequence[WebPage] | None:
+    """Offer pages of this cog to the web console of guild ``guild_id``.
+
+    Called on every loaded cog that implements it, when an admin of that guild (or
+    a bot owner) opens one of the guild's console pages, and only for cogs enabled
+    in that guild. Each :class:`plughost.WebPage` is linked from the guild's pages;
+    its ``render`` is awaited when the page is opened, on every load (so the page
+    shows what is stored now, whichever process changed it).
+
+    Returns a sequence of pages (their ``slug`` unique within the cog), or ``None``.
+
+    Should: show only guild ``guild_id``'s data (close ``render`` over it); return
+    plain text in the table (the console escapes it; markup shows as text); read
+    from Config, in well under a second.
+
+    Should not: decide who may see the page (the console already did: the guild's
+    owner, admins and members with Manage Server, and bot owners), change
+    anything, or call Discord for every row (use the client's cache).
+    """
+
+
+@hookspec
+async def web_settings(guild_id: int) -> Sequence[SettingsForm] | None:
+    """Describe this cog's settings forms for guild ``guild_id`` on the web console.
+
+    Called on the cog when its guild's console page is built and when one of its
+    forms is saved. Without this hook, the console shows one form per Config of the
+    cog, generated from its registered guild defaults, with the keys as labels.
+    With it, the console shows exactly the :class:`plughost.SettingsForm` objects
+    returned: which group to read and write (a custom group, say), which defaults
+    to show, and a :class:`plughost.SettingHint` per key for its label, help,
+    choices and bounds, which the console enforces before anything is written.
+
+    Returns a sequence of forms (an empty one: no form for this guild, e.g. the
+    setting is the bot owner's), or ``None`` for the generated forms.
+
+    Should: return the same forms for the same stored state; name the limits the
+    cog's own chat commands enforce, so both paths refuse the same values.
+
+    Should not: write anything, or return another guild's group.
+    """
+
+
+@hookspec
+async def import_red_data(cog_name: str, identifier: str, data: RedData) -> RedImport | None:
+    """Take over Red-DiscordBot data this cog understands, during ``plughost import-red``.
+
+    Called once per Red ``Config`` found in the Red instance (``cog_name`` and
+    ``identifier`` as Red named it: ``"Bank"``, ``"384734293238749"``), on every
+    installed cog's **class** that implements it: no bot runs, so write the
+    implementation as a ``@staticmethod`` (or ``@classmethod``) under ``@hookimpl``.
+    The import's staging store is open: write through
+    ``Config.get_conf(None, identifier=..., cog_name="<your entry-point name>")``,
+    registering what your cog registers. Red's data itself is imported unchanged
+    whatever this returns.
+
+    Returns a :class:`~plughost.RedImport` (how much it took over, and one line per
+    thing it could not map, for the report), or ``None`` for data that is not its
+    concern.
+
+    Should: check ``cog_name`` (and ``identifier``) first and return ``None``
+    otherwise; map what it can, and name what it cannot in ``skipped``; be
+    deterministic (a dry run and the import run it alike).
+
+    Should not: touch Discord, the network, or files; write another cog's data; keep
+    state between calls. Raising fails the whole import (nothing is changed), and
+    the report shows the error.
     """

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Literal, TypeGuard, final, get_args
 
 from plughost.instances.errors import InstanceError
 
-__all__ = ["BACKENDS", "SCHEMA_VERSION", "Backend", "Settings"]
+__all__ = ["BACKENDS", "DEFAULT_MESSAGE_CACHE", "SCHEMA_VERSION", "Backend", "Settings"]
 
 Backend = Literal["sqlite", "postgres"]
 BACKENDS: tuple[Backend, ...] = get_args(Backend)
@@ -22,6 +23,14 @@ SCHEMA_VERSION = 1
 _MAX_SNOWFLAKE = 2**64 - 1
 _DSN_SCHEMES = ("postgres://", "postgresql://")
 _FIELDS = ("schema_version", "backend", "dsn", "prefix", "owners", "token", "created_at")
+#: Fields a ``settings.json`` may leave out (older files have none of them; each is
+#: written only when set, or added later with a default, so older plughost versions
+#: can still read the file).
+_OPTIONAL = ("log_levels", "oauth_client_secret", "message_cache", "member_cache")
+#: interactions.py's own bound on cached messages (its TTLCache's hard limit).
+DEFAULT_MESSAGE_CACHE = 250
+# More than any shard can use: 2,500 guilds (Discord's maximum per shard) of busy channels.
+_MAX_CACHE = 100_000_000
 
 
 def _now() -> datetime:
@@ -47,6 +56,19 @@ class Settings:
     token: str | None = dataclasses.field(default=None, repr=False)
     created_at: datetime = dataclasses.field(default_factory=_now)
     schema_version: int = SCHEMA_VERSION
+    #: Logger name -> level name (``"plughost.cogs": "DEBUG"``; ``""`` is the root
+    #: logger), applied when the bot starts; ``--log-level`` wins over them.
+    log_levels: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    #: The Discord application's OAuth2 client secret, for the web console's "Login
+    #: with Discord" (None: that login is off). Like the token, never shown or logged.
+    oauth_client_secret: str | None = dataclasses.field(default=None, repr=False)
+    #: Messages each shard keeps in interactions.py's message cache; at least one,
+    #: since the prefixed manager reads a command's message from it. Only messages
+    #: that may be commands, or that a cog listens to, are ever cached.
+    message_cache: int = DEFAULT_MESSAGE_CACHE
+    #: Members each shard keeps cached, least recently seen dropped first; None:
+    #: every member it hears of (interactions.py's default).
+    member_cache: int | None = None
 
     def __post_init__(self) -> None:
         # Type checks are done at runtime too: settings arrive from JSON, from the
@@ -79,14 +101,37 @@ class Settings:
         ):
             # Never echo the value: it may be a real token with a typo in it.
             raise InstanceError("token must be a non-empty string without spaces")
+        if self.oauth_client_secret is not None and (
+            not isinstance(self.oauth_client_secret, str)
+            or not self.oauth_client_secret
+            or not self.oauth_client_secret.isprintable()
+            or any(c.isspace() for c in self.oauth_client_secret)
+        ):
+            raise InstanceError("oauth_client_secret must be a non-empty string without spaces")
         if not isinstance(self.created_at, datetime) or self.created_at.tzinfo is None:
             raise InstanceError("created_at must be a timezone-aware date and time")
         if not _is_int(self.schema_version) or self.schema_version != SCHEMA_VERSION:
             raise InstanceError(f"schema_version must be {SCHEMA_VERSION}")
+        if not isinstance(self.log_levels, Mapping) or not all(
+            isinstance(name, str) and isinstance(level, str) and level in _LEVELS
+            for name, level in self.log_levels.items()
+        ):
+            raise InstanceError(
+                "log_levels must map logger names to levels like "
+                '{"plughost.cogs": "DEBUG"} (DEBUG, INFO, WARNING, ERROR or CRITICAL)'
+            )
+        if not _is_int(self.message_cache) or not 1 <= self.message_cache <= _MAX_CACHE:
+            raise InstanceError(f"message_cache must be a count from 1 to {_MAX_CACHE:,}")
+        if self.member_cache is not None and (
+            not _is_int(self.member_cache) or not 1 <= self.member_cache <= _MAX_CACHE
+        ):
+            raise InstanceError(
+                f"member_cache must be a count from 1 to {_MAX_CACHE:,}, or empty for all"
+            )
 
     def to_json(self) -> dict[str, object]:
         """The ``settings.json`` document (JSON-ready values, token included)."""
-        return {
+        document: dict[str, object] = {
             "schema_version": self.schema_version,
             "backend": self.backend,
             "dsn": self.dsn,
@@ -94,7 +139,14 @@ class Settings:
             "owners": list(self.owners),
             "token": self.token,
             "created_at": self.created_at.isoformat(),
+            "message_cache": self.message_cache,
+            "member_cache": self.member_cache,
         }
+        if self.log_levels:  # left out when empty: older plughost versions can read the file
+            document["log_levels"] = dict(self.log_levels)
+        if self.oauth_client_secret is not None:
+            document["oauth_client_secret"] = self.oauth_client_secret
+        return document
 
     def dumps(self) -> bytes:
         """``settings.json``'s bytes: indented, so an operator can read and diff it."""
@@ -116,7 +168,7 @@ class Settings:
             raise InstanceError(f"missing field {missing[0]!r}")
         # Unknown keys are refused rather than ignored: a hand-edited "prefx" would
         # otherwise be silently dropped.
-        unknown = sorted(set(document) - set(_FIELDS))
+        unknown = sorted(set(document) - set(_FIELDS) - set(_OPTIONAL))
         if unknown:
             raise InstanceError(f"unknown field {unknown[0]!r}")
         owners = document["owners"]
@@ -137,6 +189,10 @@ class Settings:
             token=document["token"],
             created_at=created_at,
             schema_version=document["schema_version"],
+            log_levels=document.get("log_levels", {}),
+            oauth_client_secret=document.get("oauth_client_secret"),
+            message_cache=document.get("message_cache", DEFAULT_MESSAGE_CACHE),
+            member_cache=document.get("member_cache"),
         )
 
     @classmethod
@@ -148,6 +204,10 @@ class Settings:
             # json's own message already says where: "Expecting ',' delimiter: line 3 column 5".
             raise InstanceError(f"invalid JSON: {exc}") from exc
         return cls.from_json(document)
+
+
+#: The level names ``log_levels`` accepts (``plughost.runtime.logs.LEVEL_NAMES``).
+_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
 
 
 def _is_int(value: object) -> TypeGuard[int]:

@@ -18,7 +18,7 @@ import contextlib
 import shlex
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO
@@ -26,8 +26,12 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 from plughost.offline.rendering import render_markup
 
 if TYPE_CHECKING:
+    from plughost.metrics import MetricsAddress
     from plughost.runtime.bot import Bot
+    from plughost.runtime.logs import LogFormat
     from plughost.testing.emulator import FakeDiscord, InteractionResponse, Message
+    from plughost.web.address import WebAddress
+    from plughost.web.serve import Beside
 
 __all__ = ["ConsoleSession", "parse_options", "parse_slash", "run_console"]
 
@@ -41,6 +45,13 @@ Slash options go as name:value, e.g. /cog info name:economy
   :who            show who and where you are
   :help           this text
   :quit           leave (Ctrl-D works too)"""
+
+
+@dataclass(frozen=True)
+class _LogOptions:
+    format: LogFormat
+    levels: Mapping[str, str]
+
 
 #: How long one line may take before the console gives up on it.
 REPLY_TIMEOUT: Final = 30.0
@@ -262,44 +273,77 @@ def run_console(
     as_user: str | None = None,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
+    metrics: MetricsAddress | None = None,
+    web: WebAddress | None = None,
+    log_format: LogFormat = "text",
+    log_levels: Mapping[str, str] | None = None,
 ) -> int:
-    """Run the offline console; return the process exit code."""
+    """Run the offline console; return the process exit code.
+
+    With ``metrics``, the bot's metrics and health checks are served there; with
+    ``web``, the web console is (with the same metrics and health checks).
+    """
     source = stdin if stdin is not None else sys.stdin
     sink = stdout if stdout is not None else sys.stdout
-    from plughost.runtime.runner import StoreUnavailable, UnusablePrefix
+    from plughost.runtime.runner import StartupError
 
     try:
-        return asyncio.run(_console(instance_name, debug, as_user, source, sink))
+        logs = _LogOptions(log_format, log_levels or {})
+        return asyncio.run(
+            _console(
+                instance_name, debug, as_user, source, sink, metrics=metrics, web=web, logs=logs
+            )
+        )
     except KeyboardInterrupt:
         sink.write("\n")
         return 0
-    except (StoreUnavailable, UnusablePrefix) as exc:
+    except StartupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 
 
 async def _console(
-    instance_name: str | None, debug: bool, as_user: str | None, source: TextIO, sink: TextIO
+    instance_name: str | None,
+    debug: bool,
+    as_user: str | None,
+    source: TextIO,
+    sink: TextIO,
+    *,
+    metrics: MetricsAddress | None,
+    web: WebAddress | None,
+    logs: _LogOptions,
 ) -> int:
     from plughost.runtime.logs import configure_logging
 
     async with _instance_place(instance_name) as place:
         # Library lines (interactions.py's HTTP errors, say) go to the log file, not
         # into the prompt; --debug shows them on the terminal too.
-        configure_logging(place.logs, debug=debug, terminal=debug)
+        configure_logging(
+            place.logs,
+            debug=debug,
+            log_format=logs.format,
+            levels={**place.levels, **logs.levels},
+            terminal=debug,
+        )
         label = repr(instance_name) if instance_name else "the console's throwaway instance"
-        async with _connected_bot(label, place) as (discord, _bot):
+        async with _connected_bot(label, place) as (discord, bot):
             session = ConsoleSession(discord, sink, author_name=as_user or "alice")
-            interactive = source.isatty()
-            if interactive:
-                session.print(f"plughost console: {discord.guild.name}, #{session.channel_name}.")
-                session.print(f"Type :help for help, :quit to leave. Logs: {place.logs}")
-            with _line_editing(interactive, place.history):
-                async for line in _lines(source, interactive, lambda: _prompt(session)):
-                    if not interactive and line.strip():
-                        session.print(f"{session.author_name}> {line.strip()}")
-                    if not await session.handle(line):
-                        break
+            async with _beside_bot(discord, bot, metrics, web, session.print) as served:
+                interactive = source.isatty()
+                if interactive:
+                    session.print(
+                        f"plughost console: {discord.guild.name}, #{session.channel_name}."
+                    )
+                    if metrics is not None and served is not None and served.metrics is not None:
+                        port = served.metrics.port
+                        session.print(f"Metrics on http://{metrics.host}:{port}/metrics")
+                    session.print(f"Type :help for help, :quit to leave. Logs: {place.logs}")
+                with _line_editing(interactive, place.history):
+                    async for line in _lines(source, interactive, lambda: _prompt(session)):
+                        if not interactive and line.strip():
+                            session.print(f"{session.author_name}> {line.strip()}")
+                        if not await session.handle(line):
+                            break
     return 0
 
 
@@ -356,6 +400,7 @@ class _Place:
     prefix: str
     owners: list[int]
     logs: Path
+    levels: Mapping[str, str]
     #: The readline history file (None: the throwaway instance keeps none).
     history: Path | None
     #: Seeds the emulator's ids: the same guild, channels and members every run.
@@ -364,21 +409,60 @@ class _Place:
 
 @contextlib.asynccontextmanager
 async def _instance_place(instance_name: str | None) -> AsyncIterator[_Place]:
-    """A named instance's store, prefix, owners and folders, or a throwaway one."""
-    from plughost.instances import load, sqlite_dsn
+    """A named instance's store, prefix, owners, folders and log levels, or a throwaway's."""
+    from plughost.instances import load
+    from plughost.instances.layout import sqlite_dsn
 
     if instance_name is not None:
         from plughost.runtime.runner import checked_prefix
 
         instance = load(instance_name)
-        prefix = checked_prefix(instance)
-        owners = list(instance.settings.owners)
-        history = instance.path / HISTORY_FILE
-        yield _Place(instance.dsn, prefix, owners, instance.path / "logs", history, instance.name)
+        settings = instance.settings
+        yield _Place(
+            dsn=instance.dsn,
+            prefix=checked_prefix(instance),
+            owners=list(settings.owners),
+            logs=instance.path / "logs",
+            levels=settings.log_levels,
+            history=instance.path / HISTORY_FILE,
+            seed=instance.name,
+        )
         return
     with tempfile.TemporaryDirectory(prefix="plughost-console-") as tmp:
         folder = Path(tmp)
-        yield _Place(sqlite_dsn(folder / "plughost.db"), "!", [], folder / "logs", None, "")
+        yield _Place(sqlite_dsn(folder / "plughost.db"), "!", [], folder / "logs", {}, None, "")
+
+
+@contextlib.asynccontextmanager
+async def _beside_bot(
+    discord: FakeDiscord,
+    bot: Bot,
+    metrics: MetricsAddress | None,
+    web: WebAddress | None,
+    say: Callable[[str], None],
+) -> AsyncIterator[Beside | None]:
+    """``--metrics`` and ``--web`` for the console's bot (process label "console"), or
+    None (neither asked for, and aiohttp, Jinja2 and prometheus-client not imported).
+    Login with Discord goes to the emulator, whose application gets the web console's
+    redirect URI registered."""
+    if metrics is None and web is None:
+        yield None
+        return
+    from plughost.web.serve import beside_bots
+
+    application = discord.state.application
+    async with beside_bots(
+        [bot],
+        web=web,
+        metrics=metrics,
+        process="console",
+        oauth_secret=application.client_secret,
+        preferred_owner=discord.owner_user.id,
+        say=say,
+    ) as served:
+        if served.console is not None:
+            application.redirect_uris.append(served.console.redirect_uri)
+        yield served
 
 
 @contextlib.asynccontextmanager

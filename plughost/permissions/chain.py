@@ -31,7 +31,7 @@ import pluggy
 from plughost.permissions.decision import ALLOW, NO_AUTHOR, Decision, PermissionRequest
 from plughost.permissions.levels import PrivilegeLevel, has_permissions, member_level
 from plughost.permissions.levels import permission_names as _names
-from plughost.permissions.rules import Rule
+from plughost.permissions.rules import GLOBAL, Rule
 from plughost.permissions.state import PermissionState
 
 __all__ = [
@@ -126,6 +126,24 @@ class PermissionChain:
         every field of a request, so requests are then built in full)."""
         pm = self._pm
         return pm is not None and bool(pm.hook.permission_check.get_hookimpls())
+
+    def listener_verdict(self, cog_name: str, guild_id: int) -> bool | None:
+        """Whether a cog's listener may hear an event of ``guild_id``, when that needs
+        no request: no list or rule is kept for the guild or globally and no cog
+        link is registered, so enablement alone can decide (the owner link skips
+        listeners, and a listener requires no level). None: build the request and
+        run the chain. Measured: building the request was ~6% of a message's CPU
+        for a bot with one listening cog (bench/processes.py --listen)."""
+        state = self.state
+        if (
+            state.rules.apply_in(guild_id)
+            or state.lists.get(GLOBAL) is not None
+            or state.lists.get(guild_id) is not None
+            or self.has_cog_links()
+        ):
+            return None
+        enabled = self._enabled
+        return True if enabled is None else enabled(cog_name, guild_id)
 
     async def decide(self, request: PermissionRequest) -> Decision:
         """Allow or deny ``request``; a denial's reason is for the member (unless silent)."""

@@ -175,6 +175,9 @@ class CogGate:
         if guild_id is None or self.chain_check is None:
             return True  # DMs and global events belong to no guild's choice
         chain = self.chain_check.chain
+        verdict = chain.listener_verdict(self.cog_name, guild_id)
+        if verdict is not None:
+            return verdict
         request = request_for_event(
             self.client,
             event,

@@ -123,6 +123,11 @@ class RuleBook:
     def __len__(self) -> int:
         return sum(self._scopes.values())
 
+    def apply_in(self, guild_id: int) -> bool:
+        """Whether any rule is kept for ``guild_id`` or globally (then one may decide)."""
+        scopes = self._scopes
+        return GLOBAL in scopes or guild_id in scopes
+
     def __iter__(self) -> Iterator[Rule]:
         for subjects in self._index.values():
             yield from subjects.values()

@@ -20,6 +20,12 @@ from datetime import UTC, datetime
 from typing import Any, Final, final
 
 from plughost.config import Config, Group
+from plughost.config.namespaces import (
+    PERMISSION_LISTS,
+    PERMISSIONS,
+    PERMISSIONS_AUDIT,
+    permissions_config,
+)
 from plughost.permissions.levels import GuildRoles
 from plughost.permissions.lists import AccessList, ListKind, ListMember
 from plughost.permissions.rules import GLOBAL, Rule, SubjectKind, Target
@@ -27,10 +33,9 @@ from plughost.permissions.state import PermissionState
 
 __all__ = ["CONFIG_NAME", "AuditEntry", "PermissionStore"]
 
-CONFIG_NAME: Final = "plughost.permissions"
-_IDENTIFIER: Final = 0x9E5A11
-_AUDIT: Final = "AUDIT"
-_LISTS: Final = ("allow_users", "allow_roles", "block_users", "block_roles")
+CONFIG_NAME: Final = PERMISSIONS.cog_name
+_AUDIT: Final = PERMISSIONS_AUDIT
+_LISTS: Final = PERMISSION_LISTS
 
 
 @final
@@ -59,13 +64,7 @@ class PermissionStore:
         self.state = state if state is not None else PermissionState()
         #: Told the guild (None: global) of each change (the cluster layer sets it).
         self.announcer: Callable[[int | None], Awaitable[None]] | None = None
-        conf = Config.get_conf(None, identifier=_IDENTIFIER, cog_name=CONFIG_NAME)
-        empty_lists: dict[str, list[int]] = {name: [] for name in _LISTS}
-        conf.register_global(rules={}, lists=empty_lists)
-        conf.register_guild(rules={}, lists=empty_lists, mod_roles=[], admin_roles=[])
-        if _AUDIT not in conf.custom_groups:
-            conf.init_custom(_AUDIT, 2)
-        self._conf = conf
+        self._conf = permissions_config()
 
     def _scope(self, guild_id: int | None) -> Config | Group:
         return self._conf if guild_id is None else self._conf.guild_from_id(guild_id)
@@ -220,6 +219,10 @@ class PermissionStore:
             await self.announcer(guild_id)
 
     # -- audit ---------------------------------------------------------------------------
+
+    async def record(self, actor_id: int, guild_id: int | None, action: str, detail: str) -> None:
+        """Append a change made elsewhere (the web console's ``web.*`` actions) to the log."""
+        await self._audit(actor_id, guild_id, action, detail)
 
     async def _audit(self, actor_id: int, guild_id: int | None, action: str, detail: str) -> None:
         # Time first, so the ids of one scope sort chronologically; the random tail

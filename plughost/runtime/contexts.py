@@ -177,7 +177,7 @@ class PlughostHybridContext(ContextHelpers, HybridContext):
         channel: Any = ctx.channel
         if channel.type in _THREADS:
             channel = getattr(channel, "parent_channel", None)
-        if me is None or channel is None or not hasattr(channel, "permission_overwrites"):
+        if guild is None or channel is None or not hasattr(channel, "permission_overwrites"):
             return super().from_prefixed_context(ctx)  # DMs: upstream's default guess
         self = cls(ctx.client)
         self.context = interactions.ContextType.GUILD
@@ -187,9 +187,11 @@ class PlughostHybridContext(ContextHelpers, HybridContext):
         self.message_id = ctx.message_id
         self._message = ctx.message
         self.prefix = ctx.prefix
-        self.app_permissions = interactions.Permissions(
-            channel_permissions_of(me, guild_permissions_of(me, guild), channel)
-        )
+        # The bot's own member can be missing from a bounded member cache (an
+        # operator's policy, runtime/caches.py): upstream then fails on
+        # permissions_for(None). Unknown permissions are none, not a crash.
+        held = channel_permissions_of(me, guild_permissions_of(me, guild), channel) if me else 0
+        self.app_permissions = interactions.Permissions(held)
         self._command_name = ctx.command.qualified_name
         self.args = ctx.args
         self._prefixed_ctx = ctx

@@ -4,23 +4,47 @@ The terminal gets rich's handler (short, coloured); the instance folder gets the
 full record, tracebacks included, in ``logs/plughost.log`` rotated at 5 MiB.
 A filter removes the bot token from every record, wherever it appears, because
 interactions.py and aiohttp may put request headers or URLs into messages.
+
+``log_format="json"`` (``--log-format json``) writes one JSON object per line
+instead, to standard error and the file alike, for log collectors: time, level,
+logger, message, the invocation's ``cog``, ``command``, ``kind`` and ``outcome``
+where a record carries them (``plughost.runtime.outcomes.CommandFields``), and the
+traceback. ``levels`` sets single loggers' levels (``plughost.cogs=DEBUG``).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import logging.handlers
 import sys
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal
 
 from rich.console import Console
 from rich.logging import RichHandler
 
-__all__ = ["LOG_FILE_NAME", "RedactToken", "configure_logging"]
+__all__ = [
+    "LEVEL_NAMES",
+    "LOG_FILE_NAME",
+    "JsonLines",
+    "LogFormat",
+    "RedactToken",
+    "configure_logging",
+    "parse_level",
+]
+
+LogFormat = Literal["text", "json"]
+#: The levels ``--log-level`` and the instance settings accept.
+LEVEL_NAMES: Final = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+#: Record attributes ``JsonLines`` copies when present (set through ``extra=``).
+_FIELDS: Final = ("cog", "command", "kind", "outcome")
 
 LOG_FILE_NAME: Final = "plughost.log"
 _FILE_FORMAT: Final = "%(asctime)s %(levelname)-8s %(name)s: %(message)s"
+_FORMATTER: Final = logging.Formatter()
 _ROTATE_BYTES: Final = 5 * 1024 * 1024
 _ROTATE_KEEP: Final = 5
 
@@ -39,7 +63,52 @@ class RedactToken(logging.Filter):
         if self._token in message:
             record.msg = message.replace(self._token, "[token]")
             record.args = None
+        if record.exc_info and not record.exc_text:
+            # A traceback is formatted after the filters ran, and an exception's
+            # message may carry the token (a failed request's URL or headers):
+            # format it here, redacted; handlers reuse ``exc_text`` as it is.
+            record.exc_text = _FORMATTER.formatException(record.exc_info)
+        if record.exc_text and self._token in record.exc_text:
+            record.exc_text = record.exc_text.replace(self._token, "[token]")
+        if record.stack_info and self._token in record.stack_info:
+            record.stack_info = record.stack_info.replace(self._token, "[token]")
         return True
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object per record, on one line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for name in _FIELDS:
+            value = record.__dict__.get(name)
+            if value is not None:
+                entry[name] = value
+        if record.exc_info:
+            entry["traceback"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def parse_level(spec: str) -> tuple[str, str]:
+    """``"plughost.cogs=DEBUG"`` -> ``("plughost.cogs", "DEBUG")``; a bare level is the root's.
+
+    Raises ValueError with a one-line reason.
+    """
+    name, sep, level = spec.strip().rpartition("=")
+    if not sep:
+        name, level = "", spec.strip()
+    level = level.strip().upper()
+    if level not in LEVEL_NAMES:
+        raise ValueError(f"{spec!r}: the level must be one of {', '.join(LEVEL_NAMES)}")
+    name = name.strip()
+    if sep and not name:
+        raise ValueError(f"{spec!r}: name a logger before '=' (e.g. plughost.cogs=DEBUG)")
+    return name, level
 
 
 def configure_logging(
@@ -48,8 +117,14 @@ def configure_logging(
     debug: bool = False,
     token: str | None = None,
     terminal: bool = True,
+    log_format: LogFormat = "text",
+    levels: Mapping[str, str] | None = None,
 ) -> None:
-    """Send plughost's and interactions.py's logs to the terminal and, if given, to ``logs_dir``."""
+    """Send plughost's and interactions.py's logs to the terminal and, if given, to ``logs_dir``.
+
+    ``levels`` maps logger names to level names (``""``: the root logger); they are
+    applied last, so they win over ``debug`` and the defaults below.
+    """
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
@@ -57,7 +132,15 @@ def configure_logging(
     root.setLevel(logging.DEBUG if debug else logging.INFO)
     redact = RedactToken(token)
 
-    if terminal:
+    json_lines = JsonLines() if log_format == "json" else None
+
+    if terminal and json_lines is not None:
+        # For a collector reading standard error: every record the loggers let through.
+        stream = logging.StreamHandler(sys.stderr)
+        stream.setFormatter(json_lines)
+        stream.addFilter(redact)
+        root.addHandler(stream)
+    elif terminal:
         console = Console(stderr=True, soft_wrap=True)
         term = RichHandler(console=console, show_path=False, rich_tracebacks=debug, markup=False)
         term.setLevel(logging.DEBUG if debug else logging.WARNING)
@@ -65,14 +148,14 @@ def configure_logging(
         root.addHandler(term)
 
     if logs_dir is not None:
-        logs_dir.mkdir(parents=True, exist_ok=True)
+        logs_dir.mkdir(parents=True, exist_ok=True, mode=0o700)  # records name members
         file_handler = logging.handlers.RotatingFileHandler(
             logs_dir / LOG_FILE_NAME,
             maxBytes=_ROTATE_BYTES,
             backupCount=_ROTATE_KEEP,
             encoding="utf-8",
         )
-        file_handler.setFormatter(logging.Formatter(_FILE_FORMAT))
+        file_handler.setFormatter(json_lines or logging.Formatter(_FILE_FORMAT))
         file_handler.addFilter(redact)
         root.addHandler(file_handler)
 
@@ -80,6 +163,8 @@ def configure_logging(
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     if not debug:
         logging.getLogger("tortoise").setLevel(logging.WARNING)
+    for name, level in (levels or {}).items():
+        logging.getLogger(name or None).setLevel(level)
     logging.captureWarnings(True)
     if not terminal and logs_dir is None:
         root.addHandler(logging.StreamHandler(sys.stderr))

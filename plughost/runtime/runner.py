@@ -14,25 +14,47 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import TYPE_CHECKING, TypeAlias
 
-from plughost.runtime.logs import configure_logging
+from plughost.runtime.logs import LogFormat, configure_logging
 
 if TYPE_CHECKING:
     from plughost.instances import Instance
     from plughost.runtime.bot import Bot
 
-__all__ = ["StoreUnavailable", "UnusablePrefix", "checked_prefix", "open_store", "run_bot", "serve"]
+__all__ = [
+    "Alongside",
+    "StartupError",
+    "StoreUnavailable",
+    "UnusablePrefix",
+    "checked_prefix",
+    "event_loop_factory",
+    "open_store",
+    "run_bot",
+    "serve",
+]
+
+#: What runs beside the bots while they serve (the metrics endpoint, the web console,
+#: or both: ``plughost.web.serve.beside_bots``): given the bots once they exist and the
+#: store is open, entered before they start and left after they stop. It raises
+#: `StartupError` when it cannot start.
+Alongside: TypeAlias = "Callable[[Sequence[Bot]], AbstractAsyncContextManager[object]]"
 
 log = logging.getLogger("plughost.runtime.runner")
 
 
-class StoreUnavailable(Exception):
+class StartupError(Exception):
+    """Something the process needs could not start (the store, a port to listen on);
+    the message is one line for the terminal."""
+
+
+class StoreUnavailable(StartupError):
     """The store could not be opened; the message is one line for the terminal."""
 
 
-class UnusablePrefix(Exception):
+class UnusablePrefix(StartupError):
     """The instance's prefix breaks the prefix rule (settings.json edited by hand)."""
 
 
@@ -74,25 +96,61 @@ def run_bot(
     shard_ids: Sequence[int] | None = None,
     total_shards: int | None = None,
     api_url: str | None = None,
+    alongside: Alongside | None = None,
+    log_format: LogFormat = "text",
+    log_levels: Mapping[str, str] | None = None,
 ) -> int:
-    """Run ``instance`` until SIGINT or SIGTERM; return the process exit code."""
+    """Run ``instance`` until SIGINT or SIGTERM; return the process exit code.
+
+    ``log_levels`` (logger -> level) go over the instance settings' own.
+    """
     try:
         checked_prefix(instance)
     except UnusablePrefix as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    configure_logging(instance.path / "logs", debug=debug, token=token)
+    configure_logging(
+        instance.path / "logs",
+        debug=debug,
+        token=token,
+        log_format=log_format,
+        levels={**instance.settings.log_levels, **(log_levels or {})},
+    )
     shards = list(shard_ids) if shard_ids else [0]
     total = total_shards if total_shards is not None else max(shards) + 1
     if any(not 0 <= shard < total for shard in shards):
         log.error("shard ids %s do not fit in %d total shards", shards, total)
         return 2
     try:
-        return asyncio.run(
-            serve(instance, token=token, shard_ids=shards, total_shards=total, api_url=api_url)
-        )
+        with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+            return runner.run(
+                serve(
+                    instance,
+                    token=token,
+                    shard_ids=shards,
+                    total_shards=total,
+                    api_url=api_url,
+                    alongside=alongside,
+                )
+            )
     except KeyboardInterrupt:  # a second Ctrl-C during shutdown
         return 130
+
+
+def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's loop when it is installed (``pip install 'plughost[fast]'``), else asyncio's.
+
+    As interactions.py's own ``Client.start`` does; measured by ``bench/processes.py
+    --fast-libs`` (see docs/operators.md).
+    """
+    try:
+        # Optional (the `fast` extra); the ignore is for when it is not installed.
+        import uvloop  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    log.debug("uvloop is installed: using its event loop")
+    factory: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
+    return factory
 
 
 async def serve(
@@ -102,10 +160,12 @@ async def serve(
     shard_ids: Sequence[int],
     total_shards: int,
     api_url: str | None,
+    alongside: Alongside | None = None,
 ) -> int:
     """Serve the given shards of ``instance`` until a stop signal; 0 on a clean stop."""
     from plughost.cluster.coordinator import ClusterUnavailable, coordinate
     from plughost.runtime.bot import Bot, use_discord_api
+    from plughost.runtime.caches import cache_options
 
     use_discord_api(api_url)
     stop = asyncio.Event()
@@ -120,13 +180,18 @@ async def serve(
                     owner_ids=instance.settings.owners,
                     shard_id=shard,
                     total_shards=total_shards,
+                    **cache_options(
+                        message_cache=instance.settings.message_cache,
+                        member_cache=instance.settings.member_cache,
+                    ),
                 )
                 for shard in shard_ids
             ]
             # PostgreSQL: events, leader election and heartbeats with the other processes.
-            async with coordinate(instance.dsn, bots, total_shards=total_shards):
+            beside = alongside(bots) if alongside is not None else contextlib.nullcontext()
+            async with coordinate(instance.dsn, bots, total_shards=total_shards), beside:
                 return await _run_until_stopped(bots, token, stop)
-    except (StoreUnavailable, ClusterUnavailable) as exc:
+    except (StartupError, ClusterUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:

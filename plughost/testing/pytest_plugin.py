@@ -19,14 +19,19 @@ interactions.py client talking over a socket to the local Discord emulator:
 ``restart_bot``
     ``new_bot = await restart_bot()`` stops ``bot`` (every ``cog_unload`` runs),
     closes and reopens the store, and starts a new bot that loads the same cogs.
+``plughost_spec_check``
+    With ``--plughost-validate`` (or the ``plughost_validate`` ini option), a
+    `plughost.testing.conformance.SpecCheck` that ``fake_discord`` feeds every REST
+    exchange; a response body that breaks Discord's published schema for its
+    operation fails the test, naming the operation and the JSON path. ``None``
+    when validation is off.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import pytest_asyncio
@@ -35,10 +40,18 @@ import pytest_asyncio
 # of every project that has plughost installed, and most tests need no Discord.
 if TYPE_CHECKING:
     from plughost.runtime.bot import Bot
+    from plughost.testing.conformance import SpecCheck, SpecTotals
     from plughost.testing.emulator import FakeDiscord
     from plughost.testing.harness import BotHarness
 
-__all__ = ["bot", "fake_discord", "plughost_dsn", "plughost_harness", "restart_bot"]
+__all__ = [
+    "bot",
+    "fake_discord",
+    "plughost_dsn",
+    "plughost_harness",
+    "plughost_spec_check",
+    "restart_bot",
+]
 
 _DSN_HELP = (
     "PostgreSQL database for plughost's `bot` fixture (postgres://user@host:5432/db); "
@@ -46,47 +59,108 @@ _DSN_HELP = (
 )
 
 
+_VALIDATE_HELP = (
+    "check every REST response of the local Discord against Discord's published "
+    "OpenAPI schema (needs plughost[testing]); a violation fails the test"
+)
+_TOTALS: pytest.StashKey[SpecTotals] = pytest.StashKey()
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("plughost", "plughost test kit")
     group.addoption("--plughost-dsn", dest="plughost_dsn", default=None, help=_DSN_HELP)
+    group.addoption(
+        "--plughost-validate",
+        dest="plughost_validate",
+        action="store_true",
+        default=None,
+        help=_VALIDATE_HELP,
+    )
     parser.addini("plughost_dsn", _DSN_HELP, default="")
+    parser.addini("plughost_validate", _VALIDATE_HELP, type="bool", default=False)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    from plughost.testing.stores import validate_base_dsn
+    from plughost.testing.stores import configured_dsn, validate_base_dsn
 
     config.addinivalue_line(
         "markers", "postgres: needs the PostgreSQL server (runs, never skips, when CI=true)"
     )
-    dsn = _configured_dsn(config)
+    dsn = configured_dsn(config)
     if dsn and (problem := validate_base_dsn(dsn)):
         raise pytest.UsageError(f"plughost: {problem}")
+    if _validating(config):
+        try:
+            from plughost.testing.conformance import SpecTotals
+        except ImportError as exc:
+            raise pytest.UsageError(
+                f"plughost: --plughost-validate needs plughost[testing] installed ({exc})"
+            ) from exc
+        config.stash[_TOTALS] = SpecTotals()
 
 
-def _configured_dsn(config: pytest.Config) -> str | None:
-    from plughost.testing.stores import DSN_ENV
+def _validating(config: pytest.Config) -> bool:
+    chosen = config.getoption("plughost_validate")
+    return bool(config.getini("plughost_validate") if chosen is None else chosen)
 
-    chosen = (
-        config.getoption("plughost_dsn") or os.environ.get(DSN_ENV) or config.getini("plughost_dsn")
-    )
-    return str(chosen) if chosen else None
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    totals = config.stash.get(_TOTALS, None)
+    if totals is None or not totals.responses:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("plughost: the local Discord against Discord's spec")
+    from plughost.testing.emulator import DiscordEmulator
+
+    served = len(DiscordEmulator().route_templates())
+    write(f"spec operations served:  {served} (exercised by these tests: {len(totals.operations)})")
+    write(f"responses validated:     {totals.responses}")
+    write(f"response violations:     {totals.response_violations}")
+    write(f"request bodies validated: {totals.requests}")
+    write(f"request violations:      {totals.request_violations} accepted")
+    write(f"                         {totals.refused_requests} refused (as Discord would)")
+    for reason, times in sorted(totals.tolerated.items()):
+        write(f"tolerated {times}x: {reason}")
+
+
+@pytest.fixture
+def plughost_spec_check(request: pytest.FixtureRequest) -> Iterator[SpecCheck | None]:
+    """The spec check of this test's local Discord, or None when validation is off."""
+    totals = request.config.stash.get(_TOTALS, None)
+    if totals is None:
+        yield None
+        return
+    from plughost.testing.conformance import SpecCheck
+
+    check = SpecCheck()
+    yield check
+    totals.add(check)
+    if check.violations:
+        listed = "\n  ".join(str(v) for v in check.violations[:20])
+        more = len(check.violations) - 20
+        tail = f"\n  ... and {more} more" if more > 0 else ""
+        pytest.fail(
+            f"the local Discord broke Discord's published schema "
+            f"{len(check.violations)} time(s):\n  {listed}{tail}",
+            pytrace=False,
+        )
 
 
 @pytest_asyncio.fixture
-async def fake_discord() -> AsyncIterator[FakeDiscord]:
+async def fake_discord(plughost_spec_check: SpecCheck | None) -> AsyncIterator[FakeDiscord]:
     """The local Discord emulator with its demo guild, started and stopped around the test."""
     from plughost.testing.emulator import FakeDiscord
 
-    async with FakeDiscord() as discord:
+    async with FakeDiscord(spec_check=plughost_spec_check) as discord:
         yield discord
 
 
 @pytest_asyncio.fixture
 async def plughost_dsn(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """This test's empty store: SQLite in ``tmp_path``, or a fresh PostgreSQL schema."""
-    from plughost.testing.stores import postgres_schema, sqlite_dsn
+    from plughost.testing.stores import configured_dsn, postgres_schema, sqlite_dsn
 
-    base = _configured_dsn(request.config)
+    base = configured_dsn(request.config)
     if base is None:
         yield sqlite_dsn(tmp_path)
         return

@@ -20,20 +20,13 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Final, Literal
 
-from plughost.config import Config
+from plughost.config.namespaces import USERDATA, USERDATA_REQUESTS, userdata_config
 from plughost.userdata.results import RequestRecord
 
 __all__ = ["RECORDS_COG", "list_requests", "new_request_id", "record_request"]
 
-RECORDS_COG: Final = "plughost:userdata"
-_GROUP: Final = "REQUEST"
-
-
-def _config() -> Config:
-    # get_conf returns the same object per open store; init_custom is idempotent.
-    conf = Config.get_conf(None, identifier=0, cog_name=RECORDS_COG)
-    conf.init_custom(_GROUP, 1)
-    return conf
+RECORDS_COG: Final = USERDATA.cog_name
+_GROUP: Final = USERDATA_REQUESTS
 
 
 def new_request_id(at: datetime) -> str:
@@ -63,13 +56,13 @@ async def record_request(  # noqa: PLR0917 - one column each, all required
         status,
         outcome,
     )
-    await _config().custom(_GROUP, request_id).set(_to_json(record))
+    await userdata_config().custom(_GROUP, request_id).set(_to_json(record))
     return record
 
 
 async def list_requests(*, user_id: int | None = None) -> list[RequestRecord]:
     """Every recorded request, oldest first; only those about ``user_id`` if given."""
-    stored = await _config().all_custom(_GROUP)
+    stored = await userdata_config().all_custom(_GROUP)
     records = [_from_json(request_id, doc) for request_id, doc in sorted(stored.items())]
     if user_id is not None:
         records = [r for r in records if r.user_id == user_id]

@@ -48,12 +48,6 @@ class ClusterTest(Cog):
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PLUGHOST_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
-
-
-@pytest.fixture
 def cog_path(tmp_path: Path) -> Path:
     """A folder holding the installed ``clustertest`` cog distribution."""
     site = tmp_path / "site"

@@ -14,12 +14,6 @@ from .live import hello_cog, live_bot, make_instance, say
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PLUGHOST_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
-
-
 async def test_load_failures_reload_and_unload(
     cog_venv: Venv, fake_discord: FakeDiscord, home: Path, tmp_path: Path
 ) -> None:

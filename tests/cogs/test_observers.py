@@ -31,12 +31,6 @@ WATCHER = cog_module(
 )
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PLUGHOST_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
-
-
 async def test_cog_loaded_reaches_observers_at_startup_and_after(
     cog_venv: Venv, fake_discord: FakeDiscord, home: Path, tmp_path: Path
 ) -> None:

@@ -18,7 +18,7 @@ from plughost.config import Config, ConfigStore, connect
 from plughost.config.config import _KEPT_GROUPS
 from plughost.config.keys import encode_parts
 
-from .conftest import FakeGuild
+from .conftest import FakeGuild, FakeMember
 
 
 async def test_all_members_matches_reading_each_member(conf: Config) -> None:
@@ -178,3 +178,18 @@ async def test_more_documents_than_the_kept_groups(conf: Config) -> None:
     for guild in (0, 1, _KEPT_GROUPS - 1, _KEPT_GROUPS, count - 1):
         assert await conf.guild_from_id(guild).n() == guild
     assert len(await conf.all_guilds()) == count
+
+
+async def test_values_written_together_are_read_back_from_the_cache(
+    store: ConfigStore, conf: Config
+) -> None:
+    # Concurrent sets: PostgreSQL's group commit writes them in one transaction.
+    conf.register_member(balance=0)
+    guild = FakeGuild(1)
+    members = [FakeMember(guild, n) for n in range(1, 51)]
+    await asyncio.gather(*(conf.member(m).balance.set(m.id * 10) for m in members))
+    await asyncio.gather(*(conf.member(m).set_raw("note", value=f"n{m.id}") for m in members))
+    misses = store.cache.misses
+    assert [await conf.member(m).balance() for m in members] == [m.id * 10 for m in members]
+    assert [await conf.member(m).note() for m in members] == [f"n{m.id}" for m in members]
+    assert store.cache.misses == misses  # every read from the cache, none from the database

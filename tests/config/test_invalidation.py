@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 
 from plughost.config import Config, ConfigStore, connect
-from plughost.config.postgres import PostgresStore
+from plughost.config.backends.postgres import PostgresStore
 
 from .conftest import worker_command
 

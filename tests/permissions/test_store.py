@@ -21,7 +21,7 @@ ADMIN = 77
 def dsn(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'plughost.db'}"
-    return str(request.getfixturevalue("pg_dsn"))
+    return str(request.getfixturevalue("pg_schema_dsn"))
 
 
 async def test_everything_survives_a_reconnect(dsn: str) -> None:

@@ -11,19 +11,20 @@ import pytest
 from emulator_clients import StartClient, build_client, running
 from interactions.api.http.route import Route
 
+from plughost.testing.conformance import SpecCheck
 from plughost.testing.emulator import FakeDiscord
 
 
 @pytest.fixture
-async def fd() -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord() as fd:
+async def fd(plughost_spec_check: SpecCheck | None) -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord(spec_check=plughost_spec_check) as fd:
         yield fd
 
 
 @pytest.fixture
-async def fd_two_shards() -> AsyncIterator[FakeDiscord]:
+async def fd_two_shards(plughost_spec_check: SpecCheck | None) -> AsyncIterator[FakeDiscord]:
     """Request it before ``start_client`` so that the clients stop first."""
-    async with FakeDiscord(shard_count=2) as fd:
+    async with FakeDiscord(shard_count=2, spec_check=plughost_spec_check) as fd:
         yield fd
 
 

@@ -11,6 +11,7 @@ import interactions
 import pytest
 from emulator_clients import StartClient, build_client, running
 
+from plughost.testing.conformance import SpecCheck
 from plughost.testing.emulator import CommandNotRegistered, DiscordEmulator, FakeDiscord, NoReply
 
 
@@ -333,9 +334,12 @@ async def test_content_is_hidden_without_the_message_content_intent(
 
 
 async def test_heartbeats_are_acknowledged(
-    route_base: Callable[[str], None], no_client_errors: None
+    route_base: Callable[[str], None],
+    no_client_errors: None,
+    plughost_spec_check: SpecCheck | None,
 ) -> None:
-    async with FakeDiscord(DiscordEmulator(heartbeat_interval=0.05)) as fd:
+    emulator = DiscordEmulator(heartbeat_interval=0.05, spec_check=plughost_spec_check)
+    async with FakeDiscord(emulator) as fd:
         route_base(fd.api_base)
         async with running(build_client(fd), fd.token):
             status = await fd.emulator.wait_shard(

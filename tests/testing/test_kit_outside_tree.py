@@ -9,6 +9,7 @@ plughost's tests; the fixtures come from the ``pytest11`` entry point alone.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -18,7 +19,7 @@ import asyncpg
 import pytest
 from kit_cog import install_cog
 
-PG_TEST_DSN = os.environ.get("PLUGHOST_TEST_DSN", "postgres://postgres@127.0.0.1:5432/test")
+from plughost.testing.stores import require_postgres
 
 COG = '''
 from interactions import ActionRow, Button, ButtonStyle, component_callback
@@ -130,26 +131,21 @@ def test_a_cog_project_outside_the_tree_uses_the_fixtures(tmp_path: Path) -> Non
     _check(_run_pytest(project), "sqlite")
 
 
-async def _reachable(dsn: str) -> None:
-    try:
-        conn = await asyncpg.connect(dsn, timeout=5)
-    except (OSError, asyncpg.PostgresError) as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL at {dsn} is required under CI: {exc}")
-        pytest.skip(f"PostgreSQL at {dsn} unreachable: {exc}")
-    await conn.close()
-
-
 @pytest.mark.slow
 @pytest.mark.postgres
-async def test_the_same_project_on_postgresql_gets_a_schema_per_test(tmp_path: Path) -> None:
-    await _reachable(PG_TEST_DSN)
+async def test_the_same_project_on_postgresql_gets_a_schema_per_test(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    dsn = await require_postgres(request.config)
     project = _write_project(tmp_path)
-    result = _run_pytest(project, f"--plughost-dsn={PG_TEST_DSN}")
+    result = _run_pytest(project, f"--plughost-dsn={dsn}")
     _check(result, "postgres")
-    schema = result.stdout.partition("STORE postgres ")[2].split()[0]
+    # The line names the DSN's own scheme: "postgres" or "postgresql".
+    printed = re.search(r"STORE postgres(?:ql)? (\S+)", result.stdout)
+    assert printed, result.stdout
+    schema = printed[1]
     assert schema.startswith("plughost_test_")
-    conn = await asyncpg.connect(PG_TEST_DSN)
+    conn = await asyncpg.connect(dsn)
     try:
         left = await conn.fetchval(
             "SELECT count(*) FROM information_schema.schemata WHERE schema_name = $1", schema

@@ -23,7 +23,7 @@ from .cogs import ALICE, BOB, Economy, Notes, Silent, fill_retired
 def dsn(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'plughost.db'}"
-    return str(request.getfixturevalue("pg_dsn"))
+    return str(request.getfixturevalue("pg_schema_dsn"))
 
 
 @pytest.fixture

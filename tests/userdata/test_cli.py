@@ -30,12 +30,10 @@ from .installed import Installed, fill, user_data
 pytestmark = pytest.mark.usefixtures("installed_cogs")
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "home"
-    monkeypatch.setenv("PLUGHOST_HOME", str(path))
+@pytest.fixture(autouse=True)
+def _cwd_in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the CLI writes to the working directory lands in the test's tmp_path."""
     monkeypatch.chdir(tmp_path)
-    return path
 
 
 async def _prepare(instance: inst.Instance, discord: FakeDiscord) -> tuple[int, int, int]:
@@ -163,11 +161,11 @@ async def test_cli_delete_on_postgresql_while_the_bot_runs(
 
 @pytest.mark.postgres
 async def test_bot_api_on_postgresql(
-    pg_dsn: str, fake_discord: FakeDiscord, installed_cogs: Installed
+    pg_schema_dsn: str, fake_discord: FakeDiscord, installed_cogs: Installed
 ) -> None:
     alice, bob = fake_discord.member("alice").id, fake_discord.member("bob").id
     guild = fake_discord.guild.id
-    async with connect(pg_dsn), running_bot(fake_discord) as bot:
+    async with connect(pg_schema_dsn), running_bot(fake_discord) as bot:
         await bot.load_cog("wallet")
         await bot.load_cog("diary")
         await fill(alice, guild)

@@ -26,6 +26,7 @@ class Intent:
     GUILDS = 1 << 0
     GUILD_MEMBERS = 1 << 1
     GUILD_MODERATION = 1 << 2
+    GUILD_PRESENCES = 1 << 8
     GUILD_MESSAGES = 1 << 9
     GUILD_MESSAGE_REACTIONS = 1 << 10
     DIRECT_MESSAGES = 1 << 12
@@ -42,6 +43,7 @@ class EventSource:
         self.files_base = files_base
 
     def message_json(self, message: Message, *, hide_content: bool = False) -> dict[str, Any]:
+        """A message as a gateway event carries it: with the author's ``member``."""
         data = message_json(
             self.state, message, files_base=self.files_base, hide_content=hide_content
         )
@@ -51,12 +53,25 @@ class EventSource:
             data["member"] = member_json(self.state, member, with_user=False)
         return data
 
-    def _content_hidden(self, session: GatewaySession, message: Message) -> bool:
-        if session.intents & Intent.MESSAGE_CONTENT or message.guild_id is None:
+    def rest_message_json(self, message: Message) -> dict[str, Any]:
+        """A message as REST returns it: no ``member`` (Discord sends that only on the
+        gateway), content hidden unless the application has the message-content intent
+        enabled (REST has no IDENTIFY: the developer-portal setting decides)."""
+        enabled = bool(self.state.application.privileged_intents & Intent.MESSAGE_CONTENT)
+        hidden = not enabled and self._guarded(message)
+        return message_json(self.state, message, files_base=self.files_base, hide_content=hidden)
+
+    def _guarded(self, message: Message) -> bool:
+        """Whether the message-content intent guards this message's content for the bot:
+        not its own messages, DMs, or messages that mention it."""
+        if message.guild_id is None:
             return False
         bot = self.state.bot
         mentioned = bot.mention in message.content or f"<@!{bot.id}>" in message.content
         return message.author_id != bot.id and not mentioned
+
+    def _content_hidden(self, session: GatewaySession, message: Message) -> bool:
+        return not session.intents & Intent.MESSAGE_CONTENT and self._guarded(message)
 
     def _message_event(self, event: str, message: Message) -> int:
         if message.ephemeral:

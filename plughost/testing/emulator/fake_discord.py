@@ -6,7 +6,7 @@ import asyncio
 from bisect import bisect_right
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from plughost.testing.emulator.components import ComponentNotFound
 from plughost.testing.emulator.invocations import Invoker
@@ -22,6 +22,10 @@ from plughost.testing.emulator.replies import (
 )
 from plughost.testing.emulator.server import DiscordEmulator
 from plughost.testing.emulator.snowflake import iso_timestamp
+from plughost.testing.emulator.state import PRIVILEGED_INTENTS
+
+if TYPE_CHECKING:
+    from plughost.testing.conformance import SpecCheck
 
 __all__ = ["FakeDiscord", "Settle"]
 
@@ -52,14 +56,23 @@ class FakeDiscord:
         *,
         shard_count: int = 1,
         bot_name: str = "plughost",
+        spec_check: SpecCheck | None = None,
+        privileged_intents: int | None = None,
         id_seed: str | None = None,
     ) -> None:
-        # id_seed: the guild, channels, roles and people get the same ids on every
-        # run with the same seed (the console: one seed per instance).
+        """``privileged_intents``: the privileged intents enabled for the application in
+        the developer portal (``interactions.Intents`` flags or their int); default
+        GUILD_MEMBERS and MESSAGE_CONTENT. ``spec_check`` checks every REST exchange.
+        ``id_seed``: the guild, channels, roles and people get the same ids on every
+        run with the same seed (the console: one seed per instance)."""
         self.emulator = emulator or DiscordEmulator(
-            shard_count=shard_count, bot_name=bot_name, id_seed=id_seed
+            shard_count=shard_count, bot_name=bot_name, spec_check=spec_check, id_seed=id_seed
         )
+        if spec_check is not None:
+            self.emulator.spec_check = spec_check
         self.state = self.emulator.state
+        if privileged_intents is not None:
+            self.set_privileged_intents(privileged_intents)
         self.settle: Settle | None = None
         state = self.state
         self.owner_user = self.user("owner")
@@ -72,6 +85,12 @@ class FakeDiscord:
         self.owner = state.member(self.guild.id, self.owner_user.id)
         self.member("alice")
         self.member("bob")
+
+    def set_privileged_intents(self, intents: int) -> None:
+        """Switch the application's privileged intents (GUILD_MEMBERS, GUILD_PRESENCES,
+        MESSAGE_CONTENT) as the developer portal does; others in ``intents`` are ignored."""
+        privileged = sum(PRIVILEGED_INTENTS)
+        self.state.application.privileged_intents = int(intents) & privileged
 
     # -- lifecycle ------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ import contextlib
 import json
 import logging
 import secrets
-from collections import deque
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,8 +16,13 @@ from aiohttp import WSMsgType, web
 
 from plughost.testing.emulator.changes import ChangeFeed
 from plughost.testing.emulator.payloads import guild_create_json, member_json, user_json
+from plughost.testing.emulator.replay import (
+    DEFAULT_REPLAY_EVENTS,
+    DEFAULT_REPLAY_SECONDS,
+    ReplayLog,
+)
 from plughost.testing.emulator.snowflake import shard_for
-from plughost.testing.emulator.state import DiscordState
+from plughost.testing.emulator.state import PRIVILEGED_INTENTS, DiscordState
 
 __all__ = ["Gateway", "GatewaySession", "ShardStatus"]
 
@@ -27,7 +32,6 @@ Payload = dict[str, Any] | Callable[["GatewaySession"], dict[str, Any] | None]
 
 # Closing with these codes ends the session for good; any other code keeps it resumable.
 _SESSION_ENDING_CLOSE_CODES = (1000, 1001)
-_REPLAY_LIMIT = 50_000
 
 
 @dataclass
@@ -69,14 +73,20 @@ class _Connection:
 class GatewaySession:
     """A gateway session: survives disconnects, replays what the client missed on RESUME."""
 
-    def __init__(self, shard_id: int, shard_count: int, intents: int) -> None:
+    def __init__(self, shard_id: int, shard_count: int, intents: int, log: ReplayLog) -> None:
         self.session_id = secrets.token_hex(16)
         self.shard_id = shard_id
         self.shard_count = shard_count
         self.intents = intents
         self.seq = 0
-        self.log: deque[tuple[int, str]] = deque(maxlen=_REPLAY_LIMIT)
+        self.log = log
         self.connection: _Connection | None = None
+        #: When the last connection went away (None while connected).
+        self.disconnected_at: float | None = None
+
+    def away_for(self, now: float) -> float:
+        """Seconds since the session lost its connection (0 while connected)."""
+        return 0.0 if self.disconnected_at is None else now - self.disconnected_at
 
     def owns(self, guild_id: int | None) -> bool:
         """Discord sends DMs to shard 0 and a guild's events to ``shard_for`` its id."""
@@ -87,7 +97,7 @@ class GatewaySession:
     def emit(self, event: str, data: dict[str, Any]) -> None:
         self.seq += 1
         frame = json.dumps({"op": 0, "d": data, "s": self.seq, "t": event}, separators=(",", ":"))
-        self.log.append((self.seq, frame))
+        self.log.append(self.seq, frame)
         if self.connection is not None:
             self.connection.queue.put_nowait(frame)
 
@@ -102,8 +112,14 @@ class Gateway:
         resume_url: Callable[[], str],
         heartbeat_interval_ms: int,
         changes: ChangeFeed,
+        replay_events: int = DEFAULT_REPLAY_EVENTS,
+        replay_seconds: float = DEFAULT_REPLAY_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.state = state
+        self.replay_events = replay_events
+        self.replay_seconds = replay_seconds
+        self.clock = clock
         self.resume_url = resume_url
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.changes = changes
@@ -190,9 +206,17 @@ class Gateway:
         if not 0 <= shard_id < shard_count:
             await conn.ws.close(code=4010, message=b"Invalid shard")
             return
+        intents = int(data.get("intents", 0))
+        if disallowed := self._disallowed(intents):
+            log.warning("emulator gateway: IDENTIFY asked for disallowed intent(s) %s", disallowed)
+            await conn.ws.close(code=4014, message=b"Disallowed intent(s).")
+            return
         if old := self.shards.get(shard_id):
             self._end_session(old)
-        session = GatewaySession(shard_id, shard_count, int(data.get("intents", 0)))
+        replay = ReplayLog(
+            max_events=self.replay_events, max_seconds=self.replay_seconds, clock=self.clock
+        )
+        session = GatewaySession(shard_id, shard_count, intents, replay)
         self.sessions[session.session_id] = session
         self.shards[shard_id] = session
         self._attach(conn, session)
@@ -227,13 +251,26 @@ class Gateway:
         status.readies += 1
         self.changes.notify()
 
+    def _disallowed(self, intents: int) -> str:
+        """The privileged intents asked for but not enabled for the application, by name."""
+        enabled = self.state.application.privileged_intents
+        return ", ".join(
+            name
+            for bit, (name, _) in PRIVILEGED_INTENTS.items()
+            if intents & bit and not enabled & bit
+        )
+
     async def _resume(self, conn: _Connection, data: dict[str, Any]) -> None:
         session = self.sessions.get(str(data.get("session_id")))
         seq = int(data.get("seq") or 0)
-        stale = session is None or (session.log and session.log[0][0] > seq + 1)
-        if data.get("token") != self.state.token or stale or session is None:
+        # Out of the resume window: some of what the client missed is gone.
+        missed = session.log.since(seq) if session is not None else None
+        if session is not None and session.away_for(self.clock()) > self.replay_seconds:
+            missed = None  # away longer than the window: the session has expired
+        if data.get("token") != self.state.token or session is None or missed is None:
             if session is not None:
                 self.shard_status(session.shard_id).invalid_sessions += 1
+                self._end_session(session)
             conn.send(9, False)
             self.changes.notify()
             return
@@ -241,7 +278,6 @@ class Gateway:
             old = session.connection
             session.connection = None
             await old.ws.close(code=4000, message=b"Session resumed elsewhere")
-        missed = [frame for frame_seq, frame in session.log if frame_seq > seq]
         self._attach(conn, session)
         for frame in missed:
             conn.queue.put_nowait(frame)
@@ -277,6 +313,7 @@ class Gateway:
     def _attach(self, conn: _Connection, session: GatewaySession) -> None:
         conn.session = session
         session.connection = conn
+        session.disconnected_at = None
         status = self.shard_status(session.shard_id)
         status.connected = True
         status.connections += 1
@@ -291,6 +328,7 @@ class Gateway:
             return
         if session.connection is conn:
             session.connection = None
+            session.disconnected_at = self.clock()
             self.shard_status(session.shard_id).connected = False
         if not conn.dropped and conn.ws.close_code in _SESSION_ENDING_CLOSE_CODES:
             self._end_session(session)
@@ -320,6 +358,7 @@ class Gateway:
         # Detach now, so that events from here on are buffered, not queued to a dead socket.
         if conn.session is not None:
             conn.session.connection = None
+            conn.session.disconnected_at = self.clock()
             self.shard_status(shard_id).connected = False
         if code is None:
             if conn.request.transport is not None:

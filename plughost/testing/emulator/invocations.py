@@ -113,6 +113,7 @@ class Invoker:
         record = self._record(3, data["custom_id"], member, channel, data)
         record.payload["message"] = message_json(self.state, message, files_base=self.files_base)
         record.original_message_id = message.id
+        record.interacted_message_id = message.id
         return record
 
     def modal_submit(
@@ -130,6 +131,7 @@ class Invoker:
         if channel.guild_id is not None:
             who = self.state.member(channel.guild_id, opened.user_id)
         record = self._record(5, data["custom_id"], who, channel, data)
+        record.triggered_by = opened.id
         source = self.state.messages.get(opened.original_message_id or 0)
         if opened.type == 3 and source is not None:
             record.payload["message"] = message_json(self.state, source, files_base=self.files_base)

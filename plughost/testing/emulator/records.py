@@ -41,6 +41,10 @@ class InteractionRecord:
     original_message_id: int | None = None  # the response, or the component's message
     original_edited: bool = False
     followup_ids: list[int] = field(default_factory=list)
+    #: A component interaction's message (the one clicked).
+    interacted_message_id: int | None = None
+    #: A modal submit's opener: the interaction the bot answered with the modal.
+    triggered_by: int | None = None
 
     @property
     def deferred(self) -> bool:

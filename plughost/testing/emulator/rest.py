@@ -11,6 +11,7 @@ from urllib.parse import unquote
 
 from aiohttp import BodyPartReader, web
 
+from plughost.testing.emulator.api_errors import ApiError
 from plughost.testing.emulator.events import EventSource
 from plughost.testing.emulator.state import DiscordState
 
@@ -25,16 +26,6 @@ __all__ = [
     "read_request",
     "reply",
 ]
-
-
-class ApiError(Exception):
-    """An error answered the way Discord does: ``{"message": ..., "code": ...}``."""
-
-    def __init__(self, status: int, message: str, code: int = 0) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.code = code
 
 
 @dataclass
@@ -132,10 +123,18 @@ class Router:
 
     def __init__(self) -> None:
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
+        self._templates: list[tuple[str, str]] = []
 
     def add(self, method: str, template: str, handler: Handler) -> None:
         pattern = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template)
         self._routes.append((method, re.compile(f"^{pattern}/?$"), handler))
+        if (method, template) not in self._templates:
+            self._templates.append((method, template))
+
+    @property
+    def templates(self) -> list[tuple[str, str]]:
+        """(method, path template) of every route, each once, in registration order."""
+        return list(self._templates)
 
     def match(self, method: str, path: str) -> tuple[Handler, dict[str, str]] | None:
         for route_method, pattern, handler in self._routes:

@@ -6,6 +6,13 @@ from typing import Any
 
 from aiohttp import web
 
+from plughost.testing.emulator.application_commands import (
+    CHAT_INPUT,
+    MAX_COMMANDS,
+    check_command,
+    check_commands,
+    normalise_command,
+)
 from plughost.testing.emulator.models import ChannelType
 from plughost.testing.emulator.payloads import (
     application_json,
@@ -47,10 +54,14 @@ class CoreRoutes:
             add("GET", f"{prefix}/commands", self.list_commands)
             add("PUT", f"{prefix}/commands", self.overwrite_commands)
             add("POST", f"{prefix}/commands", self.create_command)
-            add("GET", f"{prefix}/commands/permissions", self.command_permissions)
             add("GET", prefix + "/commands/{command_id}", self.get_command)
             add("PATCH", prefix + "/commands/{command_id}", self.edit_command)
             add("DELETE", prefix + "/commands/{command_id}", self.delete_command)
+        add(
+            "GET",
+            "/applications/{app_id}/guilds/{guild_id}/commands/permissions",
+            self.command_permissions,
+        )
         add("GET", "/guilds/{guild_id}", self.get_guild)
         add("GET", "/guilds/{guild_id}/channels", self.get_guild_channels)
         add("POST", "/guilds/{guild_id}/channels", self.create_guild_channel)
@@ -140,48 +151,45 @@ class CoreRoutes:
     def _command_json(
         self, scope: int | None, body: dict[str, Any], command_id: int
     ) -> dict[str, Any]:
-        command = dict(body)
-        command.setdefault("type", 1)
-        command.setdefault("description", "")
-        command.update(
-            id=str(command_id),
-            application_id=str(self.state.application.id),
-            version=str(self.state.snowflakes.next()),
+        return normalise_command(
+            body,
+            command_id=command_id,
+            application_id=self.state.application.id,
+            version=self.state.snowflakes.next(),
+            guild_id=scope,
         )
-        if scope is not None:
-            command["guild_id"] = str(scope)
-        return command
 
     def _existing_id(self, scope: int | None, body: dict[str, Any]) -> int:
         """Discord keeps a command's id when one of the same name and type is overwritten."""
-        kind = body.get("type", 1)
+        kind = body.get("type") or CHAT_INPUT
         for command_id, command in self.state.commands(scope).items():
             if command["name"] == body.get("name") and command["type"] == kind:
                 return command_id
         return self.state.snowflakes.next()
-
-    def _validated(self, body: Any) -> dict[str, Any]:
-        if not isinstance(body, dict) or not body.get("name"):
-            raise ApiError(400, "Invalid Form Body", 50035)
-        return body
 
     async def list_commands(self, req: ApiRequest) -> web.Response:
         return reply(list(self.state.commands(self._scope(req)).values()))
 
     async def overwrite_commands(self, req: ApiRequest) -> web.Response:
         scope = self._scope(req)
-        if not isinstance(req.json, list):
-            raise ApiError(400, "Invalid Form Body", 50035)
+        check_commands(req.json)
         new: dict[int, dict[str, Any]] = {}
         for body in req.json:
-            command_id = self._existing_id(scope, self._validated(body))
+            command_id = self._existing_id(scope, body)
             new[command_id] = self._command_json(scope, body, command_id)
         self.state.application.commands[scope] = new
         return reply(list(new.values()))
 
     async def create_command(self, req: ApiRequest) -> web.Response:
         scope = self._scope(req)
-        body = self._validated(req.json)
+        body = req.body
+        check_command(body)
+        existing = self.state.commands(scope)
+        kind = body.get("type") or CHAT_INPUT
+        count = sum(1 for c in existing.values() if c["type"] == kind)
+        is_new = not any(c["name"] == body.get("name") for c in existing.values())
+        if is_new and count >= MAX_COMMANDS.get(kind, MAX_COMMANDS[CHAT_INPUT]):
+            raise ApiError(400, "Maximum number of application commands reached", 30032)
         command_id = self._existing_id(scope, body)
         created = command_id not in self.state.commands(scope)
         command = self._command_json(scope, body, command_id)
@@ -201,6 +209,7 @@ class CoreRoutes:
     async def edit_command(self, req: ApiRequest) -> web.Response:
         scope, command = self._command(req)
         merged = {**command, **req.body}
+        check_command(merged)
         updated = self._command_json(scope, merged, int(command["id"]))
         self.state.commands(scope)[int(command["id"])] = updated
         return reply(updated)

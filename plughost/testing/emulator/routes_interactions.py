@@ -49,7 +49,7 @@ class InteractionRoutes:
             add("DELETE", f"/webhooks/{{app_id}}/{{token}}/messages/{target}", self.delete_message)
 
     def _json(self, message: Message) -> dict[str, Any]:
-        return self.ctx.events.message_json(message)
+        return self.ctx.events.rest_message_json(message)
 
     def _record(self, req: ApiRequest) -> InteractionRecord:
         if "app_id" in req.params and req.snowflake("app_id") != self.state.application.id:

@@ -6,6 +6,8 @@ from typing import Any
 
 from aiohttp import web
 
+from plughost.testing.emulator.message_limits import check_message
+from plughost.testing.emulator.message_objects import stored_components, stored_embeds
 from plughost.testing.emulator.messages import Attachment, Message, Reaction
 from plughost.testing.emulator.models import Channel
 from plughost.testing.emulator.payloads import channel_json, user_json
@@ -23,8 +25,6 @@ from plughost.testing.emulator.state import DiscordState
 
 __all__ = ["MessageRoutes", "apply_edit", "compose_message"]
 
-_MAX_CONTENT = 2000
-_MAX_EMBEDS = 10
 _REPLY = 19
 
 
@@ -49,15 +49,6 @@ def _attachments(
     return found
 
 
-def _check_limits(content: str, embeds: list[Any]) -> None:
-    if len(content) > _MAX_CONTENT:
-        raise ApiError(
-            400, f"Invalid Form Body: content must be {_MAX_CONTENT} or fewer in length.", 50035
-        )
-    if len(embeds) > _MAX_EMBEDS:
-        raise ApiError(400, f"Invalid Form Body: embeds must be {_MAX_EMBEDS} or fewer.", 50035)
-
-
 def compose_message(
     state: DiscordState,
     channel: Channel,
@@ -72,6 +63,8 @@ def compose_message(
     content = str(body.get("content") or "")
     embeds = list(body.get("embeds") or [])
     components = list(body.get("components") or [])
+    message_flags = int(body.get("flags") or 0) | flags
+    check_message(content, embeds, components, message_flags)
     attachments = _attachments(state, body, files)
     if not (
         content
@@ -82,7 +75,6 @@ def compose_message(
         or body.get("poll")
     ):
         raise ApiError(400, "Cannot send an empty message", 50006)
-    _check_limits(content, embeds)
     reference = body.get("message_reference") or {}
     reference_id = int(reference["message_id"]) if reference.get("message_id") else None
     return Message(
@@ -91,11 +83,11 @@ def compose_message(
         guild_id=channel.guild_id,
         author_id=author_id,
         content=content,
-        embeds=embeds,
-        components=components,
+        embeds=stored_embeds(embeds),
+        components=stored_components(components),
         attachments=attachments,
         reference_id=reference_id,
-        flags=(int(body.get("flags") or 0) | flags),
+        flags=message_flags,
         type=_REPLY if reference_id else 0,
         tts=bool(body.get("tts")),
         interaction_id=interaction_id,
@@ -105,20 +97,24 @@ def compose_message(
 def apply_edit(
     state: DiscordState, message: Message, body: dict[str, Any], files: list[UploadedFile]
 ) -> None:
-    """Apply an edit-message body: only the fields present change."""
+    """Apply an edit-message body: only the fields present change; a refused edit
+    changes nothing."""
+    content = str(body["content"] or "") if "content" in body else message.content
+    embeds = list(body["embeds"] or []) if "embeds" in body else message.embeds
+    components = list(body["components"] or []) if "components" in body else message.components
+    flags = int(body["flags"]) if body.get("flags") is not None else message.flags
+    check_message(content, embeds, components, flags)
     if "content" in body:
-        message.content = str(body["content"] or "")
+        message.content = content
     if "embeds" in body:
-        message.embeds = list(body["embeds"] or [])
+        message.embeds = stored_embeds(embeds)
     if "components" in body:
-        message.components = list(body["components"] or [])
+        message.components = stored_components(components)
     if "attachments" in body:
         keep = {str(a.get("id")) for a in body["attachments"] or [] if isinstance(a, dict)}
         message.attachments = [a for a in message.attachments if str(a.id) in keep]
     message.attachments.extend(_attachments(state, body, files))
-    if "flags" in body and body["flags"] is not None:
-        message.flags = int(body["flags"])
-    _check_limits(message.content, message.embeds)
+    message.flags = flags
     message.edited_timestamp = iso_timestamp()
 
 
@@ -153,7 +149,7 @@ class MessageRoutes:
         return self.state.message(req.snowflake("channel_id"), req.snowflake("message_id"))
 
     def _json(self, message: Message) -> dict[str, Any]:
-        return self.ctx.events.message_json(message)
+        return self.ctx.events.rest_message_json(message)
 
     async def history(self, req: ApiRequest) -> web.Response:
         messages = self.state.history(self.state.channel(req.snowflake("channel_id")).id)

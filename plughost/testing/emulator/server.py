@@ -7,19 +7,30 @@ import socket
 import time
 from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from aiohttp import web
 
 from plughost.testing.emulator.events import EventSource
 from plughost.testing.emulator.gateway import Gateway, ShardStatus
+from plughost.testing.emulator.oauth import OAuthProvider
 from plughost.testing.emulator.records import RecordedRequest
+from plughost.testing.emulator.replay import DEFAULT_REPLAY_EVENTS, DEFAULT_REPLAY_SECONDS
 from plughost.testing.emulator.rest import ApiError, RestContext, Router, read_request, reply
 from plughost.testing.emulator.routes_core import CoreRoutes
 from plughost.testing.emulator.routes_interactions import InteractionRoutes
 from plughost.testing.emulator.routes_messages import MessageRoutes
 from plughost.testing.emulator.routes_moderation import ModerationRoutes
-from plughost.testing.emulator.state import ADMINISTRATOR, DiscordState, NotFound
+from plughost.testing.emulator.state import (
+    ADMINISTRATOR,
+    DEFAULT_PRIVILEGED_INTENTS,
+    DiscordState,
+    NotFound,
+)
+
+if TYPE_CHECKING:
+    # Only typed here: the check needs jsonschema (plughost[testing]), the emulator not.
+    from plughost.testing.conformance import SpecCheck
 
 __all__ = ["DiscordEmulator"]
 
@@ -46,20 +57,36 @@ class DiscordEmulator:
         heartbeat_interval: float = 41.25,
         host: str = "127.0.0.1",
         port: int = 0,
+        spec_check: SpecCheck | None = None,
+        privileged_intents: int = DEFAULT_PRIVILEGED_INTENTS,
+        replay_events: int = DEFAULT_REPLAY_EVENTS,
+        replay_seconds: float = DEFAULT_REPLAY_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
         id_seed: str | None = None,
     ) -> None:
+        """``replay_events`` and ``replay_seconds`` bound each gateway session's resume
+        window (see `plughost.testing.emulator.replay`); ``clock`` is what the window's
+        age is measured with, so a test can move time on instead of sleeping."""
         self.shard_count = shard_count
+        #: When set, every REST exchange is validated against Discord's published spec.
+        self.spec_check = spec_check
         self.host = host
         self.port = port
         self.state = DiscordState(
             bot_name=bot_name, bot_permissions=bot_permissions, id_seed=id_seed
         )
+        # The developer portal's switches: an IDENTIFY asking for a privileged intent that
+        # is off is closed with 4014, and REST reads hide message content without it.
+        self.state.application.privileged_intents = int(privileged_intents)
         self.requests: list[RecordedRequest] = []
         self.gateway = Gateway(
             self.state,
             resume_url=lambda: self.gateway_url,
             heartbeat_interval_ms=int(heartbeat_interval * 1000),
             changes=self.state.changes,
+            replay_events=replay_events,
+            replay_seconds=replay_seconds,
+            clock=clock,
         )
         self.events = EventSource(self.state, self.gateway, files_base="")
         self._ctx = RestContext(self.state, self.events, "", shard_count)
@@ -73,6 +100,8 @@ class DiscordEmulator:
             InteractionRoutes(self._ctx),
         ):
             routes.register(self._router)
+        #: OAuth2 for web consoles: authorize page, token exchange, ``@me`` by bearer.
+        self.oauth = OAuthProvider(self.state)
         self._runner: web.AppRunner | None = None
 
     # -- lifecycle ------------------------------------------------------------------
@@ -103,6 +132,8 @@ class DiscordEmulator:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_get("/attachments/{channel_id}/{attachment_id}/{name}", self._attachment)
+        self.oauth.register(app, API_PREFIX)
+        app.router.add_get(API_PREFIX + "/users/@me", self._me)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._api)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
@@ -134,10 +165,16 @@ class DiscordEmulator:
     ) -> None:
         await self.stop()
 
+    def route_templates(self) -> list[tuple[str, str]]:
+        """(method, path template) of every REST route served, relative to the API base."""
+        return self._router.templates
+
     # -- HTTP handlers --------------------------------------------------------------
 
     async def _api(self, request: web.Request) -> web.Response:
-        path = "/" + request.match_info["tail"]
+        # The catch-all route names the tail; `_me`'s own route has none.
+        tail = request.match_info.get("tail", request.path.removeprefix(API_PREFIX + "/"))
+        path = "/" + tail
         record = RecordedRequest(request.method, path, dict(request.query), None, time.time())
         self.requests.append(record)
         try:
@@ -155,13 +192,23 @@ class DiscordEmulator:
         except NotFound as exc:
             response = reply({"message": str(exc), "code": exc.code}, 404)
         except ApiError as exc:
-            response = reply({"message": exc.message, "code": exc.code}, exc.status)
+            response = reply(exc.body(), exc.status)
         except (ValueError, KeyError, TypeError) as exc:
             log.warning("emulator: malformed %s %s: %r", request.method, path, exc)
             response = reply({"message": "Invalid Form Body", "code": 50035}, 400)
         record.status = response.status
+        if self.spec_check is not None:
+            body = response.body if isinstance(response.body, bytes) else b""
+            self.spec_check.exchange(request.method, path, record.json, response.status, body)
         self.state.changes.notify()
         return response
+
+    async def _me(self, request: web.Request) -> web.Response:
+        # A user's bearer token (OAuth2) answers that user; a bot token, the bot.
+        user_id = self.oauth.bearer_user(request.headers.get("Authorization", ""))
+        if user_id is not None:
+            return await self.oauth.me(user_id)
+        return await self._api(request)
 
     def _authenticate(self, request: web.Request) -> None:
         if request.headers.get("Authorization") != f"Bot {self.state.token}":

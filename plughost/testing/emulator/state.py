@@ -23,6 +23,8 @@ from plughost.testing.emulator.snowflake import SnowflakeGenerator, iso_timestam
 __all__ = [
     "ADMINISTRATOR",
     "DEFAULT_EVERYONE_PERMISSIONS",
+    "DEFAULT_PRIVILEGED_INTENTS",
+    "PRIVILEGED_INTENTS",
     "Application",
     "DiscordState",
     "NotFound",
@@ -61,6 +63,19 @@ class NotFound(LookupError):
         self.code = code
 
 
+#: The privileged gateway intents, and the application flag that says one is enabled.
+GUILD_MEMBERS_INTENT = 1 << 1
+GUILD_PRESENCES_INTENT = 1 << 8
+MESSAGE_CONTENT_INTENT = 1 << 15
+PRIVILEGED_INTENTS = {
+    GUILD_MEMBERS_INTENT: ("GUILD_MEMBERS", 1 << 15),  # GATEWAY_GUILD_MEMBERS_LIMITED
+    GUILD_PRESENCES_INTENT: ("GUILD_PRESENCES", 1 << 13),  # GATEWAY_PRESENCE_LIMITED
+    MESSAGE_CONTENT_INTENT: ("MESSAGE_CONTENT", 1 << 19),  # GATEWAY_MESSAGE_CONTENT_LIMITED
+}
+#: What a new application of the local Discord has enabled: members and message content.
+DEFAULT_PRIVILEGED_INTENTS = GUILD_MEMBERS_INTENT | MESSAGE_CONTENT_INTENT
+
+
 @dataclass(eq=False)
 class Application:
     id: int
@@ -69,6 +84,19 @@ class Application:
     team_member_ids: list[int] | None = None
     team_id: int | None = None
     commands: dict[int | None, dict[int, dict[str, Any]]] = field(default_factory=dict)
+    #: OAuth2: the secret the token exchange checks, and the redirect URIs registered
+    #: in the developer portal (Discord refuses any other).
+    client_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    redirect_uris: list[str] = field(default_factory=list)
+    #: The privileged intents switched on in the developer portal (intent bits).
+    privileged_intents: int = DEFAULT_PRIVILEGED_INTENTS
+
+    @property
+    def flags(self) -> int:
+        """The application flags Discord reports for those intents."""
+        return sum(
+            flag for bit, (_, flag) in PRIVILEGED_INTENTS.items() if self.privileged_intents & bit
+        )
 
 
 class DiscordState:
@@ -87,6 +115,9 @@ class DiscordState:
         self.users: dict[int, User] = {}
         self.guilds: dict[int, Guild] = {}
         self.channels: dict[int, Channel] = {}
+        # The bot's DM channel with each user, by user id (a scan of every channel
+        # per message cost the scale bench most of the emulator's time).
+        self._dms: dict[int, Channel] = {}
         self.roles: dict[int, Role] = {}
         self.members: dict[tuple[int, int], Member] = {}
         self.messages: dict[int, Message] = {}
@@ -182,15 +213,16 @@ class DiscordState:
 
     def dm_channel(self, user: User) -> Channel:
         """The bot's DM channel with ``user``, created on first use."""
-        for channel in self.channels.values():
-            if channel.type == ChannelType.DM and channel.recipient_ids == [user.id]:
-                return channel
+        found = self._dms.get(user.id)
+        if found is not None and self.channels.get(found.id) is found:
+            return found
         channel = Channel(
             id=self.snowflakes.named("dm", str(user.id)),
             type=ChannelType.DM,
             recipient_ids=[user.id],
         )
         self.channels[channel.id] = channel
+        self._dms[user.id] = channel
         self.channel_messages[channel.id] = []
         return channel
 

@@ -1,0 +1,103 @@
+"""Two small installed cogs that succeed and fail on demand, used by the metrics tests."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+COGS_SOURCE = '''
+import interactions
+from interactions.ext import prefixed_commands as prefixed
+from plughost import Cog, Config
+
+
+class Alpha(Cog):
+    """Answers, fails, and reads its config."""
+
+    end_user_data_statement = "Stores nothing about users."
+
+    def __init__(self, bot):
+        self.bot = bot
+        self.config = Config.get_conf(self, identifier=0xA1FA, force_registration=True)
+        self.config.register_global(greeting="hello")
+
+    @prefixed.prefixed_command()
+    async def hello(self, ctx):
+        await ctx.send(await self.config.greeting())
+
+    @prefixed.prefixed_command()
+    async def boom(self, ctx):
+        raise RuntimeError("alpha broke on purpose")
+
+    @prefixed.prefixed_command()
+    async def double(self, ctx, number: int):
+        await ctx.send(str(number * 2))
+
+    @prefixed.prefixed_command()
+    async def panel(self, ctx):
+        await ctx.send("Panel", components=[interactions.ActionRow(
+            interactions.Button(style=interactions.ButtonStyle.PRIMARY, label="Fine",
+                                custom_id="alpha_fine"),
+            interactions.Button(style=interactions.ButtonStyle.DANGER, label="Break",
+                                custom_id="alpha_break"),
+        )])
+
+    @interactions.component_callback("alpha_fine")
+    async def fine(self, ctx):
+        await ctx.send("fine")
+
+    @interactions.component_callback("alpha_break")
+    async def broken(self, ctx):
+        raise KeyError("alpha's button broke on purpose")
+
+    @interactions.slash_command(name="alpha", description="Alpha by slash.")
+    async def alpha(self, ctx):
+        await ctx.send(await self.config.greeting())
+
+
+class Beta(Cog):
+    """Answers and fails differently."""
+
+    end_user_data_statement = "Stores nothing about users."
+
+    @prefixed.prefixed_command()
+    async def hi(self, ctx):
+        await ctx.send("hi")
+
+    @prefixed.prefixed_command()
+    async def crash(self, ctx):
+        raise ValueError("beta broke on purpose")
+'''
+
+
+def install_cogs(site: Path) -> str:
+    """Install alpha and beta as a new package (version 0.3) under ``site``; its name."""
+    package = f"phmetrics_{uuid.uuid4().hex[:10]}"
+    (site / package).mkdir(parents=True)
+    (site / package / "__init__.py").write_text(textwrap.dedent(COGS_SOURCE))
+    info = site / f"{package}-0.3.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {package}\nVersion: 0.3\n"
+        "Summary: metrics test cogs\nRequires-Dist: plughost>=0.1\n"
+    )
+    (info / "entry_points.txt").write_text(
+        f"[plughost.cogs]\nalpha = {package}:Alpha\nbeta = {package}:Beta\n"
+    )
+    (info / "top_level.txt").write_text(f"{package}\n")
+    return package
+
+
+@pytest.fixture
+def metrics_cogs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    site = tmp_path / "site"
+    package = install_cogs(site)
+    monkeypatch.syspath_prepend(str(site))
+    yield package
+    for name in [m for m in sys.modules if m.partition(".")[0] == package]:
+        del sys.modules[name]
