@@ -3,6 +3,7 @@
     python bench/config.py                 # SQLite and PostgreSQL, 1k/10k/100k documents
     python bench/config.py --sizes 1000    # quicker
     python bench/config.py --no-postgres
+    python bench/config.py --quick         # SQLite, 1k documents: set (1 writer) and cached get
 
 Every figure is the best of ``--repeat`` runs, plughost's and raw's runs
 alternating (the machine is shared: the best run is the least disturbed one,
@@ -374,6 +375,22 @@ async def bench_size(
     ]
 
 
+async def bench_quick(workdir: Path, repeat: int, ops: int) -> list[Row]:
+    """The two hot paths only (a cached read, one writer's set), for before/after checks."""
+    path = str(workdir / "bench-quick.db")
+    ids = working_set(1000)
+    async with connect(f"sqlite:///{path}") as store, raw_sqlite(path, ids) as raw:
+        await prefill(store, 1000)
+        ours = Ours(ids)
+        await ours.warm()
+        sets = await duel(ops, repeat, ours.sets, raw.sets)
+        gets = await duel(ops * 10, repeat, ours.gets, None)
+    return [
+        Row("sqlite", "1,000", "set (acknowledged), 1 writer", sets, ">= 8,000"),
+        Row("sqlite", "1,000", "get, cached", gets, ">= 200,000"),
+    ]
+
+
 async def bench_sqlite(workdir: Path, sizes: list[int], repeat: int, ops: int) -> list[Row]:
     rows: list[Row] = []
     for size in sizes:
@@ -436,13 +453,19 @@ async def main() -> None:
         "--ops", type=int, default=3000, help="operations per run (shorter runs are noisier)"
     )
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument(
+        "--quick", action="store_true", help="SQLite, 1k documents: set and cached get only"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     workdir = Path(tempfile.mkdtemp(prefix="plughost-bench-"))
     started = time.perf_counter()
     try:
-        rows = await bench_sqlite(workdir, sizes, args.repeat, args.ops)
-        if not args.no_postgres:
+        if args.quick:
+            rows = await bench_quick(workdir, args.repeat, args.ops)
+        else:
+            rows = await bench_sqlite(workdir, sizes, args.repeat, args.ops)
+        if not args.no_postgres and not args.quick:
             try:
                 rows += await bench_postgres(sizes, args.repeat, args.ops)
             except (OSError, asyncpg.PostgresError) as exc:

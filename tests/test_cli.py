@@ -236,7 +236,7 @@ def test_edit_failures(home: Path) -> None:
     assert "cannot be used together" in fails(
         "edit", "main", "--token-stdin", "--clear-token", code=2
     )
-    assert "prefix must be" in fails("edit", "main", "--prefix", " ")
+    assert "starts or ends with a space" in fails("edit", "main", "--prefix", " ", code=2)
     assert "needs a dsn" in fails("edit", "main", "--backend", "postgres")
     message = fails("edit", "main", "--dsn", "postgres://u:hunter2@127.0.0.1:1/x")
     assert "cannot connect to PostgreSQL" in message

@@ -27,6 +27,25 @@ __all__ = ["backup", "delete", "edit", "list_command", "restore", "setup"]
 _USER_ID = click.IntRange(min=1)  # the 64-bit upper bound is checked by Settings
 
 
+def _checked_prefix(text: str) -> str:
+    """``text`` if the one prefix rule (the chat ``prefix`` command's too) allows it."""
+    # Imported on use: plughost.commands loads interactions.py (~0.8 s here), which
+    # no other instance command needs.
+    from plughost.commands.prefixes import prefix_problem  # noqa: PLC0415
+
+    if (problem := prefix_problem(text)) is not None:
+        raise click.BadParameter(problem)  # the prompt asks again on this
+    return text
+
+
+def _prefix_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    try:
+        return None if value is None else _checked_prefix(value)
+    except click.BadParameter as exc:
+        exc.ctx, exc.param = ctx, param
+        raise
+
+
 def _console() -> Console:
     # Imported on use: rich costs ~10 ms to import, and errors never need it.
     from rich.console import Console  # noqa: PLC0415
@@ -84,7 +103,9 @@ def _read_secret() -> str:
     metavar="DSN",
     help="PostgreSQL DSN, postgres://user:password@host:5432/dbname (implies --backend postgres).",
 )
-@click.option("--prefix", metavar="PREFIX", help="Command prefix.  [default: !]")
+@click.option(
+    "--prefix", callback=_prefix_option, metavar="PREFIX", help="Command prefix.  [default: !]"
+)
 @click.option(
     "--owner",
     "owners",
@@ -137,7 +158,9 @@ def setup(
             raise click.UsageError("the postgres backend needs --dsn")
         dsn = click.prompt("PostgreSQL DSN (postgres://user:password@host:5432/dbname)")
     if prefix is None:
-        prefix = click.prompt("Command prefix", default="!") if ask else "!"
+        prefix = "!"
+        if ask:
+            prefix = click.prompt("Command prefix", default="!", value_proc=_checked_prefix)
     if not owners and ask:
         owners = _ask_owner()
     if token is None and ask:
@@ -222,7 +245,7 @@ def _parse_member_cache(
 
 @click.command()
 @click.argument("name")
-@click.option("--prefix", metavar="PREFIX", help="New command prefix.")
+@click.option("--prefix", callback=_prefix_option, metavar="PREFIX", help="New command prefix.")
 @click.option(
     "--owner",
     "owners",

@@ -14,15 +14,20 @@ Three gaps upstream, closed in plughost rather than in every cog:
 * upstream's member, user, role and channel converters match names case-sensitively
   and take the first of several; :func:`prepare_prefixed` puts
   :mod:`plughost.commands.lookups`' converters in their place.
+* an *optional* argument whose conversion fails silently takes its default and
+  leaves the word for the next parameter (discord.py's habit): ``!balance <@999>``
+  showed the author's own balance. For optional member, user, role and channel
+  arguments, plughost makes that an error naming the argument and what was given.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 import typing
 from collections.abc import Callable
 from types import NoneType, UnionType
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Union, final
 
 import interactions
 from interactions import Converter, Greedy
@@ -75,6 +80,67 @@ def _named(param: str, converter: Callable[..., Any]) -> Callable[..., Any]:
 
     convert._plughost_named = True  # type: ignore[attr-defined]  # idempotence marker
     return convert
+
+
+@final
+class _Refused:
+    """What an optional lookup argument converts to when nothing matched: upstream
+    swallows any exception an optional parameter's converter raises, so the error
+    travels as a value and the command's callback raises it (`_raising_refusals`)."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: ArgumentError) -> None:
+        self.error = error
+
+
+def _refusing(param: str, converters: list[Callable[..., Any]]) -> Callable[..., Any]:
+    """One converter trying ``converters`` in turn; when all fail, a `_Refused` carrying
+    the first failure (named after ``param``) instead of upstream's silent default."""
+
+    async def convert(ctx: Any, arg: str) -> Any:
+        first: ArgumentError | None = None
+        for converter in converters:
+            try:
+                result = converter(ctx, arg)
+                return await result if inspect.isawaitable(result) else result
+            except Exception as exc:
+                if first is None:
+                    first = exc if isinstance(exc, ArgumentError) else _named_error(param, exc, arg)
+        assert first is not None, "a lookup parameter has at least one converter"
+        return _Refused(first)
+
+    convert._plughost_named = True  # type: ignore[attr-defined]  # idempotence marker
+    return convert
+
+
+def _named_error(param: str, exc: Exception, arg: str) -> ArgumentError:
+    error = ArgumentError(param, _plain_reason(exc, arg))
+    error.__cause__ = exc
+    return error
+
+
+def _raising_refusals(callback: Callable[..., Any]) -> Callable[..., Any]:
+    """``callback``, raising the error of any `_Refused` argument instead of running.
+
+    A partial (a callback plughost or upstream bound to its cog) stays a partial of
+    the same class and arguments around the wrapped function, so help still reads
+    the docstring, detaching still finds the cog, and a reload rebinds it."""
+    if isinstance(callback, functools.partial):
+        inner = _raising_refusals(callback.func)
+        return type(callback)(inner, *callback.args, **callback.keywords)
+    if getattr(callback, "_plughost_refuses", False):
+        return callback
+
+    @functools.wraps(callback)
+    async def call(*args: Any, **kwargs: Any) -> Any:
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, _Refused):
+                raise value.error
+        return await callback(*args, **kwargs)
+
+    call._plughost_refuses = True  # type: ignore[attr-defined]
+    return call
 
 
 def _lookup_for_type(annotation: type) -> Converter[Any] | None:
@@ -144,27 +210,42 @@ def _converted_types(param: Any) -> list[Any] | None:
     return [annotation]
 
 
-def _use_lookups(param: Any) -> None:
-    """Put plughost's member, user, role and channel converters in place of upstream's."""
+def _use_lookups(param: Any) -> bool:
+    """Put plughost's member, user, role and channel converters in place of upstream's;
+    True when every converter of ``param`` is now one of them."""
     types = _converted_types(param)
     if types is None or len(types) != len(param.converters):
-        return
+        return False
+    replaced = 0
     for index, annotation in enumerate(types):
         converter = _lookup_for(annotation)
         if converter is not None:
             param.converters[index] = converter.convert
+            replaced += 1
+    return replaced == len(param.converters) > 0
+
+
+def _refuses_when_unmatched(param: Any) -> bool:
+    """An optional argument that is only a lookup (``member: Member | None = None``):
+    a word that names nobody is an error, not a reason to use the default. Greedy,
+    variable and rest-of-line parameters keep upstream's behaviour."""
+    return bool(param.optional and not (param.greedy or param.variable or param.consume_rest))
 
 
 def prepare_prefixed(command: Any) -> None:
     """Give a parsed prefixed command (and its subcommands) plughost's converters for
     members, users, roles and channels, and wrap every converter so failures name
     the argument; idempotent."""
+    refusing = False
     for param in getattr(command, "parameters", None) or ():
-        if not any(getattr(c, "_plughost_named", False) for c in param.converters):
-            _use_lookups(param)
-        param.converters = [
-            c if getattr(c, "_plughost_named", False) else _named(param.name, c)
-            for c in param.converters
-        ]
+        if any(getattr(c, "_plughost_named", False) for c in param.converters):
+            continue  # prepared before
+        if _use_lookups(param) and _refuses_when_unmatched(param):
+            param.converters = [_refusing(param.name, list(param.converters))]
+            refusing = True
+            continue
+        param.converters = [_named(param.name, c) for c in param.converters]
+    if refusing:
+        command.callback = _raising_refusals(command.callback)
     for sub in {id(s): s for s in (getattr(command, "subcommands", None) or {}).values()}.values():
         prepare_prefixed(sub)

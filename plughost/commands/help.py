@@ -27,6 +27,8 @@ class HelpEntry:
     usage: str
     summary: str
     description: str
+    #: A slash command's options, ``member: Whose balance``; empty for prefixed ones.
+    options: tuple[str, ...] = ()
 
 
 def _cog_name(command: Any) -> str:
@@ -49,6 +51,28 @@ def _description(command: Any) -> str:
         if isinstance(text, str) and text.strip() and text != "No Description Set":
             return inspect.cleandoc(text)
     return ""
+
+
+def _text(value: Any) -> str:
+    text = str(value) if value is not None else ""
+    return "" if text == "No Description Set" else inspect.cleandoc(text)
+
+
+def _slash_description(command: Any) -> str:
+    """What Discord shows for a slash command: its (sub)command description. Not the
+    docstring, which is written for the prefixed form (``!balance @alice``)."""
+    if getattr(command, "is_subcommand", False):
+        return _text(getattr(command, "sub_cmd_description", None))
+    return _text(getattr(command, "description", None))
+
+
+def _slash_options(command: Any) -> tuple[str, ...]:
+    lines = []
+    for option in getattr(command, "options", None) or ():
+        name = getattr(option, "name", None) or option.get("name")
+        about = getattr(option, "description", None) or option.get("description")
+        lines.append(f"`{name}`: {_text(about)}".rstrip(": "))
+    return tuple(lines)
 
 
 def _leaves(command: Any) -> list[Any]:
@@ -122,13 +146,14 @@ async def runnable_entries(ctx: Any) -> list[HelpEntry]:
             cog = _cog_name(command)
             if not await _allowed(ctx, command, cog, prefixed=prefixed):
                 continue
-            description = _description(command)
+            description = _description(command) if prefixed else _slash_description(command)
             entries[name] = HelpEntry(
                 cog=cog,
                 name=name,
                 usage=usage_line(command, shown_prefix),
                 summary=description.split("\n", 1)[0],
                 description=description,
+                options=() if prefixed else _slash_options(command),
             )
     return sorted(entries.values(), key=lambda e: (e.cog, e.name))
 
@@ -165,4 +190,6 @@ async def command_help(ctx: Any, name: str) -> str:
     text = f"`{entry.usage}`"
     if entry.description:
         text += f"\n{entry.description}"
+    if entry.options:
+        text += "\n" + "\n".join(entry.options)
     return text

@@ -9,6 +9,7 @@ works, so a guild that forgets its prefix can still reach ``prefix``.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from typing import Any, Final, Protocol, cast
 
 import interactions
@@ -16,22 +17,80 @@ from interactions.ext.hybrid_commands import HybridSlashCommand
 from interactions.ext.prefixed_commands import PrefixedCommand, PrefixedManager
 
 from plughost.commands.arguments import prepare_prefixed
+from plughost.commands.cooldowns import defer_cooldown
+from plughost.commands.groups import answer_bare_groups, describe_hybrid_subcommand
 from plughost.config import StoreNotOpenError, StoreOutageError
 from plughost.config.namespaces import CORE_CONFIG_ID, core_config
 
 __all__ = [
     "CORE_CONFIG_ID",
+    "MAX_PREFIX_LENGTH",
+    "PREFIX_RULE",
     "PlughostPrefixedManager",
     "core_config",
     "guild_prefix",
     "guild_prefixes",
+    "prefix_problem",
     "prefixes",
 ]
 
 _log = logging.getLogger("plughost.commands")
 
-#: Long prefixes make commands tedious and let one guild shadow every message.
-MAX_PREFIX_LENGTH: Final = 10
+#: Long prefixes make commands tedious to type; 16 fits a word and punctuation.
+MAX_PREFIX_LENGTH: Final = 16
+#: The rule in one sentence, for help texts and refusals (the CLI and ``prefix``).
+PREFIX_RULE: Final = (
+    f"A prefix is 1 to {MAX_PREFIX_LENGTH} visible characters, "
+    "without backticks or spaces at either end."
+)
+# Categories a member cannot type or see: controls, format characters (zero-width
+# spaces and joiners, bidi overrides, the BOM), line/paragraph separators,
+# surrogates, private use, unassigned. A prefix holding one never matches what the
+# member types, yet looks like one that would.
+_HIDDEN_CATEGORIES: Final = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+# Letters Unicode calls visible that render blank (Hangul fillers, braille blank):
+# a prefix of only these looks empty.
+_BLANK_LETTERS: Final = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Combining marks (a variation selector after an emoji) are fine inside a prefix
+# but show nothing on their own.
+_MARK_CATEGORIES: Final = frozenset({"Mn", "Me"})
+
+
+def prefix_problem(prefix: str) -> str | None:
+    """Why ``prefix`` cannot be a command prefix, in one short sentence; None if it can.
+
+    The one rule for every prefix: the instance's (``plughost setup/edit --prefix``)
+    and a guild's (the ``prefix`` command).
+    """
+    hidden = next(
+        (
+            c
+            for c in prefix
+            if unicodedata.category(c) in _HIDDEN_CATEGORIES or (c.isspace() and c != " ")
+        ),
+        None,
+    )
+    shows_nothing = all(
+        c in _BLANK_LETTERS or c.isspace() or unicodedata.category(c) in _MARK_CATEGORIES
+        for c in prefix
+    )
+    # In order: the first that applies is the one a member is told.
+    faults = (
+        (not prefix, "is empty"),
+        (len(prefix) > MAX_PREFIX_LENGTH, f"has {len(prefix)} characters"),
+        ("`" in prefix, "has a backtick"),
+        (hidden is not None, f"has {_char_name(hidden or ' ')}, which nobody can see"),
+        (prefix != prefix.strip(), "starts or ends with a space"),
+        (shows_nothing, "shows nothing"),
+    )
+    why = next((why for faulty, why in faults if faulty), None)
+    return None if why is None else f"That prefix {why}. {PREFIX_RULE}"
+
+
+def _char_name(char: str) -> str:
+    """``U+200B ZERO WIDTH SPACE``: how a refusal names a character it cannot show."""
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X} {name}" if name else f"U+{ord(char):04X} (a control character)"
 
 
 class HasPrefix(Protocol):
@@ -84,17 +143,24 @@ async def guild_prefixes(bot: interactions.Client, guild_id: int | None) -> list
 
 class PlughostPrefixedManager(PrefixedManager):
     """interactions.py's prefixed manager, making every command it registers report
-    bad arguments by name (see :mod:`plughost.commands.arguments`)."""
+    bad arguments by name (see :mod:`plughost.commands.arguments`) and every hybrid
+    group answer with its help when run bare (:mod:`plughost.commands.groups`)."""
 
     def add_command(self, command: PrefixedCommand) -> None:
         super().add_command(command)
         prepare_prefixed(command)
+        answer_bare_groups(command)
+        defer_cooldown(command)
 
     def prepare_hybrid_subcommand(self, callback: Any) -> None:
         """An ``_add_command_hook`` run after interactions.py's hybrid manager: it adds
         a hybrid subcommand's prefixed form straight to its base, bypassing
-        `add_command`, so prepare the base again (idempotent)."""
+        `add_command`, so prepare the base again (idempotent), give the twin its own
+        description, and let the group answer with its help when run bare."""
         if isinstance(callback, HybridSlashCommand) and callback.is_subcommand:
             base = self.commands.get(str(callback.name))
             if base is not None:
                 prepare_prefixed(base)
+                describe_hybrid_subcommand(base, callback)
+                answer_bare_groups(base)
+                defer_cooldown(base)

@@ -24,6 +24,7 @@ import unicodedata
 from typing import Final
 
 from plughost.commands.arguments import ArgumentError
+from plughost.commands.prefixes import MAX_PREFIX_LENGTH, prefix_problem
 
 __all__ = ["free_text", "name", "prefix", "visible"]
 
@@ -86,21 +87,17 @@ def name(text: str, *, argument: str, max_length: int) -> str:
     return cleaned
 
 
-def prefix(text: str, *, argument: str, max_length: int) -> str:
-    """A command prefix: 1 to ``max_length`` visible characters with no whitespace,
-    no format characters and no backticks (surrounding whitespace is dropped)."""
+def prefix(text: str, *, argument: str, max_length: int = MAX_PREFIX_LENGTH) -> str:
+    """A command prefix, by the one prefix rule (``plughost.commands.prefixes``:
+    :func:`~plughost.commands.prefixes.prefix_problem`, which the CLI uses too),
+    surrounding whitespace dropped; at most ``max_length`` characters."""
     _refuse_unstorable(text, argument, frozenset())
-    _refuse_invisible_controls(text, argument)
-    cleaned = text.strip()
-    if not visible(cleaned):
-        raise ArgumentError(argument, "a prefix needs at least one visible character")
-    if any(ch.isspace() for ch in cleaned):
-        raise ArgumentError(argument, "a prefix cannot contain spaces")
-    if any(not visible(ch) for ch in cleaned):
-        raise ArgumentError(argument, "a prefix cannot contain invisible characters")
-    if "`" in cleaned:
-        raise ArgumentError(argument, "backticks are not allowed")
-    _refuse_length(cleaned, argument, max_length)
+    cleaned = text.strip(" ")  # other whitespace (a line separator) is refused, not dropped
+    problem = prefix_problem(cleaned)
+    if problem is None and len(cleaned) > max_length:
+        problem = f"a prefix here has at most {max_length} characters"
+    if problem is not None:
+        raise ArgumentError(argument, problem)
     return cleaned
 
 

@@ -7,11 +7,20 @@ from dataclasses import dataclass
 from plughost.config.connection import connect
 from plughost.config.transfer import Checksum, TransferError, checksum
 
-__all__ = ["ConvertError", "ConvertReport", "convert"]
+__all__ = ["ConvertError", "ConvertReport", "DestinationNotEmpty", "convert"]
 
 
 class ConvertError(TransferError):
     """The destination is not empty, or did not end up with exactly the source's data."""
+
+
+class DestinationNotEmpty(ConvertError):
+    """The destination already holds config documents (and ``replace`` was not given)."""
+
+    def __init__(self, location: str, documents: int) -> None:
+        super().__init__(f"{location} already holds {documents} config documents")
+        self.location = location
+        self.documents = documents
 
 
 @dataclass(frozen=True)
@@ -36,8 +45,8 @@ async def convert(src_dsn: str, dst_dsn: str, *, replace: bool = False) -> Conve
     async with connect(src_dsn) as source, connect(dst_dsn) as destination:
         if replace:
             await destination.delete_prefix("")
-        elif await destination.count():
-            raise ConvertError(f"{destination.location} already holds config data")
+        elif documents := await destination.count():
+            raise DestinationNotEmpty(destination.location, documents)
         copied = Checksum()
         async for batch in source.iter_rows():
             for key, text in batch:

@@ -8,6 +8,7 @@ No ``from __future__ import annotations``: interactions.py reads option
 annotations as objects.
 """
 
+import enum
 import logging
 from typing import Any
 
@@ -59,6 +60,18 @@ def describe_cogs(manager: CogManager, guild_id: int | None = None) -> str:
     return "\n".join(lines) or "no cogs installed"
 
 
+def flag_names(flags: enum.IntFlag) -> str:
+    """``Server Members, Message Content`` for intents, ``Kick Members`` for
+    permissions: the names Discord's settings show (it says server where the API
+    says guild); ``none`` for none."""
+    names = [
+        str(member.name).replace("_", " ").title().replace("Guild", "Server")
+        for member in type(flags)
+        if member.value and member.value.bit_count() == 1 and member in flags
+    ]
+    return ", ".join(names) or "none"
+
+
 def _describe_one(manager: CogManager, name: str, *, for_owner: bool = False) -> str:
     catalog = manager.rescan()
     info = manager.infos.get(name) or catalog.available.get(name)
@@ -76,8 +89,8 @@ def _describe_one(manager: CogManager, name: str, *, for_owner: bool = False) ->
     if cog is not None:
         statement = type(cog).end_user_data_statement
         lines.append(f"end-user data: {statement or 'WARNING: not stated'}")
-        lines.append(f"intents: {type(cog).required_intents!r}")
-        lines.append(f"permissions: {type(cog).required_permissions!r}")
+        lines.append(f"intents: {flag_names(type(cog).required_intents)}")
+        lines.append(f"permissions: {flag_names(type(cog).required_permissions)}")
     if (failure := manager.failures.get(name)) is not None and cog is None:
         lines.append(f"last load failed ({failure.stage}): {failure.message}")
     if cog is not None or name in manager.health:

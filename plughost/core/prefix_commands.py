@@ -8,7 +8,7 @@ from interactions import OptionType, slash_option
 from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_command
 
 from plughost import checks, text
-from plughost.commands.prefixes import MAX_PREFIX_LENGTH, guild_prefix, set_guild_prefix
+from plughost.commands.prefixes import guild_prefix, set_guild_prefix
 from plughost.runtime.parts import running_bot_of
 
 __all__ = ["PrefixCommands"]
@@ -39,6 +39,6 @@ class PrefixCommands:
             default = await guild_prefix(bot, None)
             await ctx.send(f"Prefix reset to the default, `{default}`.")
             return
-        new = text.prefix(new, argument="new", max_length=MAX_PREFIX_LENGTH)
+        new = text.prefix(new, argument="new")  # the one prefix rule, as a bad argument
         await set_guild_prefix(guild_id, new)
         await ctx.send(f"Prefix set to `{new}`.")

@@ -28,6 +28,7 @@ __all__ = [
     "instance_names",
     "load",
     "locate",
+    "sqlite_dsn",
     "validate_name",
 ]
 
@@ -106,9 +107,15 @@ class Instance:
         if sqlite is None:
             assert self.settings.dsn is not None  # Settings guarantees it for postgres
             return self.settings.dsn
-        # Three slashes then an absolute path: Tortoise reads netloc + path, so this
-        # names the absolute file (sqlite:///home/... -> /home/...).
-        return f"sqlite://{sqlite}"
+        return sqlite_dsn(sqlite)
+
+
+def sqlite_dsn(path: Path) -> str:
+    """``sqlite:///abs/path/plughost.db`` for the absolute ``path``."""
+    # Two slashes then the absolute path (three in all): Tortoise reads netloc +
+    # path, so this names the absolute file (sqlite:///home/... -> /home/...).
+    # One slash more would show up as //home/... in every message.
+    return f"sqlite://{path}"
 
 
 def locate(name: str) -> Path:

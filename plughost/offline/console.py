@@ -18,26 +18,30 @@ import contextlib
 import shlex
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO
+
+from plughost.offline.rendering import render_markup
 
 if TYPE_CHECKING:
     from plughost.metrics import MetricsAddress
     from plughost.runtime.bot import Bot
     from plughost.runtime.logs import LogFormat
-    from plughost.testing.emulator import FakeDiscord, Message
+    from plughost.testing.emulator import FakeDiscord, InteractionResponse, Message
     from plughost.web.address import WebAddress
     from plughost.web.serve import Beside
 
-__all__ = ["ConsoleSession", "parse_slash", "run_console"]
+__all__ = ["ConsoleSession", "parse_options", "parse_slash", "run_console"]
 
 HELP: Final = """\
 Type a message as the current member (e.g. !ping), or a slash command (e.g. /ping).
 Slash options go as name:value, e.g. /cog info name:economy
   :as NAME        act as another member (created if new); :as owner acts as the bot owner
   :channel NAME   move to another channel of the demo guild (created if new)
+  :click LABEL    press the button LABEL on the bot's latest message that has it
+  :submit f:v     fill in and send the form the bot opened (field:value, as slash options)
   :who            show who and where you are
   :help           this text
   :quit           leave (Ctrl-D works too)"""
@@ -51,24 +55,40 @@ class _LogOptions:
 
 #: How long one line may take before the console gives up on it.
 REPLY_TIMEOUT: Final = 30.0
+#: How far back ``:click`` looks for a message with the button.
+CLICK_LOOKBACK: Final = 50
+#: Input lines kept in the history (``<instance>/console_history``).
+HISTORY_LINES: Final = 1000
+HISTORY_FILE: Final = "console_history"
+
+
+def parse_options(words: list[str]) -> dict[str, str]:
+    """``["name:economy", "text:hi there"]`` as {"name": "economy", "text": "hi there"}."""
+    options: dict[str, str] = {}
+    for word in words:
+        key, sep, value = word.partition(":")
+        if not (sep and key):
+            raise ValueError(f"expected name:value, got {word!r}")
+        options[key] = value
+    return options
 
 
 def parse_slash(line: str) -> tuple[str, dict[str, str]]:
     """Split ``/cog info name:economy`` into ("cog info", {"name": "economy"})."""
     words = shlex.split(line.removeprefix("/"))
     path: list[str] = []
-    options: dict[str, str] = {}
-    for word in words:
-        key, sep, value = word.partition(":")
+    for index, word in enumerate(words):
+        key, sep, _ = word.partition(":")
         if sep and key:
-            options[key] = value
-        elif options:
-            raise ValueError(f"expected name:value after the options began, got {word!r}")
-        else:
-            path.append(word)
+            return _named_path(path), parse_options(words[index:])
+        path.append(word)
+    return _named_path(path), {}
+
+
+def _named_path(path: list[str]) -> str:
     if not path:
         raise ValueError("a slash command needs a name, e.g. /ping")
-    return " ".join(path), options
+    return " ".join(path)
 
 
 @dataclass
@@ -79,6 +99,8 @@ class ConsoleSession:
     out: TextIO
     author_name: str = "alice"
     channel_name: str = "general"
+    #: The bot's answer that opened a form, until ``:submit`` sends it.
+    open_form: InteractionResponse | None = None
 
     @property
     def author(self) -> Any:
@@ -97,46 +119,94 @@ class ConsoleSession:
         self.out.write(text + "\n")
         self.out.flush()
 
-    def print_replies(self, replies: list[Message]) -> None:
-        if not replies:
+    def shown(self, message: Message) -> str:
+        """A message's text with mentions, channels, roles and times as Discord shows them."""
+        return render_markup(message.text(), self.discord.state, message.guild_id)
+
+    def print_replies(self, replies: list[Message], sent: Message | None = None) -> None:
+        reactions = self._bot_reactions(sent)
+        if not replies and not reactions:
             self.print("  (no reply)")
         for reply in replies:
             marker = " (only you can see this)" if reply.ephemeral else ""
-            body = reply.text() or "(empty message)"
+            body = self.shown(reply) or "(empty message)"
             lines = body.splitlines() or [""]
             self.print(f"bot{marker}: {lines[0]}")
             for line in lines[1:]:
                 self.print(f"     {line}")
+        if reactions:
+            self.print(f"bot reacted: {' '.join(reactions)}")
+
+    def _bot_reactions(self, sent: Message | None) -> list[str]:
+        """The emoji the bot put on the member's own message (``ctx.tick()``)."""
+        if sent is None:
+            return []
+        bot_id = self.discord.bot.id
+        return [r.emoji for r in sent.reactions if bot_id in r.user_ids]
+
+    def print_response(self, response: InteractionResponse) -> None:
+        """The bot's answer to a slash command, a click or a form."""
+        if (form := response.modal) is not None:
+            self.open_form = response
+            self._print_form(form)
+            return
+        self.print_replies([*response.messages, *response.followups])
+
+    def _print_form(self, form: dict[str, Any]) -> None:
+        self.print(f"bot opened a form: {form.get('title') or form.get('custom_id')}")
+        names = []
+        for row in form.get("components") or []:
+            for field in row.get("components") or [row]:
+                ident = field.get("custom_id")
+                required = "required" if field.get("required", True) else "optional"
+                prefilled = f", now {field['value']!r}" if field.get("value") else ""
+                self.print(f"  {ident}: {field.get('label') or ident} ({required}{prefilled})")
+                names.append(str(ident))
+        example = " ".join(f'{name}:"..."' for name in names[:2])
+        self.print(f"  answer with :submit {example}")
 
     async def handle(self, line: str) -> bool:
         """Act on one input line; False when the console should end."""
         line = line.strip()
         if not line:
             return True
-        if line.startswith(":"):
-            return self._console_command(line)
         try:
+            if line.startswith(":"):
+                return await self._console_command(line)
             if line.startswith("/"):
                 name, options = parse_slash(line)
                 response = await self.discord.slash(
-                    name, author=self.author, channel=self.channel, timeout=REPLY_TIMEOUT, **options
+                    name,
+                    author=self.author,
+                    channel=self.channel,
+                    timeout=REPLY_TIMEOUT,
+                    options=options,  # any option name, even author or channel
                 )
-                self.print_replies([*response.messages, *response.followups])
+                self.print_response(response)
             else:
                 replies = await self.discord.send(
                     line, author=self.author, channel=self.channel, timeout=REPLY_TIMEOUT
                 )
-                self.print_replies(replies)
+                self.print_replies(replies, replies.sent)
         except (ValueError, TypeError, LookupError, AssertionError, TimeoutError) as exc:
             # The emulator's own refusals: unknown command or option, no reply in time.
             self.print(f"error: {exc}")
         return True
 
-    def _console_command(self, line: str) -> bool:
+    async def _console_command(self, line: str) -> bool:
         command, _, argument = line[1:].partition(" ")
-        argument = argument.strip().lstrip("#@")
+        argument = argument.strip()
         if command in {"quit", "exit", "q"}:
             return False
+        if command == "click" and argument:
+            await self._click(argument)
+        elif command == "submit":
+            await self._submit(argument)
+        else:
+            self._session_command(command, argument.lstrip("#@"), line)
+        return True
+
+    def _session_command(self, command: str, argument: str, line: str) -> None:
         if command == "help":
             self.print(HELP)
         elif command == "as" and argument:
@@ -151,7 +221,49 @@ class ConsoleSession:
             )
         else:
             self.print(f"unknown console command {line!r}; :help lists them")
-        return True
+
+    async def _click(self, label: str) -> None:
+        message = self._message_with(label)
+        if message is None:
+            self.print(f"error: none of the bot's recent messages here has a button {label!r}")
+            return
+        response = await self.discord.click(
+            message, label, author=self.author, timeout=REPLY_TIMEOUT
+        )
+        self.print_response(response)
+
+    def _message_with(self, label: str) -> Message | None:
+        """The bot's latest message, here or in the member's DMs, with that button."""
+        state, bot_id = self.discord.state, self.discord.bot.id
+        ids = [
+            *state.channel_messages.get(self.channel.id, [])[-CLICK_LOOKBACK:],
+            *state.channel_messages.get(self.discord.dm_channel(self.author).id, [])[
+                -CLICK_LOOKBACK:
+            ],
+        ]
+        for message_id in sorted(ids, reverse=True):
+            message = state.messages[message_id]
+            if message.author_id == bot_id and not message.deleted and _has(message, label):
+                return message
+        return None
+
+    async def _submit(self, argument: str) -> None:
+        opened = self.open_form
+        if opened is None:
+            self.print("error: no form is open; a button or command opens one")
+            return
+        values = parse_options(shlex.split(argument))
+        response = await self.discord.submit_modal(opened, values, timeout=REPLY_TIMEOUT)
+        self.open_form = None
+        self.print_response(response)
+
+
+def _has(message: Message, label: str) -> bool:
+    for row in message.components:
+        for component in row.get("components") or [row]:
+            if label in (component.get("label"), component.get("custom_id")):
+                return True
+    return False
 
 
 def run_console(
@@ -203,12 +315,18 @@ async def _console(
 ) -> int:
     from plughost.runtime.logs import configure_logging
 
-    async with _instance_store(instance_name) as (dsn, prefix, owners, logs_dir, levels):
+    async with _instance_place(instance_name) as place:
+        # Library lines (interactions.py's HTTP errors, say) go to the log file, not
+        # into the prompt; --debug shows them on the terminal too.
         configure_logging(
-            logs_dir, debug=debug, log_format=logs.format, levels={**levels, **logs.levels}
+            place.logs,
+            debug=debug,
+            log_format=logs.format,
+            levels={**place.levels, **logs.levels},
+            terminal=debug,
         )
         label = repr(instance_name) if instance_name else "the console's throwaway instance"
-        async with _connected_bot(label, dsn, prefix, owners) as (discord, bot):
+        async with _connected_bot(label, place) as (discord, bot):
             session = ConsoleSession(discord, sink, author_name=as_user or "alice")
             async with _beside_bot(discord, bot, metrics, web, session.print) as served:
                 interactive = source.isatty()
@@ -219,17 +337,42 @@ async def _console(
                     if metrics is not None and served is not None and served.metrics is not None:
                         port = served.metrics.port
                         session.print(f"Metrics on http://{metrics.host}:{port}/metrics")
-                    session.print("Type :help for help, :quit to leave.")
-                async for line in _lines(source, interactive, lambda: _prompt(session)):
-                    if not interactive and line.strip():
-                        session.print(f"{session.author_name}> {line.strip()}")
-                    if not await session.handle(line):
-                        break
+                    session.print(f"Type :help for help, :quit to leave. Logs: {place.logs}")
+                with _line_editing(interactive, place.history):
+                    async for line in _lines(source, interactive, lambda: _prompt(session)):
+                        if not interactive and line.strip():
+                            session.print(f"{session.author_name}> {line.strip()}")
+                        if not await session.handle(line):
+                            break
     return 0
 
 
 def _prompt(session: ConsoleSession) -> str:
     return f"{session.author_name} #{session.channel_name}> "
+
+
+@contextlib.contextmanager
+def _line_editing(interactive: bool, history: Path | None) -> Iterator[None]:
+    """On a terminal: readline's line editing (arrows, Ctrl-A/E, ...) for ``input()``,
+    and the history of earlier sessions of this instance (up arrow)."""
+    if not interactive:
+        yield
+        return
+    try:
+        import readline
+    except ImportError:  # Windows without pyreadline: plain input()
+        yield
+        return
+    readline.set_history_length(HISTORY_LINES)
+    if history is not None:
+        with contextlib.suppress(OSError):
+            readline.read_history_file(history)
+    try:
+        yield
+    finally:
+        if history is not None:
+            with contextlib.suppress(OSError):
+                readline.write_history_file(history)
 
 
 async def _lines(
@@ -249,23 +392,45 @@ async def _lines(
         yield line
 
 
+@dataclass(frozen=True)
+class _Place:
+    """Where a console session keeps things: a named instance's, or a throwaway's."""
+
+    dsn: str
+    prefix: str
+    owners: list[int]
+    logs: Path
+    levels: Mapping[str, str]
+    #: The readline history file (None: the throwaway instance keeps none).
+    history: Path | None
+    #: Seeds the emulator's ids: the same guild, channels and members every run.
+    seed: str
+
+
 @contextlib.asynccontextmanager
-async def _instance_store(
-    instance_name: str | None,
-) -> AsyncIterator[tuple[str, str, list[int], Path, Mapping[str, str]]]:
-    """The DSN, prefix, owners, log folder and log levels: a named instance's, or a
-    throwaway one's."""
+async def _instance_place(instance_name: str | None) -> AsyncIterator[_Place]:
+    """A named instance's store, prefix, owners, folders and log levels, or a throwaway's."""
+    from plughost.instances import load
+    from plughost.instances.layout import sqlite_dsn
+
     if instance_name is not None:
-        from plughost.instances import load
+        from plughost.runtime.runner import checked_prefix
 
         instance = load(instance_name)
         settings = instance.settings
-        logs = instance.path / "logs"
-        yield instance.dsn, settings.prefix, list(settings.owners), logs, settings.log_levels
+        yield _Place(
+            dsn=instance.dsn,
+            prefix=checked_prefix(instance),
+            owners=list(settings.owners),
+            logs=instance.path / "logs",
+            levels=settings.log_levels,
+            history=instance.path / HISTORY_FILE,
+            seed=instance.name,
+        )
         return
     with tempfile.TemporaryDirectory(prefix="plughost-console-") as tmp:
         folder = Path(tmp)
-        yield f"sqlite:///{folder / 'plughost.db'}", "!", [], folder / "logs", {}
+        yield _Place(sqlite_dsn(folder / "plughost.db"), "!", [], folder / "logs", {}, None, "")
 
 
 @contextlib.asynccontextmanager
@@ -301,17 +466,17 @@ async def _beside_bot(
 
 
 @contextlib.asynccontextmanager
-async def _connected_bot(
-    label: str, dsn: str, prefix: str, owners: list[int]
-) -> AsyncIterator[tuple[FakeDiscord, Bot]]:
+async def _connected_bot(label: str, place: _Place) -> AsyncIterator[tuple[FakeDiscord, Bot]]:
     """The emulator, the store and a bot connected to both, torn down in reverse."""
     from plughost.runtime.runner import open_store
     from plughost.testing.emulator import FakeDiscord
     from plughost.testing.running import running_bot
 
     async with (
-        open_store(label, dsn),
-        FakeDiscord() as discord,
-        running_bot(discord, prefix=prefix, owner_ids=owners, load_all_cogs=True) as bot,
+        open_store(label, place.dsn),
+        FakeDiscord(id_seed=f"plughost-console:{place.seed}") as discord,
+        running_bot(
+            discord, prefix=place.prefix, owner_ids=place.owners, load_all_cogs=True
+        ) as bot,
     ):
         yield discord, bot

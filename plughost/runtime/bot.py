@@ -32,6 +32,7 @@ from interactions.ext import hybrid_commands
 
 from plughost.cogs.cog import Cog
 from plughost.cogs.manager import CogManager
+from plughost.commands.cooldowns import defer_cooldown
 from plughost.commands.paging import Pager
 from plughost.commands.prefixes import PlughostPrefixedManager, prefixes
 from plughost.commands.usage import cooldown_reply, usage_reply
@@ -170,6 +171,8 @@ class Bot(interactions.Client):
         self.chatter = ChatterFilter(self, self.prefixed)
         self.chatter.install()
         self._waiting: set[asyncio.Task[None]] = set()
+        # Slash and hybrid commands too: a bad argument never uses up a cooldown.
+        self._add_command_hook.append(defer_cooldown)
         self.tracker: EventTracker | None = EventTracker() if track_events else None
         if self.tracker is not None:
             for name in TRACKED_EVENTS:

@@ -28,6 +28,8 @@ __all__ = [
     "Alongside",
     "StartupError",
     "StoreUnavailable",
+    "UnusablePrefix",
+    "checked_prefix",
     "event_loop_factory",
     "open_store",
     "run_bot",
@@ -50,6 +52,23 @@ class StartupError(Exception):
 
 class StoreUnavailable(StartupError):
     """The store could not be opened; the message is one line for the terminal."""
+
+
+class UnusablePrefix(StartupError):
+    """The instance's prefix breaks the prefix rule (settings.json edited by hand)."""
+
+
+def checked_prefix(instance: Instance) -> str:
+    """The instance's prefix, or `UnusablePrefix` saying what is wrong and what to run."""
+    from plughost.commands.prefixes import prefix_problem
+
+    prefix = instance.settings.prefix
+    if (problem := prefix_problem(prefix)) is not None:
+        raise UnusablePrefix(
+            f"instance {instance.name!r} has the prefix {prefix!r}: {problem} "
+            f"Set another with: plughost edit {instance.name} --prefix PREFIX"
+        )
+    return prefix
 
 
 @contextlib.asynccontextmanager
@@ -85,6 +104,11 @@ def run_bot(
 
     ``log_levels`` (logger -> level) go over the instance settings' own.
     """
+    try:
+        checked_prefix(instance)
+    except UnusablePrefix as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     configure_logging(
         instance.path / "logs",
         debug=debug,

@@ -56,6 +56,11 @@ packages = ["src/__PACKAGE__"]
 asyncio_mode = "auto"
 asyncio_default_fixture_loop_scope = "function"
 testpaths = ["tests"]
+# interactions.py warns about its own deprecated internals on import; they are not
+# this cog's to fix (plughost filters them the same way).
+filterwarnings = [
+    "ignore::DeprecationWarning:interactions.*",
+]
 """
 
 _COG = '''\
@@ -176,6 +181,7 @@ then, in Discord, as the bot owner: `!cog load __NAME__`.
 
 ```
 python -m venv .venv && . .venv/bin/activate
+pip install /path/to/plughost      # until plughost is on PyPI: its clone, or its wheel
 pip install -e '.[test]'
 python -m pytest            # runs the cog against plughost's local Discord emulator
 plughost cogs check __NAME__   # what plughost checks before you publish
@@ -241,6 +247,12 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.11"
+      # plughost is not on PyPI yet: set the repository variable PLUGHOST_REQUIREMENT
+      # (Settings > Secrets and variables > Actions > Variables) to where it comes
+      # from, a wheel URL or "plughost @ git+https://github.com/OWNER/plughost@v0.1.0".
+      - run: python -m pip install "$PLUGHOST"
+        env:
+          PLUGHOST: ${{ vars.PLUGHOST_REQUIREMENT || 'plughost__RANGE__' }}
       - run: python -m pip install -e '.[test]'
       - run: python -m pytest -q
       - run: plughost cogs check __NAME__

@@ -66,9 +66,18 @@ def test_the_project_has_every_file_and_passes_ruff(tmp_path: Path) -> None:
     assert f'dependencies = ["plughost{plughost_range()}"]' in pyproject
     assert 'daily_quote = "plughost_daily_quote:DailyQuote"' in pyproject
     assert 'asyncio_mode = "auto"' in pyproject
+    # Issue 15, item 2: interactions.py's DeprecationWarnings filtered as plughost does.
+    assert '"ignore::DeprecationWarning:interactions.*"' in pyproject
     workflow = (root / ".github/workflows/publish.yml").read_text()
     assert "id-token: write" in workflow
     assert "pypa/gh-action-pypi-publish" in workflow
+    # plughost is not on PyPI yet: the workflow installs it first, from where the
+    # repository variable says (a wheel URL or a git URL), before the cog.
+    plughost_step = workflow.index('python -m pip install "$PLUGHOST"')
+    assert plughost_step < workflow.index("python -m pip install -e '.[test]'")
+    assert f"vars.PLUGHOST_REQUIREMENT || 'plughost{plughost_range()}'" in workflow
+    readme = (root / "README.md").read_text()
+    assert readme.index("pip install /path/to/plughost") < readme.index("pip install -e '.[test]'")
     assert "Copyright (c)" in (root / "LICENSE").read_text()
     for ruff in (["check"], ["format", "--check"]):
         # cwd: ruff tells first-party imports by the folder it runs in.
@@ -88,6 +97,7 @@ def test_a_new_cog_installs_passes_its_tests_builds_and_checks(
     tests = run_in(author_venv, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=project)
     assert tests.returncode == 0, tests.stdout + tests.stderr
     assert "3 passed" in tests.stdout
+    assert "DeprecationWarning" not in tests.stdout  # the scaffold's filter holds
 
     # As an author publishes: `python -m build`, in its isolated build environment
     # (it fetches hatchling from the package index, as on the author's machine).

@@ -58,12 +58,15 @@ class FakeDiscord:
         bot_name: str = "plughost",
         spec_check: SpecCheck | None = None,
         privileged_intents: int | None = None,
+        id_seed: str | None = None,
     ) -> None:
         """``privileged_intents``: the privileged intents enabled for the application in
         the developer portal (``interactions.Intents`` flags or their int); default
-        GUILD_MEMBERS and MESSAGE_CONTENT. ``spec_check`` checks every REST exchange."""
+        GUILD_MEMBERS and MESSAGE_CONTENT. ``spec_check`` checks every REST exchange.
+        ``id_seed``: the guild, channels, roles and people get the same ids on every
+        run with the same seed (the console: one seed per instance)."""
         self.emulator = emulator or DiscordEmulator(
-            shard_count=shard_count, bot_name=bot_name, spec_check=spec_check
+            shard_count=shard_count, bot_name=bot_name, spec_check=spec_check, id_seed=id_seed
         )
         if spec_check is not None:
             self.emulator.spec_check = spec_check
@@ -400,7 +403,9 @@ class FakeDiscord:
         what = f"{text!r} in {channel.label}"
 
         def answered(found: list[Message]) -> Replies:
-            return Replies(found, what, lambda: describe_activity(self.emulator, message.id, mark))
+            return Replies(
+                found, what, lambda: describe_activity(self.emulator, message.id, mark), message
+            )
 
         if self.settle is not None:
             await self._settled(message.id, what, seconds=seconds, since=message.id, mark=mark)
@@ -446,17 +451,31 @@ class FakeDiscord:
     async def slash(
         self,
         name: str,
+        /,
         author: Author = None,
         channel: Channel | str | None = None,
         *,
         timeout: float = 5.0,  # noqa: ASYNC109 - tests pass timeout=, per the contract
-        **options: Any,
+        options: Mapping[str, Any] | None = None,
+        **named_options: Any,
     ) -> InteractionResponse:
-        """Run ``/name`` (``"group sub"`` for subcommands) with typed ``options``."""
+        """Run ``/name`` (``"group sub"`` for subcommands) with typed options.
+
+        Options go as keywords (``slash("cog info", name="core")``: ``name`` is
+        positional-only, so it is free for an option) or as the ``options``
+        mapping, which takes any option name, the kit's own keywords included
+        (``options={"channel": general, "timeout": 30}``). Both may be given; a
+        name in both is refused rather than silently picking one.
+        """
+        merged = dict(options or {})
+        both = sorted(set(merged) & set(named_options))
+        if both:
+            raise TypeError(f"option {both[0]!r} given both as a keyword and in options=")
+        merged.update(named_options)
         where = self._channel(channel)
         who = self._author(author, where)
         invoker = Invoker(self.state, self.emulator.url)
-        record = invoker.slash(name, who, where, options)
+        record = invoker.slash(name, who, where, merged)
         return await self._interact(record, f"/{name} in {where.label}", seconds=timeout)
 
     async def click(

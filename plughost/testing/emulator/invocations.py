@@ -80,12 +80,11 @@ class Invoker:
         top, *subs = path.split()
         command = find_command(self.state, top, channel.guild_id)
         schema: list[dict[str, Any]] = list(command.get("options") or [])
+        self._check_subcommand_path(command, subs)
         resolved: dict[str, dict[str, Any]] = {}
         leaf = self._options(path, schema, options, resolved, channel)
         for sub in reversed(subs):
             leaf = [{"name": sub, "type": self._sub_type(command, sub), "options": leaf}]
-        if subs:
-            self._check_subcommand_path(command, subs)
         data: dict[str, Any] = {
             "id": command["id"],
             "name": command["name"],
@@ -224,6 +223,15 @@ class Invoker:
                     f"/{command['name']} has no subcommand {sub!r} (it has: {listed})"
                 )
             options = list(found.get("options") or [])
+        # Discord's client offers only the leaves of a group: `/embedset` alone
+        # cannot be sent, so the local Discord refuses it too, listing the leaves.
+        leaves = [o["name"] for o in options if o["type"] in (_SUB_COMMAND, _SUB_COMMAND_GROUP)]
+        if leaves:
+            named = " ".join([command["name"], *subs])
+            raise CommandNotRegistered(
+                f"/{named} is a group; Discord runs only its subcommands: "
+                + ", ".join(f"/{named} {leaf}" for leaf in leaves)
+            )
 
     def _options(
         self,

@@ -33,10 +33,18 @@ class Replies(list[Message]):
     """The bot's messages in answer to one action, oldest first: a plain list, except
     that reading one past the end fails saying what was awaited and what the bot did."""
 
-    def __init__(self, messages: Iterable[Message], what: str, activity: Callable[[], str]) -> None:
+    def __init__(
+        self,
+        messages: Iterable[Message],
+        what: str,
+        activity: Callable[[], str],
+        sent: Message | None = None,
+    ) -> None:
         super().__init__(messages)
         self.what = what
         self._activity = activity
+        #: The member's own message the bot answered (its reactions: ``ctx.tick()``).
+        self.sent = sent
 
     @overload
     def __getitem__(self, index: SupportsIndex) -> Message: ...

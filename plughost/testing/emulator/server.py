@@ -62,6 +62,7 @@ class DiscordEmulator:
         replay_events: int = DEFAULT_REPLAY_EVENTS,
         replay_seconds: float = DEFAULT_REPLAY_SECONDS,
         clock: Callable[[], float] = time.monotonic,
+        id_seed: str | None = None,
     ) -> None:
         """``replay_events`` and ``replay_seconds`` bound each gateway session's resume
         window (see `plughost.testing.emulator.replay`); ``clock`` is what the window's
@@ -71,7 +72,9 @@ class DiscordEmulator:
         self.spec_check = spec_check
         self.host = host
         self.port = port
-        self.state = DiscordState(bot_name=bot_name, bot_permissions=bot_permissions)
+        self.state = DiscordState(
+            bot_name=bot_name, bot_permissions=bot_permissions, id_seed=id_seed
+        )
         # The developer portal's switches: an IDENTIFY asking for a privileged intent that
         # is off is closed with 4014, and REST reads hide message content without it.
         self.state.application.privileged_intents = int(privileged_intents)

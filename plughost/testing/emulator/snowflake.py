@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from datetime import UTC, datetime
 
 __all__ = ["DISCORD_EPOCH_MS", "SnowflakeGenerator", "iso_timestamp", "shard_for", "snowflake_time"]
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
+# Named ids (a seeded generator's): timestamps within 2020, milliseconds since
+# Discord's epoch.
+_NAMED_EPOCH_MS = 1_577_836_800_000 - DISCORD_EPOCH_MS
+_NAMED_SPAN_MS = 366 * 86_400_000
 
 
 def shard_for(guild_id: int, shard_count: int) -> int:
@@ -35,11 +40,46 @@ class SnowflakeGenerator:
     client still pass) while spreading consecutive ids across shards.
     """
 
-    __slots__ = ("_last_ms", "_worker")
+    __slots__ = ("_last_ms", "_named", "_seed", "_worker")
 
-    def __init__(self, worker: int = 1) -> None:
+    def __init__(self, worker: int = 1, *, seed: str | None = None) -> None:
         self._last_ms = 0
         self._worker = worker & 0x3FF
+        self._seed = seed
+        self._named: set[int] = set()
+
+    def named(self, kind: str, name: str) -> int:
+        """The id of the ``kind`` called ``name`` (a guild, channel, role, user).
+
+        Without a seed, just `next`. With one, the same on every run for the same
+        seed, kind and name: the console gives each instance its seed, so the
+        demo guild, its channels and members keep their ids, and the data the
+        bot stored about them last time is theirs again. The timestamp part lies
+        in 2020 (before any message id `next` hands out, so they never collide);
+        a hash of seed, kind and name picks the rest.
+        """
+        if self._seed is None:
+            return self.next()
+        digest = hashlib.blake2b(f"{self._seed}\0{kind}\0{name}".encode(), digest_size=8)
+        number = int.from_bytes(digest.digest(), "big")
+        candidate = ((_NAMED_EPOCH_MS + (number >> 22) % _NAMED_SPAN_MS) << 22) | (
+            number & 0x3FFFFF
+        )
+        while candidate in self._named:  # two of a kind with one name: the next one
+            candidate += 1 << 22
+        self._named.add(candidate)
+        return candidate
+
+    def named_on_shard(self, kind: str, name: str, shard_id: int, shard_count: int) -> int:
+        """`named`, moved on until `shard_for` maps it to ``shard_id``."""
+        if self._seed is None:
+            return self.next_on_shard(shard_id, shard_count)
+        candidate = self.named(kind, name)
+        while shard_for(candidate, shard_count) != shard_id:
+            self._named.discard(candidate)
+            candidate += 1 << 22
+            self._named.add(candidate)
+        return candidate
 
     def next(self) -> int:
         now_ms = int(time.time() * 1000) - DISCORD_EPOCH_MS

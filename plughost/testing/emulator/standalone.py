@@ -53,7 +53,6 @@ __all__ = ["CONTROL_PREFIX", "ControlInterface", "StandaloneDiscord"]
 CONTROL_PREFIX = "/_control"
 _DEFAULT_TIMEOUT = 5.0
 _PROBE_SECONDS = 1.0
-_SLASH_PARAMETERS = frozenset({"name", "author", "channel", "timeout"})
 
 Handler = Callable[[web.Request], Awaitable[web.Response]]
 
@@ -309,12 +308,10 @@ class ControlInterface:
         guild = self._guild(body)
         channel = self._channel(body, guild)
         author = self._member(body, guild)
-        if clash := sorted(_SLASH_PARAMETERS & set(options)):
-            # FakeDiscord.slash takes options as keywords beside these parameters.
-            raise _BadRequest(f"options named {', '.join(clash)} cannot be sent here yet")
-        typed = {key: self._option(value, guild) for key, value in options.items()}
+        typed = {str(key): self._option(value, guild) for key, value in options.items()}
+        # As a mapping: an option may be called anything, `name` and `timeout` included.
         response = await self.discord.slash(
-            name, author, channel, timeout=self._timeout(body), **typed
+            name, author, channel, timeout=self._timeout(body), options=typed
         )
         return web.json_response(response_json(response))
 

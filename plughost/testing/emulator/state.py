@@ -102,8 +102,15 @@ class Application:
 class DiscordState:
     """The emulated Discord's data, plus the change feed that wakes waiters."""
 
-    def __init__(self, *, bot_name: str = "plughost", bot_permissions: int = ADMINISTRATOR) -> None:
-        self.snowflakes = SnowflakeGenerator()
+    def __init__(
+        self,
+        *,
+        bot_name: str = "plughost",
+        bot_permissions: int = ADMINISTRATOR,
+        id_seed: str | None = None,
+    ) -> None:
+        # id_seed: the same guild, channel, role and user ids on every run (the console).
+        self.snowflakes = SnowflakeGenerator(seed=id_seed)
         self.changes = ChangeFeed()
         self.users: dict[int, User] = {}
         self.guilds: dict[int, Guild] = {}
@@ -129,7 +136,8 @@ class DiscordState:
     def create_user(
         self, username: str, *, bot: bool = False, global_name: str | None = None
     ) -> User:
-        user = User(self.snowflakes.next(), username, global_name or username, bot=bot)
+        user_id = self.snowflakes.named("bot" if bot else "user", username)
+        user = User(user_id, username, global_name or username, bot=bot)
         self.users[user.id] = user
         return user
 
@@ -145,7 +153,7 @@ class DiscordState:
 
     def create_guild(self, name: str, owner: User, *, shard: int, shard_count: int) -> Guild:
         guild = Guild(
-            id=self.snowflakes.next_on_shard(shard, shard_count),
+            id=self.snowflakes.named_on_shard("guild", name, shard, shard_count),
             name=name,
             owner_id=owner.id,
             joined_at=iso_timestamp(),
@@ -180,7 +188,7 @@ class DiscordState:
         parent: Channel | None = None,
     ) -> Channel:
         channel = Channel(
-            id=self.snowflakes.next(),
+            id=self.snowflakes.named("channel", f"{guild.id}/{name}"),
             type=kind,
             name=name,
             guild_id=guild.id,
@@ -208,7 +216,11 @@ class DiscordState:
         found = self._dms.get(user.id)
         if found is not None and self.channels.get(found.id) is found:
             return found
-        channel = Channel(id=self.snowflakes.next(), type=ChannelType.DM, recipient_ids=[user.id])
+        channel = Channel(
+            id=self.snowflakes.named("dm", str(user.id)),
+            type=ChannelType.DM,
+            recipient_ids=[user.id],
+        )
         self.channels[channel.id] = channel
         self._dms[user.id] = channel
         self.channel_messages[channel.id] = []
@@ -217,7 +229,8 @@ class DiscordState:
     def create_role(self, guild: Guild, name: str, permissions: int = 0) -> Role:
         # Above every other role but the bot's own (see create_guild).
         position = max((r.position for r in guild.roles if r.bot_id is None), default=0) + 1
-        role = Role(self.snowflakes.next(), guild.id, name, permissions, position=position)
+        role_id = self.snowflakes.named("role", f"{guild.id}/{name}")
+        role = Role(role_id, guild.id, name, permissions, position=position)
         self.roles[role.id] = role
         guild.roles.append(role)
         return role
