@@ -42,7 +42,9 @@ from plughost.permissions.gate import NOT_ALLOWED, denial_reply
 from plughost.permissions.requests import ChainCheck, ChainDenied, owner_ids_of
 from plughost.permissions.store import PermissionStore
 from plughost.runtime.chatter import ChatterFilter
+from plughost.runtime.clock import Clock, LoopClock
 from plughost.runtime.contexts import ContextHelpers, PlughostHybridContext, PlughostPrefixedContext
+from plughost.runtime.deferral import Deferral, DeferralGate
 from plughost.runtime.outcomes import ERROR_EVENTS, command_fields, note_outcome
 from plughost.runtime.tracking import TRACKED_EVENTS, EventTracker
 from plughost.runtime.watchdog import LoopWatchdog
@@ -118,8 +120,14 @@ class Bot(interactions.Client):
         track_events: bool = False,
         load_all_cogs: bool = False,
         intents: interactions.Intents = DEFAULT_INTENTS,
+        clock: Clock | None = None,
         **client_options: Any,
     ) -> None:
+        """``clock``: what Discord's interaction deadline is kept on (the event loop's
+        time by default; the test kit passes the local Discord's, which tests advance)."""
+        #: The automatic deferral of slash commands still silent after 2.5 s.
+        self.deferral = Deferral(clock=clock or LoopClock())
+        client_options.setdefault("auto_defer", self.deferral)
         super().__init__(
             intents=intents,
             owner_ids=tuple(owner_ids),
@@ -364,6 +372,7 @@ class Bot(interactions.Client):
         timeout on a dead transport (measured: every stop took 10-30 s).
         """
         self.stopping = True
+        self.deferral.cancel()
         # Every cog's cog_unload runs (each in its own error boundary) before the
         # connection goes, so cogs can still say goodbye on Discord.
         try:
@@ -464,13 +473,13 @@ def _scoped_command(ctx: Any) -> Any:
     return by_scope.get(GLOBAL_SCOPE, {}).get(name)
 
 
-class ScopedSlashContext(ContextHelpers, interactions.SlashContext):
+class ScopedSlashContext(DeferralGate, ContextHelpers, interactions.SlashContext):
     @property
     def command(self) -> Any:  # type: ignore[override]  # upstream: looked up by name only
         return _scoped_command(self)
 
 
-class ScopedContextMenuContext(interactions.ContextMenuContext):
+class ScopedContextMenuContext(DeferralGate, interactions.ContextMenuContext):
     @property
     def command(self) -> Any:  # type: ignore[override]  # upstream: looked up by name only
         return _scoped_command(self)
