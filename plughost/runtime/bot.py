@@ -45,6 +45,7 @@ from plughost.runtime.chatter import ChatterFilter
 from plughost.runtime.clock import Clock, LoopClock
 from plughost.runtime.contexts import ContextHelpers, PlughostHybridContext, PlughostPrefixedContext
 from plughost.runtime.deferral import Deferral, DeferralGate
+from plughost.runtime.intents import PrivilegedIntentsMissing, missing_privileged_intents
 from plughost.runtime.outcomes import ERROR_EVENTS, command_fields, note_outcome
 from plughost.runtime.tracking import TRACKED_EVENTS, EventTracker
 from plughost.runtime.watchdog import LoopWatchdog
@@ -255,7 +256,16 @@ class Bot(interactions.Client):
         self.watchdog.start()  # before cogs load: a blocking cog_load is named too
         await self._load_permissions()
         await self.cogs.startup()
-        await super().astart(token)
+        try:
+            await super().astart(token)
+        except errors.LibraryException as e:
+            # interactions.py turns close code 4014 into this message, keeping no code.
+            if "privileged intents" not in str(e):
+                raise
+            app = self._app  # MISSING when login failed before the application was read
+            flags = app.flags if isinstance(app, interactions.Application) else None
+            missing = missing_privileged_intents(self.intents, flags)
+            raise PrivilegedIntentsMissing(missing) from None
 
     async def _init_interactions(self) -> None:
         # interactions.py's startup sync, replaced: guilds are known here, so cogs'
