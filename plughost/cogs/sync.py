@@ -174,11 +174,11 @@ class CommandSync:
                 self._bot.app.id, scope
             )
             if _differs(payload, remote):
-                await self._write(scope, payload)
+                await self._write(scope, payload)  # remembers what it wrote
                 written += 1
             else:
                 self._cache_ids(scope, remote)
-            self._pushed[scope] = _key(payload)
+                self._pushed[scope] = _key(payload)
         return written
 
     async def sync(self) -> int:
@@ -223,6 +223,10 @@ class CommandSync:
     async def _write(self, scope: int, payload: list[dict[str, Any]]) -> None:
         http = self._bot.http
         response: list[dict[str, Any]]
+        if self.refusals:
+            # A cog held back while an earlier scope was written (the payload was
+            # built before): leave it out here too, rather than be refused again.
+            payload = self._local().get(scope, [])
         while True:
             log.info("syncing %d application commands to scope %s", len(payload), scope or "global")
             self.requests += 1

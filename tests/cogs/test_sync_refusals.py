@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from interactions.api.events import GuildJoin
 
 from plughost.runtime.bot import Bot
 from plughost.testing.emulator import CommandNotRegistered, FakeDiscord
@@ -83,19 +84,26 @@ async def test_a_refused_command_holds_back_its_cog_and_names_cog_command_and_fi
     bot: Bot, fake_discord: FakeDiscord, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="plughost")
+    joined = bot.wait_for(GuildJoin, timeout=5)
+    second = fake_discord.add_guild("Second Guild")  # two guild scopes to write
+    await joined
     await bot.load_cog("flavours")  # loads: the refusal is Discord's, at sync
     await bot.load_cog("weather")
 
     assert "flavours" in bot.cogs.loaded
     # The other cog's commands reached Discord and answer.
     assert (await fake_discord.slash("weather")).content == "sunny"
+    elsewhere = fake_discord.state.channel_named(second, "general")
+    assert (await fake_discord.slash("weather", channel=elsewhere)).content == "sunny"
     # None of the refused cog's commands is on Discord, not even the valid one.
     for name in ("flavour", "cone"):
         with pytest.raises(CommandNotRegistered):
             await fake_discord.slash(name)
 
     reports = [r for r in caplog.records if "Discord refused" in r.getMessage()]
-    assert len(reports) == 1, [r.getMessage() for r in reports]
+    assert (
+        len(reports) == 1
+    )  # once, though the cog was placed in two guilds, [r.getMessage() for r in reports]
     line = reports[0].getMessage()
     assert "'flavours'" in line
     assert "/flavour options.0.choices" in line
