@@ -188,3 +188,15 @@ async def test_a_command_silent_for_two_and_a_half_seconds_is_deferred_and_still
     answer = "slow answer" if name == "slow" else "hybrid answer"
     assert response.content == answer
     assert callbacks(fake_discord) == [(5, 204)]
+
+
+async def test_an_answer_while_the_deferral_is_on_its_way_waits_for_it(
+    bot: Bot, fake_discord: FakeDiscord, slow_cog: ModuleType
+) -> None:
+    await bot.load_cog("slow")
+    task = await begin(fake_discord, slow_cog, "slow")
+    fake_discord.clock.advance(2.6)  # the deferral wakes first ...
+    slow_cog.gates["slow"].set()  # ... and the answer follows it in the same tick
+    response = await task
+    assert response.content == "slow answer"  # not the error reply of a 40060
+    assert callbacks(fake_discord) == [(5, 204)]
