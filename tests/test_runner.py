@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from interactions import Intents
 
 from plughost.instances import create
 from plughost.testing.emulator import FakeDiscord
@@ -118,3 +119,27 @@ async def test_run_without_store_fails_in_one_line(home: Path, fake_discord: Fak
     assert code != 0
     assert "Traceback" not in output
     assert output.strip().splitlines()[-1].startswith("error: ")
+
+
+async def test_run_without_a_privileged_intent_says_which_to_enable(
+    home: Path, fake_discord: FakeDiscord
+) -> None:
+    # The application has Server Members but not Message Content switched on; the
+    # bot asks for both, so the local Discord closes its IDENTIFY with 4014.
+    fake_discord.set_privileged_intents(Intents.GUILD_MEMBERS)
+    instance = create("nocontent", backend="sqlite", dsn=None, prefix="!", owners=(), token=None)
+    env = {"PLUGHOST_HOME": str(home), "PLUGHOST_TOKEN": fake_discord.token}
+    args = ["run", "nocontent", "--discord-url", fake_discord.api_base]
+    async with running_process(args, env) as proc:
+        code = await asyncio.wait_for(proc.wait(), READY_TIMEOUT)
+        output = await _output(proc)
+    assert code != 0, output
+    assert "Traceback" not in output
+    errors = [line for line in output.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1, output
+    assert '"Message Content Intent"' in errors[0]
+    assert "Server Members" not in errors[0]  # enabled: not asked for
+    assert "developer portal" in errors[0]
+    assert "4014" in errors[0]
+    assert fake_discord.emulator.shard(0).readies == 0
+    assert "Traceback" not in (instance.path / "logs" / "plughost.log").read_text()

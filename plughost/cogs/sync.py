@@ -14,6 +14,13 @@ overwrites only scopes that differ; afterwards the last payload pushed per scope
 is remembered and a scope is written only when its payload changes. Dispatch
 never needs the ids Discord assigns: the bot looks commands up by scope and name
 (see :class:`plughost.runtime.contexts.ScopedSlashContext`).
+
+**Refusals.** A bulk overwrite is all or nothing on Discord: one command it refuses
+(400, code 50035, with an ``errors`` object naming the field) keeps every other
+command of the scope off it too. The refused commands' cogs are named in one log
+line each, *held back* (their commands left out of every scope) and the write is
+retried without them, so every other cog's commands still reach Discord. A hold
+ends when the cog is placed again (reloaded, or loaded after a fix).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, final
 
 from interactions.client.const import GLOBAL_SCOPE
+from interactions.client.errors import HTTPException
 from interactions.models.internal.application_commands import (
     ComponentCommand,
     InteractionCommand,
@@ -32,11 +40,12 @@ from interactions.models.internal.application_commands import (
 )
 
 from plughost.cogs.attach import prune_tree
+from plughost.cogs.cog import Cog
+from plughost.cogs.refusals import INVALID_FORM_BODY, Refusal, refusals_in
 
 if TYPE_CHECKING:
     import interactions
 
-    from plughost.cogs.cog import Cog
     from plughost.cogs.enablement import Enablement
 
 __all__ = ["CommandSync"]
@@ -52,7 +61,15 @@ def _key(payload: list[dict[str, Any]]) -> str:
 class CommandSync:
     """Places cogs' application commands in scopes and syncs scopes with Discord."""
 
-    __slots__ = ("_bot", "_declared", "_enablement", "_pushed", "owns_global_commands", "requests")
+    __slots__ = (
+        "_bot",
+        "_declared",
+        "_enablement",
+        "_pushed",
+        "owns_global_commands",
+        "refusals",
+        "requests",
+    )
 
     def __init__(
         self, bot: interactions.Client, enablement: Enablement, *, shard_id: int = 0
@@ -68,6 +85,8 @@ class CommandSync:
         self._pushed: dict[int, str] | None = None
         #: Requests made to Discord (GETs and PUTs), for the bench and tests.
         self.requests = 0
+        #: Cogs held back, by name: what Discord refused of their commands at sync.
+        self.refusals: dict[str, list[Refusal]] = {}
 
     @property
     def started(self) -> bool:
@@ -89,6 +108,8 @@ class CommandSync:
             for c in cog._plughost_commands
             if isinstance(c, InteractionCommand) and not isinstance(c, ComponentCommand)
         ]
+        # Placed anew (reloaded, or loaded again after a fix): Discord may take it now.
+        self.refusals.pop(cog.name, None)
         if not commands:
             return
         guilds = [int(guild.id) for guild in bot.guilds]
@@ -118,8 +139,21 @@ class CommandSync:
     # -- syncing ----------------------------------------------------------------------
 
     def _local(self) -> dict[int, list[dict[str, Any]]]:
-        built = application_commands_to_dict(self._bot.interactions_by_scope, self._bot)
+        by_scope = self._bot.interactions_by_scope
+        if self.refusals:  # held-back cogs' commands stay off Discord
+            by_scope = {
+                scope: {n: c for n, c in named.items() if _cog_of(c) not in self.refusals}
+                for scope, named in by_scope.items()
+            }
+        built = application_commands_to_dict(by_scope, self._bot)
         return {int(scope): list(cmds) for scope, cmds in built.items()}
+
+    def _cog_named(self, scope: int, name: str) -> str | None:
+        """The cog whose application command ``name`` (top-level) is in ``scope``."""
+        for command in self._bot.interactions_by_scope.get(scope, {}).values():
+            if str(command.name) == name:  # a slash command's top-level name, or a menu's
+                return _cog_of(command)
+        return None
 
     async def start(self, known_guild_scopes: Iterable[int]) -> int:
         """First sync: compare with Discord scope by scope; return scopes written.
@@ -140,11 +174,11 @@ class CommandSync:
                 self._bot.app.id, scope
             )
             if _differs(payload, remote):
-                await self._write(scope, payload)
+                await self._write(scope, payload)  # remembers what it wrote
                 written += 1
             else:
                 self._cache_ids(scope, remote)
-            self._pushed[scope] = _key(payload)
+                self._pushed[scope] = _key(payload)
         return written
 
     async def sync(self) -> int:
@@ -187,19 +221,57 @@ class CommandSync:
         return 1
 
     async def _write(self, scope: int, payload: list[dict[str, Any]]) -> None:
-        log.info("syncing %d application commands to scope %s", len(payload), scope or "global")
-        self.requests += 1
-        response: list[dict[str, Any]] = await self._bot.http.overwrite_application_commands(  # type: ignore[assignment]  # TypedDicts
-            self._bot.app.id, payload, scope
-        )
+        http = self._bot.http
+        response: list[dict[str, Any]]
+        if self.refusals:
+            # A cog held back while an earlier scope was written (the payload was
+            # built before): leave it out here too, rather than be refused again.
+            payload = self._local().get(scope, [])
+        while True:
+            log.info("syncing %d application commands to scope %s", len(payload), scope or "global")
+            self.requests += 1
+            try:
+                response = await http.overwrite_application_commands(  # type: ignore[assignment]  # TypedDicts
+                    self._bot.app.id, payload, scope
+                )
+                break
+            except HTTPException as e:
+                if e.code != INVALID_FORM_BODY or not self._hold_refused(scope, payload, e.errors):
+                    raise
+            payload = self._local().get(scope, [])
         self._cache_ids(scope, response)
         if self._pushed is not None:
             self._pushed[scope] = _key(payload)
+
+    def _hold_refused(self, scope: int, payload: list[dict[str, Any]], errors: Any) -> bool:
+        """Hold back the cogs whose commands Discord refused; False if none is named."""
+        by_index, whole = refusals_in(errors, payload)
+        held = False
+        for refused in by_index.values():
+            cog = self._cog_named(scope, refused[0].command)
+            if cog is None:
+                continue
+            self.refusals.setdefault(cog, []).extend(refused)
+            held = True
+            log.error(
+                "cog %r: Discord refused command %s; the cog's commands are held back "
+                "until it is fixed and reloaded",
+                cog,
+                "; ".join(str(r) for r in refused),
+            )
+        for message in whole:
+            log.error("Discord refused the commands of scope %s: %s", scope or "global", message)
+        return held
 
     def _cache_ids(self, scope: int, response: list[dict[str, Any]]) -> None:
         # Command ids are only for mentions: dispatch looks commands up by scope and name.
         if scope in self._bot.interactions_by_scope:
             self._bot._cache_sync_response(response, scope)
+
+
+def _cog_of(command: Any) -> str | None:
+    extension = command.extension  # None for a command of no cog (the bot's own)
+    return extension.name if isinstance(extension, Cog) else None
 
 
 def _differs(local: list[dict[str, Any]], remote: list[dict[str, Any]]) -> bool:

@@ -48,6 +48,8 @@ def describe_cogs(manager: CogManager, guild_id: int | None = None) -> str:
         flag = "" if stated else " [no end-user data statement]"
         health = manager.health.get(name)
         trouble = f" [{text}]" if health is not None and (text := health.summary()) else ""
+        if refused := manager.sync.refusals.get(name):
+            trouble += f" [not synced: Discord refused {'; '.join(map(str, refused))}]"
         lines.append(f"loaded: {name}{version}{where}{flag}{trouble}")
     for name, info in catalog.available.items():
         if name not in manager.loaded:
@@ -95,6 +97,9 @@ def _describe_one(manager: CogManager, name: str, *, for_owner: bool = False) ->
         lines.append(f"last load failed ({failure.stage}): {failure.message}")
     if cog is not None or name in manager.health:
         lines += manager.health_of(name).details(with_errors=for_owner)
+    if refused := manager.sync.refusals.get(name):
+        lines.append("application commands held back (not on Discord): Discord refused")
+        lines += [f"  {refusal}" for refusal in refused]
     return "\n".join(lines)
 
 

@@ -43,7 +43,10 @@ from plughost.permissions.gate import NOT_ALLOWED, denial_reply
 from plughost.permissions.requests import ChainCheck, ChainDenied, owner_ids_of
 from plughost.permissions.store import PermissionStore
 from plughost.runtime.chatter import ChatterFilter
+from plughost.runtime.clock import Clock, LoopClock
 from plughost.runtime.contexts import ContextHelpers, PlughostHybridContext, PlughostPrefixedContext
+from plughost.runtime.deferral import Deferral, DeferralGate
+from plughost.runtime.intents import PrivilegedIntentsMissing, missing_privileged_intents
 from plughost.runtime.logs import QuietExpectedHttpErrors
 from plughost.runtime.outcomes import ERROR_EVENTS, command_fields, note_outcome
 from plughost.runtime.tracking import TRACKED_EVENTS, EventTracker
@@ -123,11 +126,17 @@ class Bot(interactions.Client):
         track_events: bool = False,
         load_all_cogs: bool = False,
         intents: interactions.Intents = DEFAULT_INTENTS,
+        clock: Clock | None = None,
         **client_options: Any,
     ) -> None:
+        """``clock``: what Discord's interaction deadline is kept on (the event loop's
+        time by default; the test kit passes the local Discord's, which tests advance)."""
         client_log = logging.getLogger("plughost.discord")
         if not any(isinstance(f, QuietExpectedHttpErrors) for f in client_log.filters):
             client_log.addFilter(QuietExpectedHttpErrors())
+        #: The automatic deferral of slash commands still silent after 2.5 s.
+        self.deferral = Deferral(clock=clock or LoopClock())
+        client_options.setdefault("auto_defer", self.deferral)
         super().__init__(
             intents=intents,
             owner_ids=tuple(owner_ids),
@@ -259,7 +268,16 @@ class Bot(interactions.Client):
         self.watchdog.start()  # before cogs load: a blocking cog_load is named too
         await self._load_permissions()
         await self.cogs.startup()
-        await super().astart(token)
+        try:
+            await super().astart(token)
+        except errors.LibraryException as e:
+            # interactions.py turns close code 4014 into this message, keeping no code.
+            if "privileged intents" not in str(e):
+                raise
+            app = self._app  # MISSING when login failed before the application was read
+            flags = app.flags if isinstance(app, interactions.Application) else None
+            missing = missing_privileged_intents(self.intents, flags)
+            raise PrivilegedIntentsMissing(missing) from None
 
     async def _init_interactions(self) -> None:
         # interactions.py's startup sync, replaced: guilds are known here, so cogs'
@@ -376,6 +394,7 @@ class Bot(interactions.Client):
         timeout on a dead transport (measured: every stop took 10-30 s).
         """
         self.stopping = True
+        self.deferral.cancel()
         # Every cog's cog_unload runs (each in its own error boundary) before the
         # connection goes, so cogs can still say goodbye on Discord.
         try:
@@ -480,13 +499,13 @@ def _scoped_command(ctx: Any) -> Any:
     return by_scope.get(GLOBAL_SCOPE, {}).get(name)
 
 
-class ScopedSlashContext(ContextHelpers, interactions.SlashContext):
+class ScopedSlashContext(DeferralGate, ContextHelpers, interactions.SlashContext):
     @property
     def command(self) -> Any:  # type: ignore[override]  # upstream: looked up by name only
         return _scoped_command(self)
 
 
-class ScopedContextMenuContext(interactions.ContextMenuContext):
+class ScopedContextMenuContext(DeferralGate, interactions.ContextMenuContext):
     @property
     def command(self) -> Any:  # type: ignore[override]  # upstream: looked up by name only
         return _scoped_command(self)

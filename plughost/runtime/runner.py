@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, TypeAlias
 
+from plughost.runtime.intents import PrivilegedIntentsMissing
 from plughost.runtime.logs import LogFormat, configure_logging
 
 if TYPE_CHECKING:
@@ -213,6 +214,11 @@ async def _run_until_stopped(bots: list[Bot], token: str, stop: asyncio.Event) -
     code = 0
     for task in done:
         if task is not stopping and (error := task.exception()) is not None:
+            if isinstance(error, PrivilegedIntentsMissing):
+                # The owner's to fix in the portal: one line, no traceback.
+                print(f"error: {error}", file=sys.stderr)
+                code = 1
+                continue
             log.error("%s failed", task.get_name(), exc_info=error)
             print(f"error: {task.get_name()} failed: {error}", file=sys.stderr)
             code = 1

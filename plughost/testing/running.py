@@ -44,6 +44,7 @@ async def running_bot(
         shard_id=shard_id,
         total_shards=total_shards,
         track_events=True,
+        clock=discord.clock,  # Discord's deadlines and the bot's deferral on one clock
         **bot_options,
     )
     task = asyncio.create_task(bot.astart(discord.token), name=f"plughost-bot-{shard_id}")

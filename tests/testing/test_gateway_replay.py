@@ -13,26 +13,19 @@ import pytest
 from emulator_clients import StartClient
 
 from plughost.testing.conformance import SpecCheck
-from plughost.testing.emulator import DiscordEmulator, FakeDiscord
+from plughost.testing.emulator import DiscordEmulator, FakeDiscord, ManualClock
 
 
-class Clock:
+@pytest.fixture
+def clock() -> ManualClock:
     """A clock the test moves on: the window's age without sleeping."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+    return ManualClock(1000.0)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def fd(clock: Clock, plughost_spec_check: SpecCheck | None) -> AsyncIterator[FakeDiscord]:
+async def fd(
+    clock: ManualClock, plughost_spec_check: SpecCheck | None
+) -> AsyncIterator[FakeDiscord]:
     """A local Discord with a small window: 100 events, 60 seconds."""
     emulator = DiscordEmulator(
         replay_events=100, replay_seconds=60, clock=clock, spec_check=plughost_spec_check
@@ -78,27 +71,27 @@ async def test_a_client_that_missed_more_than_the_window_identifies_again(
 
 
 async def test_a_client_away_longer_than_the_window_identifies_again(
-    fd: FakeDiscord, start_client: StartClient, clock: Clock
+    fd: FakeDiscord, start_client: StartClient, clock: ManualClock
 ) -> None:
     await start_client()
     await fd.emulator.drop_connection(0)
-    clock.now += 61  # before the client is back: it has been away 61 s
+    clock.advance(61)  # before the client is back: it has been away 61 s
     await fd.emulator.wait_ready(0, count=2)
     assert fd.emulator.shard(0).resumes == 0
     assert (await fd.send("!ping"))[0].content == "pong"
 
 
 async def test_within_the_window_a_client_resumes_and_old_frames_age_out(
-    fd: FakeDiscord, start_client: StartClient, clock: Clock
+    fd: FakeDiscord, start_client: StartClient, clock: ManualClock
 ) -> None:
     await start_client()
     await fd.emulator.drop_connection(0)
-    clock.now += 30
+    clock.advance(30)
     fd.member("while-away")
     await fd.emulator.wait_resumed(0)
     assert fd.emulator.shard(0).identifies == 1
     assert _log_length(fd) > 1
-    clock.now += 61  # everything so far is older than the window
+    clock.advance(61)  # everything so far is older than the window
     fd.member("now")
     assert _log_length(fd) == 1
 

@@ -21,6 +21,7 @@ heartbeat. Close the gateway first (``client.ws.close()``) and await the task ru
 ``client.astart()``, which calls ``stop()`` itself.
 """
 
+from plughost.testing.emulator.clock import ManualClock
 from plughost.testing.emulator.components import ComponentNotFound
 from plughost.testing.emulator.fake_discord import FakeDiscord, Settle
 from plughost.testing.emulator.gateway import ShardStatus
@@ -49,6 +50,7 @@ __all__ = [
     "Guild",
     "InteractionRecord",
     "InteractionResponse",
+    "ManualClock",
     "Member",
     "Message",
     "MissingReply",

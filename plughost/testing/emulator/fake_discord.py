@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
+from plughost.runtime.clock import Clock
 from plughost.testing.emulator.components import ComponentNotFound
 from plughost.testing.emulator.invocations import Invoker
 from plughost.testing.emulator.messages import Attachment, Message, Reaction
@@ -127,6 +128,13 @@ class FakeDiscord:
     @property
     def bot(self) -> User:
         return self.state.bot
+
+    @property
+    def clock(self) -> Clock:
+        """The emulator's clock: interaction deadlines run on it. By default a
+        `ManualClock` (``fake_discord.clock.advance(3.1)``), which the ``bot``
+        fixture's bot also waits on before deferring."""
+        return self.emulator.clock
 
     # -- people and places ----------------------------------------------------------
 
@@ -538,6 +546,7 @@ class FakeDiscord:
     ) -> InteractionResponse:
         mark = len(self.emulator.requests)
         since = record.id
+        record.sent_at = self.emulator.clock.now()  # the deadlines count from here
         self.emulator.events.interaction_create(record.payload, record.guild_id)
         self.state.changes.notify()
         loop = asyncio.get_running_loop()

@@ -45,6 +45,8 @@ class InteractionRecord:
     interacted_message_id: int | None = None
     #: A modal submit's opener: the interaction the bot answered with the modal.
     triggered_by: int | None = None
+    #: When Discord sent it, on the emulator's clock; None for one never sent (no deadline).
+    sent_at: float | None = None
 
     @property
     def deferred(self) -> bool:

@@ -11,6 +11,7 @@ from urllib.parse import unquote
 
 from aiohttp import BodyPartReader, web
 
+from plughost.runtime.clock import Clock
 from plughost.testing.emulator.api_errors import ApiError
 from plughost.testing.emulator.events import EventSource
 from plughost.testing.emulator.state import DiscordState
@@ -151,3 +152,5 @@ class RestContext:
     events: EventSource
     gateway_url: str
     shard_count: int
+    #: What the interaction deadlines are measured on (the emulator's clock).
+    clock: Clock

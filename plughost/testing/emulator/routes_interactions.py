@@ -18,7 +18,14 @@ from plughost.testing.emulator.rest import (
 )
 from plughost.testing.emulator.routes_messages import apply_edit, compose_message
 
-__all__ = ["InteractionRoutes"]
+__all__ = ["FIRST_RESPONSE_SECONDS", "TOKEN_SECONDS", "InteractionRoutes"]
+
+#: Discord's deadline for an interaction's first response (its callback); after it the
+#: interaction is gone: 404, 10062 Unknown interaction.
+FIRST_RESPONSE_SECONDS = 3.0
+#: How long an answered interaction's token works for followups and @original; after
+#: it Discord answers 401, 50027 Invalid Webhook Token (discord-api-docs issue 6851).
+TOKEN_SECONDS = 15 * 60.0
 
 
 class CallbackType:
@@ -51,10 +58,21 @@ class InteractionRoutes:
     def _json(self, message: Message) -> dict[str, Any]:
         return self.ctx.events.rest_message_json(message)
 
+    def _age(self, record: InteractionRecord) -> float:
+        return 0.0 if record.sent_at is None else self.ctx.clock.now() - record.sent_at
+
     def _record(self, req: ApiRequest) -> InteractionRecord:
+        """The interaction whose token a webhook route names, while the token works."""
         if "app_id" in req.params and req.snowflake("app_id") != self.state.application.id:
             raise ApiError(404, "Unknown Webhook", 10015)
-        return self.state.interaction(req.params["token"])
+        record = self.state.interaction(req.params["token"])
+        if self._age(record) > TOKEN_SECONDS:
+            raise ApiError(401, "Invalid Webhook Token", 50027)
+        if record.callback_type is None:
+            # Never acknowledged: the token was invalidated with the interaction (or
+            # will be); Discord knows no webhook by it.
+            raise ApiError(404, "Unknown Webhook", 10015)
+        return record
 
     def _target(self, req: ApiRequest, record: InteractionRecord) -> Message:
         message_id = record.original_message_id if "message_id" not in req.params else None
@@ -87,6 +105,8 @@ class InteractionRoutes:
             raise ApiError(404, "Unknown interaction", 10062)
         if record.callback_type is not None:
             raise ApiError(400, "Interaction has already been acknowledged.", 40060)
+        if self._age(record) > FIRST_RESPONSE_SECONDS:
+            raise ApiError(404, "Unknown interaction", 10062)
         body = req.body
         kind = int(body.get("type", 0))
         data = dict(body.get("data") or {})
@@ -135,8 +155,6 @@ class InteractionRoutes:
 
     async def followup(self, req: ApiRequest) -> web.Response:
         record = self._record(req)
-        if record.callback_type is None:
-            raise ApiError(404, "Unknown Webhook", 10015)
         original = (
             self.state.messages.get(record.original_message_id)
             if record.original_message_id

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Self
 
 from aiohttp import web
 
+from plughost.runtime.clock import Clock
+from plughost.testing.emulator.clock import ManualClock
 from plughost.testing.emulator.events import EventSource
 from plughost.testing.emulator.gateway import Gateway, ShardStatus
 from plughost.testing.emulator.oauth import OAuthProvider
@@ -61,12 +63,16 @@ class DiscordEmulator:
         privileged_intents: int = DEFAULT_PRIVILEGED_INTENTS,
         replay_events: int = DEFAULT_REPLAY_EVENTS,
         replay_seconds: float = DEFAULT_REPLAY_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock | None = None,
         id_seed: str | None = None,
     ) -> None:
         """``replay_events`` and ``replay_seconds`` bound each gateway session's resume
-        window (see `plughost.testing.emulator.replay`); ``clock`` is what the window's
-        age is measured with, so a test can move time on instead of sleeping."""
+        window (see `plughost.testing.emulator.replay`). ``clock`` measures that window's
+        age and the interaction deadlines (3 s to the first response, 15 minutes of
+        token); by default a `ManualClock` that moves only when a test advances it, so
+        no test sleeps and a slow machine never makes a reply late. A server meant for
+        real time passes ``plughost.runtime.clock.LoopClock()``."""
+        self.clock: Clock = clock if clock is not None else ManualClock()
         self.shard_count = shard_count
         #: When set, every REST exchange is validated against Discord's published spec.
         self.spec_check = spec_check
@@ -86,10 +92,10 @@ class DiscordEmulator:
             changes=self.state.changes,
             replay_events=replay_events,
             replay_seconds=replay_seconds,
-            clock=clock,
+            clock=self.clock.now,
         )
         self.events = EventSource(self.state, self.gateway, files_base="")
-        self._ctx = RestContext(self.state, self.events, "", shard_count)
+        self._ctx = RestContext(self.state, self.events, "", shard_count, self.clock)
         self._router = Router()
         for routes in (
             # First: the router takes the first match, and these add Discord's checks

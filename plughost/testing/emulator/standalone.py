@@ -39,6 +39,7 @@ from typing import Any
 
 from aiohttp import web
 
+from plughost.runtime.clock import LoopClock
 from plughost.testing.emulator.components import ComponentNotFound
 from plughost.testing.emulator.fake_discord import FakeDiscord
 from plughost.testing.emulator.invocations import CommandNotRegistered
@@ -375,7 +376,8 @@ class StandaloneDiscord:
         token: str | None = None,
         guilds: int = 1,
     ) -> None:
-        self.discord = FakeDiscord(DiscordEmulator(host=host, port=port))
+        # Real time: a bot in another process keeps Discord's deadlines on its own clock.
+        self.discord = FakeDiscord(DiscordEmulator(host=host, port=port, clock=LoopClock()))
         if token is not None:
             self.discord.state.token = token
         for n in range(2, guilds + 1):
