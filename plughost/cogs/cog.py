@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
@@ -174,6 +174,16 @@ class Cog(interactions.Extension):
 
     required_permissions: ClassVar[interactions.Permissions] = interactions.Permissions.NONE
     """Guild permissions the bot needs for this cog (shown, and used for invite links)."""
+
+    requires: ClassVar[tuple[str, ...]] = ()
+    """Names of the cogs this cog cannot work without (``("economy",)``).
+
+    plughost loads them first, refuses this cog while one is missing or failed,
+    and stops this cog before any of them is unloaded or disabled in a guild."""
+
+    provides: ClassVar[Mapping[str, str]] = {}
+    """Services this cog offers other cogs: service name -> the attribute holding the
+    object (``{"bank": "bank"}``); others obtain it with ``bot.cogs.service(...)``."""
 
     # Set in __new__; declared for mypy. Prefixed to stay out of cog authors' way.
     _plughost_name: str

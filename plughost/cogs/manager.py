@@ -39,6 +39,12 @@ from plughost.cogs import install as pip_ops
 from plughost.cogs.attach import attach_cog, detach_cog
 from plughost.cogs.changes import Announcer, is_remote
 from plughost.cogs.cog import Cog, instantiate
+from plughost.cogs.dependencies import (
+    cycle_through,
+    dependents_of,
+    describe_dependents,
+    requirements_of,
+)
 from plughost.cogs.discovery import CogCatalog, scan
 from plughost.cogs.enablement import Enablement
 from plughost.cogs.importer import CogImportError, cog_packages, import_cog, purge_modules
@@ -53,9 +59,11 @@ if TYPE_CHECKING:
     import interactions
 
 
-__all__ = ["BUILTIN_DISTRIBUTION", "CogError", "CogManager", "LoadFailure"]
+__all__ = ["BUILTIN_DISTRIBUTION", "CogError", "CogManager", "DependentsError", "LoadFailure"]
 
 log = logging.getLogger("plughost.cogs")
+
+_CYCLE: Final = "requirement cycle: "
 
 #: Cogs of this distribution are built-ins: always loaded, never unloaded.
 BUILTIN_DISTRIBUTION: Final = "plughost"
@@ -65,6 +73,20 @@ class CogError(Exception):
     """A cog operation was refused or failed; the message is for people."""
 
 
+class DependentsError(CogError):
+    """Refused: other cogs need the cog (``dependents``, in the order they would stop).
+
+    Doing it anyway (``force=True``) stops or disables them first."""
+
+    def __init__(self, name: str, dependents: Sequence[str], doing: str) -> None:
+        self.name = name
+        self.dependents = tuple(dependents)
+        super().__init__(
+            f"{describe_dependents(name, self.dependents)}: {doing} {name} "
+            f"{'stops them' if doing == 'unloading' else 'disables them here'} too"
+        )
+
+
 @final
 @dataclass(frozen=True, slots=True)
 class LoadFailure:
@@ -72,7 +94,7 @@ class LoadFailure:
 
     name: str
     stage: str
-    """"scan", "import", "init", "hooks", "cog_load" or "attach"."""
+    """"scan", "import", "init", "hooks", "requires", "cog_load" or "attach"."""
     message: str
 
 
@@ -177,24 +199,42 @@ class CogManager:
         async with self._lock:
             if name in self.loaded:
                 raise CogError(f"the cog {name!r} is already loaded")
+            before = set(self.loaded)
             cog = await self._load(name, catalog=self.rescan())
-            self.generations[name] = (await self._stored_generations()).get(name, 0)
+            stored = await self._stored_generations()
+            for new in set(self.loaded) - before:  # the cog and the requirements it loaded
+                self.generations[new] = stored.get(new, 0)
         await self._announce("cog.loaded", {"name": name})
         return cog
 
-    async def unload(self, name: str) -> None:
+    def dependents(self, name: str) -> list[str]:
+        """The loaded cogs that need ``name``, directly or not, in the order they stop."""
+        return dependents_of(name, {n: requirements_of(type(c)) for n, c in self.loaded.items()})
+
+    async def unload(self, name: str, *, force: bool = False) -> list[str]:
+        """Unload ``name``; refused with :class:`DependentsError` while loaded cogs need
+        it, unless ``force``: then they are unloaded first. Returns what was unloaded,
+        in order (dependents first, ``name`` last)."""
         async with self._lock:
             cog = self.loaded.get(name)
             if cog is None:
                 raise CogError(f"the cog {name!r} is not loaded")
             if self.is_builtin(name):
                 raise CogError(f"the cog {name!r} is built in and cannot be unloaded")
-            await self._unload(cog)
-            self.generations.pop(name, None)
+            dependents = self.dependents(name)
+            # A remote unload was decided (and confirmed) where it was announced.
+            if dependents and not (force or is_remote()):
+                raise DependentsError(name, dependents, "unloading")
+            order = [*dependents, name]
+            for each in order:
+                await self._unload(self.loaded[each])
+                self.generations.pop(each, None)
             await self._persist_loaded()
             await self._sync()
-        await self.hooks.call("cog_unloaded", name=name)
-        await self._announce("cog.unloaded", {"name": name})
+        for each in order:
+            await self.hooks.call("cog_unloaded", name=each)
+            await self._announce("cog.unloaded", {"name": each})
+        return order
 
     async def reload(self, name: str) -> Cog:
         """Replace the loaded cog ``name`` with a fresh import of its code, atomically."""
@@ -205,7 +245,9 @@ class CogManager:
             info = self._available(name, self.rescan())
             removed = purge_modules(*cog_packages(info))
             try:
-                new = await self._prepare(name, info)
+                cls = self._import(name, info)
+                self._require_loaded(name, cls)
+                new = await self._prepare(name, info, cls)
             except CogError:
                 purge_modules(*cog_packages(info))  # whatever the failed attempt left
                 sys.modules.update(removed)
@@ -235,11 +277,21 @@ class CogManager:
             self.generations[name] = max(generation, self.generations.get(name, 0))
 
     async def _load(
-        self, name: str, *, catalog: CogCatalog, sync: bool = True, persist: bool = True
+        self,
+        name: str,
+        *,
+        catalog: CogCatalog,
+        sync: bool = True,
+        persist: bool = True,
+        loading: tuple[str, ...] = (),
     ) -> Cog:
         info = self._available(name, catalog)
         try:
-            cog = await self._prepare(name, info)
+            cls = self._import(name, info)
+            await self._load_requirements(
+                name, cls, catalog=catalog, sync=sync, loading=(*loading, name)
+            )
+            cog = await self._prepare(name, info, cls)
         except CogError:
             # Imported but refused later: forget the modules, so that fixing the
             # code and loading again reads the fix (unless a sibling cog uses them).
@@ -272,12 +324,51 @@ class CogManager:
             raise CogError(f"no installed cog is named {name!r} (installed: {installed})")
         return info
 
-    async def _prepare(self, name: str, info: CogInfo) -> Cog:
-        """Import, build and ``cog_load`` the cog, touching nothing the bot serves."""
+    def _import(self, name: str, info: CogInfo) -> type[Cog]:
         try:
-            cls = import_cog(info)
+            return import_cog(info)
         except CogImportError as exc:
             raise self._fail(name, "import", exc.quarantine.reason) from exc
+
+    async def _load_requirements(
+        self,
+        name: str,
+        cls: type[Cog],
+        *,
+        catalog: CogCatalog,
+        sync: bool,
+        loading: tuple[str, ...],
+    ) -> None:
+        """Load what ``cls`` requires first; refuse it (stage "requires") if one cannot be.
+
+        ``loading`` is the chain of cogs waiting for this one, to name a cycle.
+        """
+        for need in requirements_of(cls):
+            if need in self.loaded:
+                continue
+            if (cycle := cycle_through(need, loading)) is not None:
+                raise self._fail(name, "requires", f"{_CYCLE}{cycle}")
+            if need not in catalog.available and need not in catalog.quarantined:
+                missing = f"needs the cog {need!r}, which is not installed"
+                raise self._fail(name, "requires", missing)
+            try:
+                await self._load(need, catalog=catalog, sync=sync, persist=False, loading=loading)
+            except CogError as exc:
+                failure = self.failures.get(need)
+                why = failure.message if failure is not None else str(exc)
+                message = f"needs the cog {need!r}, which failed to load: {why}"
+                if why.startswith(_CYCLE):  # every cog of the cycle is refused for it
+                    message = why
+                raise self._fail(name, "requires", message) from exc
+
+    def _require_loaded(self, name: str, cls: type[Cog]) -> None:
+        missing = [need for need in requirements_of(cls) if need not in self.loaded]
+        if missing:
+            listed = ", ".join(repr(m) for m in missing)
+            raise self._fail(name, "requires", f"needs the cogs {listed}, which are not loaded")
+
+    async def _prepare(self, name: str, info: CogInfo, cls: type[Cog]) -> Cog:
+        """Build and ``cog_load`` the imported cog, touching nothing the bot serves."""
         try:
             cog = instantiate(cls, self.bot, name)
         except Exception as exc:
@@ -333,10 +424,17 @@ class CogManager:
     # -- enablement ---------------------------------------------------------------------
 
     async def set_enabled(self, name: str, guild_id: int, enabled: bool) -> bool:
-        """Switch cog ``name`` in guild ``guild_id``; True if that changed anything."""
+        """Switch cog ``name`` in guild ``guild_id``; True if that changed anything.
+
+        Refused (:class:`DependentsError`) when disabling a cog that cogs enabled
+        there need (:meth:`disable` with ``force`` disables them first), and when
+        enabling a cog whose requirement is disabled there.
+        """
         async with self._lock:
             if name not in self.loaded and self.catalog and name not in self.catalog.available:
                 raise CogError(f"no installed cog is named {name!r}")
+            if not is_remote():  # a remote change was checked where it was made
+                self._check_switch(name, guild_id, enabled)
             changed = self.enablement.set(name, guild_id, enabled)
             if not is_remote():  # the announcing process stored it
                 await self._write_raw(("enabled", name), self.enablement.snapshot(name))
@@ -348,6 +446,33 @@ class CogManager:
             await self.hooks.call(hook, name=name, guild_id=guild_id)
             await self._announce(hook.replace("_", "."), {"name": name, "guild_id": guild_id})
         return changed
+
+    def _check_switch(self, name: str, guild_id: int, enabled: bool) -> None:
+        if not enabled:
+            if needing := self.enabled_dependents(name, guild_id):
+                raise DependentsError(name, needing, "disabling")
+            return
+        if (cog := self.loaded.get(name)) is not None:
+            off = [
+                need
+                for need in requirements_of(type(cog))
+                if not self.enablement.is_enabled(need, guild_id)
+            ]
+            if off:
+                listed = ", ".join(off)
+                raise CogError(
+                    f"{name} needs {listed}, disabled in this server: enable {listed} first"
+                )
+
+    def enabled_dependents(self, name: str, guild_id: int) -> list[str]:
+        """The loaded cogs enabled in ``guild_id`` that need ``name``, in the order to stop."""
+        return [d for d in self.dependents(name) if self.enablement.is_enabled(d, guild_id)]
+
+    async def disable(self, name: str, guild_id: int, *, force: bool = False) -> list[str]:
+        """Disable ``name`` in ``guild_id``, and with ``force`` first the cogs needing it
+        there; returns the cogs this switched off, in order (``name`` last, if it was on)."""
+        order = [*self.enabled_dependents(name, guild_id), name] if force else [name]
+        return [each for each in order if await self.set_enabled(each, guild_id, False)]
 
     # -- install / upgrade / uninstall ---------------------------------------------------
 
@@ -450,8 +575,8 @@ class CogManager:
             with contextlib.suppress(CogError):
                 await self.load(name)
         for name in sorted(n for n in self.loaded if n not in stored and not self.is_builtin(n)):
-            with contextlib.suppress(CogError):
-                await self.unload(name)
+            with contextlib.suppress(CogError):  # (a dependent may have gone with another)
+                await self.unload(name, force=True)
         reloads = await self._stored_generations()
         behind = [n for n in self.loaded if reloads.get(n, 0) > self.generations.get(n, 0)]
         for name in sorted(behind):

@@ -14,7 +14,8 @@ from interactions import OptionType, slash_option
 from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_subcommand
 
 from plughost import checks
-from plughost.cogs.manager import CogError, CogManager
+from plughost.cogs.manager import CogError, CogManager, DependentsError
+from plughost.core.cog_confirm import ask_to_force, describe_forced
 from plughost.runtime.contexts import send_paged
 
 __all__ = ["CogCommands", "describe_cogs"]
@@ -45,7 +46,9 @@ def describe_cogs(manager: CogManager, guild_id: int | None = None) -> str:
             lines.append(f"available: {name} {info.distribution} {info.version}")
     for name, failure in sorted(manager.failures.items()):
         if name not in manager.loaded:
-            lines.append(f"failed: {name} ({failure.stage}): {failure.message}")
+            # A cog refused for what it needs is not broken itself: it waits, quarantined.
+            state = "quarantined" if failure.stage == "requires" else "failed"
+            lines.append(f"{state}: {name} ({failure.stage}): {failure.message}")
     for name, quarantine in catalog.quarantined.items():
         lines.append(f"quarantined: {name}: {quarantine.reason}")
     return "\n".join(lines) or "no cogs installed"
@@ -70,6 +73,10 @@ def _describe_one(manager: CogManager, name: str) -> str:
         lines.append(f"end-user data: {statement or 'WARNING: not stated'}")
         lines.append(f"intents: {type(cog).required_intents!r}")
         lines.append(f"permissions: {type(cog).required_permissions!r}")
+        if requires := type(cog).requires:
+            lines.append(f"requires: {', '.join(requires)}")
+        if needed_by := manager.dependents(name):
+            lines.append(f"needed by: {', '.join(needed_by)}")
     if (failure := manager.failures.get(name)) is not None and cog is None:
         lines.append(f"last load failed ({failure.stage}): {failure.message}")
     return "\n".join(lines)
@@ -97,7 +104,15 @@ class CogCommands:
     @slash_option("name", "The cog's name", opt_type=OptionType.STRING, required=True)
     @checks.is_owner()
     async def cmd_cog_unload(self, ctx: HybridContext, name: str) -> None:
-        await _run(ctx, _manager(ctx).unload(name), f"Unloaded {name}.")
+        try:
+            done = await _manager(ctx).unload(name)
+        except DependentsError as refusal:
+            await ask_to_force(ctx, "unload", refusal)
+            return
+        except CogError as exc:
+            await ctx.send(str(exc))
+            return
+        await ctx.send(describe_forced("unload", name, done))
 
     @hybrid_slash_subcommand(base="cog", name="reload", description="Reload a cog (bot owner).")
     @slash_option("name", "The cog's name", opt_type=OptionType.STRING, required=True)
@@ -153,6 +168,9 @@ async def _switch(ctx: HybridContext, name: str, on: bool) -> None:
     manager = _manager(ctx)
     try:
         changed = await manager.set_enabled(name, int(ctx.guild_id), on)
+    except DependentsError as refusal:
+        await ask_to_force(ctx, "disable", refusal)
+        return
     except (CogError, ValueError) as exc:
         await ctx.send(str(exc))
         return

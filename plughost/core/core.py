@@ -9,6 +9,7 @@ from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_command
 
 from plughost.cogs import Cog
 from plughost.core.cog_commands import CogCommands
+from plughost.core.cog_confirm import CogConfirmations
 from plughost.core.embed_commands import EmbedCommands
 from plughost.core.help_commands import HelpCommands
 from plughost.core.mydata import MyDataCommands
@@ -22,6 +23,7 @@ __all__ = ["Core"]
 
 class Core(
     CogCommands,
+    CogConfirmations,
     EmbedCommands,
     HelpCommands,
     MyDataCommands,
