@@ -29,7 +29,7 @@ import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, final
+from typing import TYPE_CHECKING, Any, Final, TypeVar, final
 
 from interactions.models.internal.tasks import Task
 from packaging.requirements import Requirement
@@ -50,6 +50,7 @@ from plughost.cogs.enablement import Enablement
 from plughost.cogs.importer import CogImportError, cog_packages, import_cog, purge_modules
 from plughost.cogs.install import InstallPlan, Progress
 from plughost.cogs.metadata import CogInfo
+from plughost.cogs.services import Services, offered_by
 from plughost.cogs.sync import CommandSync
 from plughost.config import StoreNotOpenError
 from plughost.config.namespaces import cogs_config
@@ -62,6 +63,8 @@ if TYPE_CHECKING:
 __all__ = ["BUILTIN_DISTRIBUTION", "CogError", "CogManager", "DependentsError", "LoadFailure"]
 
 log = logging.getLogger("plughost.cogs")
+
+_T = TypeVar("_T")
 
 _CYCLE: Final = "requirement cycle: "
 
@@ -94,7 +97,7 @@ class LoadFailure:
 
     name: str
     stage: str
-    """"scan", "import", "init", "hooks", "requires", "cog_load" or "attach"."""
+    """"scan", "import", "init", "hooks", "requires", "cog_load", "services" or "attach"."""
     message: str
 
 
@@ -124,6 +127,8 @@ class CogManager:
         #: cluster layer sets it, see `plughost.cogs.changes`).
         self.announcer: Announcer | None = None
         self.loaded: dict[str, Cog] = {}
+        #: The services the loaded cogs offer (see :meth:`service`).
+        self.services = Services()
         self.infos: dict[str, CogInfo] = {}
         self.failures: dict[str, LoadFailure] = {}
         self.catalog: CogCatalog | None = None
@@ -173,7 +178,7 @@ class CogManager:
         # loaded at startup, whatever the load order.
         for name in list(self.loaded):
             self.generations[name] = reloads.get(name, 0)
-            await self.hooks.call("cog_loaded", name=name)
+            await self._call_loaded(name)
 
     async def first_sync(self) -> None:
         """Place every loaded cog's commands in the guilds now known, and sync once."""
@@ -226,6 +231,7 @@ class CogManager:
             if dependents and not (force or is_remote()):
                 raise DependentsError(name, dependents, "unloading")
             order = [*dependents, name]
+            withdrawn = {each: self.services.names(each) for each in order}
             for each in order:
                 await self._unload(self.loaded[each])
                 self.generations.pop(each, None)
@@ -233,6 +239,8 @@ class CogManager:
             await self._sync()
         for each in order:
             await self.hooks.call("cog_unloaded", name=each)
+            for service in withdrawn[each]:
+                await self.hooks.call("service_withdrawn", service=service, provider=each)
             await self._announce("cog.unloaded", {"name": each})
         return order
 
@@ -260,12 +268,13 @@ class CogManager:
             attach_cog(new)
             register_plugin(self.plugins, new, name)
             self.loaded[name], self.infos[name] = new, info
+            self.services.put(name, offered_by(new))  # checked by _prepare
             self.failures.pop(name, None)
             self.sync.place(new)
             await self._sync()
             if not is_remote():  # a remote reload's generation comes with its event
                 self.generations[name] = await self._count_reload(name)
-        await self.hooks.call("cog_loaded", name=name)
+        await self._call_loaded(name)
         await self._announce(
             "cog.reloaded", {"name": name, "generation": self.generations.get(name, 0)}
         )
@@ -305,13 +314,14 @@ class CogManager:
             raise self._fail(name, "attach", f"{type(exc).__name__}: {exc}") from exc
         register_plugin(self.plugins, cog, name)
         self.loaded[name], self.infos[name] = cog, info
+        self.services.put(name, offered_by(cog))
         self.failures.pop(name, None)
         if persist:
             await self._persist_loaded()
         if sync:
             self.sync.place(cog)
             await self._sync()
-            await self.hooks.call("cog_loaded", name=name)
+            await self._call_loaded(name)
         log.info("loaded cog %r (%s %s)", name, info.distribution, info.version)
         return cog
 
@@ -395,10 +405,39 @@ class CogManager:
             else:
                 message = f"cog_load raised {type(outcome.error).__name__}: {outcome.error}"
             raise self._fail(name, "cog_load", message) from outcome.error
+        try:
+            offered = offered_by(cog)
+            problems = self.services.conflicts(name, offered)
+        except ValueError as exc:
+            problems = [str(exc)]
+        if problems:
+            # Loaded, then refused: it may hold what cog_load opened.
+            await AsyncHookCaller(staging, logger=log).call_plugin(
+                name, "cog_unload", impl_timeout=self.load_timeout
+            )
+            _stop_tasks(cog)
+            raise self._fail(name, "services", "; ".join(problems))
         return cog
+
+    async def _call_loaded(self, name: str) -> None:
+        await self.hooks.call("cog_loaded", name=name)
+        for service in self.services.names(name):
+            await self.hooks.call("service_provided", service=service, provider=name)
+
+    def service(self, name: str, kind: type[_T]) -> _T:
+        """The service ``name`` of the cog providing it now, checked to be a ``kind``.
+
+        ``kind`` is a class or a ``@runtime_checkable`` Protocol of the caller's;
+        raises :class:`~plughost.cogs.services.ServiceUnavailable` when no loaded
+        cog provides it, or it is not a ``kind``. Look it up when needed (or keep
+        it until the ``service_withdrawn`` / ``service_provided`` hooks say): a
+        reload of the provider replaces the object.
+        """
+        return self.services.get(name, kind)
 
     async def _unload(self, cog: Cog) -> None:
         await self._call_unload(cog)
+        self.services.withdraw(cog.name)
         self.sync.forget(cog._plughost_commands)
         detach_cog(cog)
         self.plugins.unregister(name=cog.name)

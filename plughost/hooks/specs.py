@@ -209,3 +209,25 @@ async def cog_disabled(name: str, guild_id: int) -> None:
     Called on every loaded cog that implements it (the disabled cog too, so it can
     stop guild-specific background work). Returns nothing.
     """
+
+
+@hookspec
+async def service_provided(service: str, provider: str) -> None:
+    """Observe that the cog ``provider`` now offers the service ``service``.
+
+    Called on every loaded cog that implements it after ``provider`` loaded, and
+    again after each reload of it: the object ``bot.cogs.service(service, ...)``
+    returns is then the new instance's. A cog that keeps the object should take
+    the new one here. Returns nothing.
+    """
+
+
+@hookspec
+async def service_withdrawn(service: str, provider: str) -> None:
+    """Observe that the service ``service`` went away with the cog ``provider``.
+
+    Called on every remaining cog that implements it after ``provider`` was
+    unloaded (cogs that ``require`` the provider were unloaded before it, so
+    this reaches cogs that use the service optionally). Should drop any reference
+    to the object. Returns nothing.
+    """

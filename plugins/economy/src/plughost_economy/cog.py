@@ -69,6 +69,10 @@ class Economy(Cog):
         "member of a server (server bank) or per user (global bank)."
     )
 
+    #: Other cogs use the bank through plughost, not by importing this package:
+    #: ``bot.cogs.service("bank", TheirBankProtocol)`` (see the README).
+    provides = {"bank": "bank"}
+
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
         self.config = Config.get_conf(self, identifier=CONFIG_IDENTIFIER, force_registration=True)
