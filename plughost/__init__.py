@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from plughost import checks
     from plughost.cluster.cooldowns import SharedCooldown
     from plughost.cogs.cog import Cog
+    from plughost.cogs.migrations import migration
     from plughost.commands.converters import TimeSpan
     from plughost.config import Config, Group, Value
     from plughost.hooks.specs import hookimpl
@@ -38,6 +39,7 @@ __all__ = [
     "__version__",
     "checks",
     "hookimpl",
+    "migration",
 ]
 
 _LAZY: Final = {
@@ -52,6 +54,7 @@ _LAZY: Final = {
     "TimeSpan": "plughost.commands.converters",
     "Value": "plughost.config",
     "hookimpl": "plughost.hooks.specs",
+    "migration": "plughost.cogs.migrations",
 }
 
 #: Public names that are whole modules (``from plughost import checks``).

@@ -23,6 +23,7 @@ EXPECTED = [
     "__version__",
     "checks",
     "hookimpl",
+    "migration",
 ]
 
 

@@ -185,6 +185,11 @@ class Cog(interactions.Extension):
     """Services this cog offers other cogs: service name -> the attribute holding the
     object (``{"bank": "bank"}``); others obtain it with ``bot.cogs.service(...)``."""
 
+    config_version: ClassVar[int | None] = None
+    """The version of the data this code expects (None: not versioned). At load,
+    plughost runs the cog's ``@plughost.migration`` steps from the stored version
+    up to this one, each atomic; see :mod:`plughost.cogs.migrations`."""
+
     # Set in __new__; declared for mypy. Prefixed to stay out of cog authors' way.
     _plughost_name: str
     _plughost_commands: list[BaseCommand]

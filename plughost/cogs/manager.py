@@ -50,6 +50,7 @@ from plughost.cogs.enablement import Enablement
 from plughost.cogs.importer import CogImportError, cog_packages, import_cog, purge_modules
 from plughost.cogs.install import InstallPlan, Progress
 from plughost.cogs.metadata import CogInfo
+from plughost.cogs.migrations import Backup, MigrationError, MigrationPlan, migrate, pending
 from plughost.cogs.services import Services, offered_by
 from plughost.cogs.sync import CommandSync
 from plughost.config import StoreNotOpenError
@@ -97,7 +98,8 @@ class LoadFailure:
 
     name: str
     stage: str
-    """"scan", "import", "init", "hooks", "requires", "cog_load", "services" or "attach"."""
+    """"scan", "import", "init", "migration", "hooks", "requires", "cog_load", "services"
+    or "attach"."""
     message: str
 
 
@@ -127,6 +129,9 @@ class CogManager:
         #: cluster layer sets it, see `plughost.cogs.changes`).
         self.announcer: Announcer | None = None
         self.loaded: dict[str, Cog] = {}
+        #: Takes the instance backup before a cog's data is migrated (the runner
+        #: sets it; None: no backup, as in the test kit or with ``--no-backup``).
+        self.backup: Backup | None = None
         #: The services the loaded cogs offer (see :meth:`service`).
         self.services = Services()
         self.infos: dict[str, CogInfo] = {}
@@ -383,6 +388,7 @@ class CogManager:
             cog = instantiate(cls, self.bot, name)
         except Exception as exc:
             raise self._fail(name, "init", f"__init__ raised {type(exc).__name__}: {exc}") from exc
+        await self._migrate(name, cls)
         # A staging manager: validation and cog_load happen without the candidate
         # being visible to any hook call of the live cogs.
         staging = new_plugin_manager()
@@ -434,6 +440,40 @@ class CogManager:
         reload of the provider replaces the object.
         """
         return self.services.get(name, kind)
+
+    async def _migrate(self, name: str, cls: type[Cog]) -> None:
+        if cls.config_version is None:
+            return
+        try:
+            await migrate(name, cls, backup=self.backup)
+        except MigrationError as exc:
+            raise self._fail(name, "migration", str(exc)) from exc
+        except StoreNotOpenError:  # a bare bot keeps nothing: nothing to migrate
+            return
+
+    async def migration_plan(self, name: str) -> MigrationPlan:
+        """The pending migration steps of the installed cog ``name`` (``--dry-run``)."""
+        cls = self._import(name, self._available(name, self.rescan()))
+        if cls.config_version is None:
+            raise CogError(f"the cog {name!r} does not version its data (no config_version)")
+        instantiate(cls, self.bot, name)  # its __init__ makes and registers its Config
+        try:
+            return await pending(name, cls)
+        except MigrationError as exc:
+            raise CogError(f"cog {name!r}: {exc}") from exc
+
+    async def migrate(self, name: str) -> MigrationPlan:
+        """Run the pending migration steps of the installed cog ``name`` (not loaded)."""
+        if name in self.loaded:
+            raise CogError(f"the cog {name!r} is loaded: its data was migrated when it loaded")
+        cls = self._import(name, self._available(name, self.rescan()))
+        if cls.config_version is None:
+            raise CogError(f"the cog {name!r} does not version its data (no config_version)")
+        instantiate(cls, self.bot, name)
+        try:
+            return await migrate(name, cls, backup=self.backup)
+        except MigrationError as exc:
+            raise self._fail(name, "migration", str(exc)) from exc
 
     async def _unload(self, cog: Cog) -> None:
         await self._call_unload(cog)

@@ -47,7 +47,8 @@ def describe_cogs(manager: CogManager, guild_id: int | None = None) -> str:
     for name, failure in sorted(manager.failures.items()):
         if name not in manager.loaded:
             # A cog refused for what it needs is not broken itself: it waits, quarantined.
-            state = "quarantined" if failure.stage == "requires" else "failed"
+            quarantined = failure.stage in ("requires", "migration")
+            state = "quarantined" if quarantined else "failed"
             lines.append(f"{state}: {name} ({failure.stage}): {failure.message}")
     for name, quarantine in catalog.quarantined.items():
         lines.append(f"quarantined: {name}: {quarantine.reason}")

@@ -14,7 +14,7 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
 from plughost.runtime.logs import configure_logging
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from plughost.instances import Instance
     from plughost.runtime.bot import Bot
 
-__all__ = ["StoreUnavailable", "open_store", "run_bot", "serve"]
+__all__ = ["StoreUnavailable", "instance_backup", "open_store", "run_bot", "serve"]
 
 log = logging.getLogger("plughost.runtime.runner")
 
@@ -47,6 +47,20 @@ async def open_store(label: str, dsn: str) -> AsyncIterator[None]:
             log.debug("opening the store failed", exc_info=True)
             raise StoreUnavailable(f"cannot open the store of {label}: {exc}") from exc
         yield
+
+
+def instance_backup(name: str) -> Callable[[], Awaitable[object]]:
+    """Take instance ``name``'s backup (``plughost backup``), off the event loop: what
+    the cog manager runs before the first step of a data migration."""
+
+    async def take() -> object:
+        from plughost.instances import backup
+
+        path = await asyncio.to_thread(backup, name)
+        log.info("backed up instance %r to %s before a data migration", name, path)
+        return path
+
+    return take
 
 
 def run_bot(
@@ -101,6 +115,8 @@ async def serve(
                 )
                 for shard in shard_ids
             ]
+            for bot in bots:  # one takes it: the first to migrate a cog's data
+                bot.cogs.backup = instance_backup(instance.name)
             # PostgreSQL: events, leader election and heartbeats with the other processes.
             async with coordinate(instance.dsn, bots, total_shards=total_shards):
                 return await _run_until_stopped(bots, token, stop)
