@@ -28,7 +28,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, TypeVar, final
 
-from plughost.config import Config, current_store
+from plughost.config import Config, ConfigLockLostError, current_store
 from plughost.config.documents import MISSING, encode
 from plughost.config.keys import encode_parts
 from plughost.config.staging import staged_writes
@@ -212,6 +212,10 @@ async def migrate(name: str, cls: type[Cog], *, backup: Backup | None) -> Migrat
             log.info("backing up before migrating the data of cog %r", name)
             await backup()
         for step in plan.steps:
+            try:
+                store.verify_rmw(token)  # another process may have taken over meanwhile
+            except ConfigLockLostError as exc:
+                raise MigrationError(f"stopped before step {step.label}: {exc}") from exc
             await _run_step(name, config, key, step)
         return plan
     finally:
