@@ -47,6 +47,7 @@ from plughost.cogs.dependencies import (
 )
 from plughost.cogs.discovery import CogCatalog, scan
 from plughost.cogs.enablement import Enablement
+from plughost.cogs.handover import HandoverError, discard, hand_over
 from plughost.cogs.importer import CogImportError, cog_packages, import_cog, purge_modules
 from plughost.cogs.install import InstallPlan, Progress
 from plughost.cogs.metadata import CogInfo
@@ -98,8 +99,8 @@ class LoadFailure:
 
     name: str
     stage: str
-    """"scan", "import", "init", "migration", "hooks", "requires", "cog_load", "services"
-    or "attach"."""
+    """"scan", "import", "init", "migration", "hooks", "requires", "cog_load", "services",
+    "handover" or "attach"."""
     message: str
 
 
@@ -261,6 +262,7 @@ class CogManager:
                 cls = self._import(name, info)
                 self._require_loaded(name, cls)
                 new = await self._prepare(name, info, cls)
+                await self._hand_over(name, new)
             except CogError:
                 purge_modules(*cog_packages(info))  # whatever the failed attempt left
                 sys.modules.update(removed)
@@ -284,6 +286,15 @@ class CogManager:
             "cog.reloaded", {"name": name, "generation": self.generations.get(name, 0)}
         )
         return new
+
+    async def _hand_over(self, name: str, new: Cog) -> None:
+        """The old instance's state to ``new`` (see :mod:`plughost.cogs.handover`)."""
+        try:
+            await hand_over(self.hooks, name, new, self.load_timeout)
+        except HandoverError as exc:
+            await discard(new, name, self.load_timeout)
+            _stop_tasks(new)
+            raise self._fail(name, "handover", str(exc)) from exc
 
     def applied_reload(self, name: str, generation: int) -> None:
         """Record that this process's code of ``name`` is that of reload ``generation``."""
