@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 
 import click
 
@@ -152,3 +153,33 @@ def migrate(name: str, instance_name: str, dry_run: bool, no_backup: bool) -> No
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     click.echo("\n".join(f"{name}: {line}" for line in lines))
+
+
+@cogs.group()
+def i18n() -> None:
+    """A cog's translation catalogs (gettext, through Babel), in its package folder."""
+
+
+@i18n.command()
+@click.argument("package", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--domain", help="The catalog's name (default: the folder's name).")
+def extract(package: Path, domain: str | None) -> None:
+    """Write PACKAGE/locales/DOMAIN.pot from the _("...") calls in PACKAGE's modules."""
+    from plughost.i18n.catalogs import extract_messages  # noqa: PLC0415
+
+    target, count = extract_messages(package, domain)
+    click.echo(f"wrote {target} ({count} messages)")
+
+
+@i18n.command(name="compile")
+@click.argument("package", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def compile_(package: Path) -> None:
+    """Compile PACKAGE/locales/LANG/LC_MESSAGES/*.po into the .mo files cogs read."""
+    from plughost.i18n.catalogs import compile_catalogs  # noqa: PLC0415
+
+    written = compile_catalogs(package)
+    if not written:
+        click.echo(f"error: no .po files under {package / 'locales'}", err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"compiled {path}")

@@ -12,6 +12,7 @@ from plughost.core.cog_commands import CogCommands
 from plughost.core.cog_confirm import CogConfirmations
 from plughost.core.embed_commands import EmbedCommands
 from plughost.core.help_commands import HelpCommands
+from plughost.core.locale_commands import LocaleCommands
 from plughost.core.mydata import MyDataCommands
 from plughost.core.page_buttons import PageButtons
 from plughost.core.perm_commands import PermCommands
@@ -26,6 +27,7 @@ class Core(
     CogConfirmations,
     EmbedCommands,
     HelpCommands,
+    LocaleCommands,
     MyDataCommands,
     PageButtons,
     PermCommands,
