@@ -31,6 +31,8 @@ from interactions.models.internal.callback import CallbackObject
 from interactions.models.internal.tasks import Task
 
 from plughost.cogs.annotations import resolve_annotations
+from plughost.i18n import Translator
+from plughost.i18n.commands import localise_command
 from plughost.permissions.gate import CogGate
 
 if TYPE_CHECKING:
@@ -185,6 +187,10 @@ class Cog(interactions.Extension):
     """Services this cog offers other cogs: service name -> the attribute holding the
     object (``{"bank": "bank"}``); others obtain it with ``bot.cogs.service(...)``."""
 
+    translator: ClassVar[Translator | None] = None
+    """The cog's ``_`` (a :class:`plughost.i18n.Translator`): its slash commands' names,
+    descriptions and options are localised from the same catalogs."""
+
     config_version: ClassVar[int | None] = None
     """The version of the data this code expects (None: not versioned). At load,
     plughost runs the cog's ``@plughost.migration`` steps from the stored version
@@ -263,6 +269,8 @@ class Cog(interactions.Extension):
 
     def _bind_command(self, command: Any) -> None:
         command.extension = self
+        if (translator := type(self).translator) is not None:
+            localise_command(command, translator)
         _bind_callbacks(command, self)
         # Before interactions.py parses the parameters: a cog module with
         # `from __future__ import annotations` has strings where it wants types.

@@ -26,6 +26,8 @@ _ = Translator("greeter", __file__)
 class Greeter(Cog):
     """Greets, in the invocation's language."""
 
+    translator = _  # slash names and descriptions from the same catalogs
+
     @hybrid_slash_command(name="greet", description="Say hello.")
     async def greet(self, ctx):
         await ctx.send(_("Hello, {name}!").format(name=ctx.author.username))
@@ -47,6 +49,12 @@ msgstr "Bonjour, {name} !"
 
 msgid "Someone waved."
 msgstr "Quelqu'un a fait coucou."
+
+msgid "greet"
+msgstr "saluer"
+
+msgid "Say hello."
+msgstr "Dire bonjour."
 """
 
 
@@ -108,3 +116,24 @@ async def test_the_guild_setting_else_the_members_discord_locale_picks_the_catal
     assert reply == "Chaque membre reçoit désormais le bot dans sa propre langue Discord."
     assert await _say(fake_discord, "!greet") == "Hello, alice!"
     assert await _say(fake_discord, "o/") == "Someone waved."
+
+
+async def test_slash_names_and_descriptions_are_localised_from_the_catalogs(
+    bot: Bot, fake_discord: FakeDiscord, in_place: InPlace
+) -> None:
+    package = in_place.install({"greeter": "Greeter"}, SOURCE)
+    _catalogs(in_place.source_of(package).parent)
+    await bot.load_cog("greeter")
+    synced = [
+        command
+        for request in fake_discord.requests
+        if request.method == "PUT" and request.path.endswith("/commands")
+        for command in request.json
+        if command["name"] == "greet"
+    ]
+    assert synced, "the greet command was never synced"
+    assert synced[-1]["name_localizations"] == {"fr": "saluer"}
+    assert synced[-1]["description_localizations"] == {"fr": "Dire bonjour."}
+    alice = fake_discord.member("alice")
+    alice.user.locale = "fr"
+    assert (await fake_discord.slash("greet", author=alice)).content == "Bonjour, alice !"
