@@ -258,14 +258,21 @@ class CogManager:
                 raise CogError(f"the cog {name!r} is not loaded")
             info = self._available(name, self.rescan())
             removed = purge_modules(*cog_packages(info))
+            quiet = False
             try:
                 cls = self._import(name, info)
                 self._require_loaded(name, cls)
+                # A migration's commit replaces the cog's documents: writes the old
+                # instance made meanwhile would be lost, so it stops serving first.
+                if quiet := await self._migration_pending(name, cls):
+                    detach_cog(old)
                 new = await self._prepare(name, info, cls)
                 await self._hand_over(name, new)
             except CogError:
                 purge_modules(*cog_packages(info))  # whatever the failed attempt left
                 sys.modules.update(removed)
+                if quiet:
+                    attach_cog(old)  # its cog_unload has not run: it serves on
                 raise
             await self._call_unload(old)
             # One synchronous step: no moment in which neither instance serves.
@@ -451,6 +458,14 @@ class CogManager:
         reload of the provider replaces the object.
         """
         return self.services.get(name, kind)
+
+    async def _migration_pending(self, name: str, cls: type[Cog]) -> bool:
+        if cls.config_version is None:
+            return False
+        try:
+            return bool((await pending(name, cls)).steps)
+        except (MigrationError, StoreNotOpenError):  # _prepare reports it
+            return False
 
     async def _migrate(self, name: str, cls: type[Cog]) -> None:
         if cls.config_version is None:

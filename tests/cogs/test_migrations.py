@@ -88,11 +88,14 @@ class Ledger(Cog):
     def __init__(self, bot):
         self.config = Config.get_conf(self, identifier={IDENTIFIER})
         self.config.register_global(tally=0, ran=0)
-        self.config.register_guild(names={{}})
+        # None, not {{}}: a reload reuses the Config object, whose "names" the
+        # old code registered as a value (a dict default would make it a group).
+        self.config.register_guild(names=None)
 
     @prefixed.prefixed_command()
     async def show(self, ctx):
-        names = ",".join(sorted(await self.config.guild_from_id(int(ctx.guild_id)).names()))
+        names = await self.config.guild_from_id(int(ctx.guild_id)).names() or {{}}
+        names = ",".join(sorted(names))
         tally, ran = await self.config.tally(), await self.config.ran()
         await ctx.send(f"tally {{tally}} names {{names}} ran {{ran}}")
 '''
@@ -254,3 +257,22 @@ def test_cli_dry_run_lists_pending_steps_and_migrate_backs_up_first(
     missing = runner.invoke(cli, ["cogs", "migrate", "nosuch", "-i", "mig"])
     assert missing.exit_code == 1
     assert "no installed cog is named 'nosuch'" in missing.output
+
+
+async def test_a_reload_into_code_with_pending_steps_migrates(
+    bot: Bot, fake_discord: FakeDiscord, in_place: InPlace
+) -> None:
+    package = in_place.install({"ledger": "Ledger"}, V1)
+    owner = fake_discord.owner
+    await bot.load_cog("ledger")
+    assert await _say(fake_discord, "!add alice") == "added alice"
+    # The old instance stops serving while the steps run (their commit replaces the
+    # documents it could write meanwhile), and the new one serves after.
+    in_place.source_of(package).write_text(v3(GOOD_STEP))
+    assert await _say(fake_discord, "!cog reload ledger", author=owner) == "Reloaded ledger."
+    assert await _say(fake_discord, "!show") == "tally 1 names alice ran 2"
+    # A failed migration on reload puts the old instance back, serving.
+    in_place.source_of(package).write_text(v3(BAD_STEP, version=4).replace("(2, 3)", "(3, 4)"))
+    reply = await _say(fake_discord, "!cog reload ledger", author=owner)
+    assert "migration step 3 -> 4 (to_dicts) raised RuntimeError: halfway" in reply
+    assert await _say(fake_discord, "!show") == "tally 1 names alice ran 2"
