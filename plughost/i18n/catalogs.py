@@ -15,7 +15,8 @@ __all__ = ["compile_catalogs", "extract_messages"]
 
 
 def extract_messages(package: Path, domain: str | None = None) -> tuple[Path, int]:
-    """Write ``package/locales/<domain>.pot`` from the ``_("...")`` calls of its modules.
+    """Write ``package/locales/<domain>.pot`` from the ``_("...")`` and ``N_("...")`` calls
+    of its modules.
 
     ``domain`` defaults to the folder's name. Returns the template and how many
     messages it holds.
@@ -27,7 +28,10 @@ def extract_messages(package: Path, domain: str | None = None) -> tuple[Path, in
 
     domain = domain or package.name
     catalog = Catalog(domain=domain)
-    found = extract_from_dir(str(package), method_map=[("**.py", "python")], keywords={"_": None})
+    # N_("...") marks a message where it is defined (a table), to be translated
+    # with _() where it is used.
+    keywords = {"_": None, "N_": None}
+    found = extract_from_dir(str(package), method_map=[("**.py", "python")], keywords=keywords)
     for filename, lineno, message, comments, context in found:
         where = [(filename, lineno)]
         catalog.add(message, locations=where, auto_comments=comments, context=context)
