@@ -16,6 +16,7 @@ from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_subcomm
 from plughost import checks
 from plughost.cogs.manager import CogError, CogManager, DependentsError
 from plughost.core.cog_confirm import ask_to_force, describe_forced
+from plughost.core.messages import _
 from plughost.runtime.contexts import send_paged
 
 __all__ = ["CogCommands", "describe_cogs"]
@@ -36,23 +37,24 @@ def describe_cogs(manager: CogManager, guild_id: int | None = None) -> str:
         where = ""
         if guild_id is not None:
             on = manager.enablement.is_enabled(cog.name, guild_id)
-            where = " (enabled here)" if on else " (disabled here)"
+            where = " " + (_("(enabled here)") if on else _("(disabled here)"))
         # Flagged: users are owed a statement of what each cog stores about them.
         stated = type(cog).end_user_data_statement
-        flag = "" if stated else " [no end-user data statement]"
-        lines.append(f"loaded: {name}{version}{where}{flag}")
+        flag = "" if stated else " " + _("[no end-user data statement]")
+        lines.append(_("loaded: {cog}").format(cog=f"{name}{version}{where}{flag}"))
     for name, info in catalog.available.items():
         if name not in manager.loaded:
-            lines.append(f"available: {name} {info.distribution} {info.version}")
+            listed = f"{name} {info.distribution} {info.version}"
+            lines.append(_("available: {cog}").format(cog=listed))
     for name, failure in sorted(manager.failures.items()):
         if name not in manager.loaded:
             # A cog refused for what it needs is not broken itself: it waits, quarantined.
             quarantined = failure.stage in ("requires", "migration")
-            state = "quarantined" if quarantined else "failed"
-            lines.append(f"{state}: {name} ({failure.stage}): {failure.message}")
+            line = _("quarantined: {cog}") if quarantined else _("failed: {cog}")
+            lines.append(line.format(cog=f"{name} ({failure.stage}): {failure.message}"))
     for name, quarantine in catalog.quarantined.items():
-        lines.append(f"quarantined: {name}: {quarantine.reason}")
-    return "\n".join(lines) or "no cogs installed"
+        lines.append(_("quarantined: {cog}").format(cog=f"{name}: {quarantine.reason}"))
+    return "\n".join(lines) or _("no cogs installed")
 
 
 def _describe_one(manager: CogManager, name: str) -> str:
@@ -60,26 +62,30 @@ def _describe_one(manager: CogManager, name: str) -> str:
     info = manager.infos.get(name) or catalog.available.get(name)
     if info is None:
         if (q := catalog.quarantined.get(name)) is not None:
-            return f"{name}: quarantined: {q.reason}"
-        return f"no installed cog is named {name!r}"
+            return _("{name}: quarantined: {reason}").format(name=name, reason=q.reason)
+        return _("no installed cog is named {name}").format(name=repr(name))
     cog = manager.loaded.get(name)
     lines = [
-        f"{name}: {info.distribution} {info.version} ({'loaded' if cog else 'not loaded'})",
-        info.summary or "(no summary)",
+        f"{name}: {info.distribution} {info.version} "
+        + (_("(loaded)") if cog else _("(not loaded)")),
+        info.summary or _("(no summary)"),
     ]
     if info.homepage:
-        lines.append(f"homepage: {info.homepage}")
+        lines.append(_("homepage: {url}").format(url=info.homepage))
     if cog is not None:
         statement = type(cog).end_user_data_statement
-        lines.append(f"end-user data: {statement or 'WARNING: not stated'}")
-        lines.append(f"intents: {type(cog).required_intents!r}")
-        lines.append(f"permissions: {type(cog).required_permissions!r}")
+        stated = statement or _("WARNING: not stated")
+        lines.append(_("end-user data: {statement}").format(statement=stated))
+        lines.append(_("intents: {intents}").format(intents=repr(type(cog).required_intents)))
+        permissions = repr(type(cog).required_permissions)
+        lines.append(_("permissions: {permissions}").format(permissions=permissions))
         if requires := type(cog).requires:
-            lines.append(f"requires: {', '.join(requires)}")
+            lines.append(_("requires: {cogs}").format(cogs=", ".join(requires)))
         if needed_by := manager.dependents(name):
-            lines.append(f"needed by: {', '.join(needed_by)}")
+            lines.append(_("needed by: {cogs}").format(cogs=", ".join(needed_by)))
     if (failure := manager.failures.get(name)) is not None and cog is None:
-        lines.append(f"last load failed ({failure.stage}): {failure.message}")
+        text = _("last load failed ({stage}): {message}")
+        lines.append(text.format(stage=failure.stage, message=failure.message))
     return "\n".join(lines)
 
 
@@ -99,7 +105,7 @@ class CogCommands:
     @slash_option("name", "The cog's name", opt_type=OptionType.STRING, required=True)
     @checks.is_owner()
     async def cmd_cog_load(self, ctx: HybridContext, name: str) -> None:
-        await _run(ctx, _manager(ctx).load(name), f"Loaded {name}.")
+        await _run(ctx, _manager(ctx).load(name), _("Loaded {name}.").format(name=name))
 
     @hybrid_slash_subcommand(base="cog", name="unload", description="Unload a cog (bot owner).")
     @slash_option("name", "The cog's name", opt_type=OptionType.STRING, required=True)
@@ -119,7 +125,7 @@ class CogCommands:
     @slash_option("name", "The cog's name", opt_type=OptionType.STRING, required=True)
     @checks.is_owner()
     async def cmd_cog_reload(self, ctx: HybridContext, name: str) -> None:
-        await _run(ctx, _manager(ctx).reload(name), f"Reloaded {name}.")
+        await _run(ctx, _manager(ctx).reload(name), _("Reloaded {name}.").format(name=name))
 
     @hybrid_slash_subcommand(base="cog", name="enable", description="Enable a cog here.")
     @slash_option("name", "The cog's name", opt_type=OptionType.STRING, required=True)
@@ -141,16 +147,18 @@ class CogCommands:
         try:
             names = await _manager(ctx).install(package)
         except (CogError, Exception) as exc:
-            await ctx.send(f"Install failed: {exc}")
+            await ctx.send(_("Install failed: {problem}").format(problem=exc))
             return
-        await ctx.send(f"Installed {package}; loaded {', '.join(names)}.")
+        text = _("Installed {package}; loaded {cogs}.")
+        await ctx.send(text.format(package=package, cogs=", ".join(names)))
 
     @hybrid_slash_subcommand(base="cog", name="uninstall", description="Uninstall a cog package.")
     @slash_option("package", "The distribution's name", opt_type=OptionType.STRING, required=True)
     @checks.is_owner()
     async def cmd_cog_uninstall(self, ctx: HybridContext, package: str) -> None:
         await ctx.defer()
-        await _run(ctx, _manager(ctx).uninstall(package), f"Uninstalled {package}.")
+        done = _("Uninstalled {package}.").format(package=package)
+        await _run(ctx, _manager(ctx).uninstall(package), done)
 
 
 async def _run(ctx: HybridContext, operation: Any, done: str) -> None:
@@ -164,7 +172,7 @@ async def _run(ctx: HybridContext, operation: Any, done: str) -> None:
 
 async def _switch(ctx: HybridContext, name: str, on: bool) -> None:
     if ctx.guild_id is None:
-        await ctx.send("Cogs are enabled and disabled per server: run this in one.")
+        await ctx.send(_("Cogs are enabled and disabled per server: run this in one."))
         return
     manager = _manager(ctx)
     try:
@@ -175,5 +183,12 @@ async def _switch(ctx: HybridContext, name: str, on: bool) -> None:
     except (CogError, ValueError) as exc:
         await ctx.send(str(exc))
         return
-    state = "enabled" if on else "disabled"
-    await ctx.send(f"{name} {state} in this server." if changed else f"{name} was already {state}.")
+    if on and changed:
+        text = _("{name} enabled in this server.")
+    elif on:
+        text = _("{name} was already enabled.")
+    elif changed:
+        text = _("{name} disabled in this server.")
+    else:
+        text = _("{name} was already disabled.")
+    await ctx.send(text.format(name=name))

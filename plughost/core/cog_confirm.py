@@ -18,6 +18,7 @@ import interactions
 from interactions import ButtonStyle, ComponentContext
 
 from plughost.cogs.manager import CogError, CogManager, DependentsError
+from plughost.core.messages import _
 
 __all__ = ["CONFIRM_SECONDS", "CogConfirmations", "ask_to_force", "describe_forced"]
 
@@ -38,19 +39,25 @@ def _manager(ctx: Any) -> CogManager:
 
 def describe_forced(action: str, name: str, done: list[str]) -> str:
     """The reply once it is done: which cogs went, the dependents named as such."""
-    verb = "Unloaded" if action == "unload" else "Disabled"
-    where = "" if action == "unload" else " in this server"
     others = [d for d in done if d != name]
-    if not others:
-        return f"{verb} {name}{where}." if name in done else f"{name} was already disabled."
-    return f"{verb} {', '.join(others)} (they need {name}), then {name}{where}."
+    if action == "unload":
+        if not others:
+            return _("Unloaded {name}.").format(name=name)
+        text = _("Unloaded {others} (they need {name}), then {name}.")
+    else:
+        if not others:
+            if name not in done:
+                return _("{name} was already disabled.").format(name=name)
+            return _("Disabled {name} in this server.").format(name=name)
+        text = _("Disabled {others} (they need {name}), then {name} in this server.")
+    return text.format(others=", ".join(others), name=name)
 
 
 async def ask_to_force(ctx: Any, action: str, refusal: DependentsError) -> None:
     """Reply to a refused unload or disable with the reason and the two buttons."""
     user_id = int(ctx.author.id)
     deadline = int(time.time()) + CONFIRM_SECONDS
-    label = "Unload them all" if action == "unload" else "Disable them all"
+    label = _("Unload them all") if action == "unload" else _("Disable them all")
     buttons = [
         interactions.Button(
             style=ButtonStyle.DANGER,
@@ -58,11 +65,13 @@ async def ask_to_force(ctx: Any, action: str, refusal: DependentsError) -> None:
             custom_id=f"{_FORCE}:{action}:{user_id}:{deadline}:{refusal.name}",
         ),
         interactions.Button(
-            style=ButtonStyle.SECONDARY, label="Cancel", custom_id=f"{_CANCEL}:{user_id}"
+            style=ButtonStyle.SECONDARY, label=_("Cancel"), custom_id=f"{_CANCEL}:{user_id}"
         ),
     ]
     await ctx.send(
-        f"{refusal}. Confirm within {CONFIRM_SECONDS // 60} minutes.",
+        _("{refusal}. Confirm within {minutes} minutes.").format(
+            refusal=refusal, minutes=CONFIRM_SECONDS // 60
+        ),
         components=interactions.ActionRow(*buttons),
         ephemeral=True,
     )
@@ -74,7 +83,7 @@ async def _confirmed(ctx: ComponentContext, action: str, name: str) -> None:
         if action == "unload":
             done = await manager.unload(name, force=True)
         elif ctx.guild_id is None:  # the question was asked in a guild; so is the click
-            raise CogError("Cogs are disabled per server: run this in one.")
+            raise CogError(_("Cogs are disabled per server: run this in one."))
         else:
             done = await manager.disable(name, int(ctx.guild_id), force=True)
     except CogError as exc:
@@ -93,11 +102,13 @@ class CogConfirmations:
         action, user_id, deadline, name = match.groups()
         if int(ctx.author.id) != int(user_id):
             # Anyone in the channel sees a prefixed reply's buttons.
-            await ctx.send("Only the person who asked can confirm this.", ephemeral=True)
+            await ctx.send(_("Only the person who asked can confirm this."), ephemeral=True)
             return
         if time.time() > int(deadline):
             await ctx.edit_origin(
-                content=f"That confirmation expired; nothing changed. Run `cog {action}` again.",
+                content=_(
+                    "That confirmation expired; nothing changed. Run `cog {action}` again."
+                ).format(action=action),
                 components=[],
             )
             return
@@ -108,6 +119,6 @@ class CogConfirmations:
         match = _CANCEL_ID.match(ctx.custom_id)
         assert match is not None  # registered for this pattern only
         if int(ctx.author.id) != int(match.group(1)):
-            await ctx.send("Only the person who asked can cancel this.", ephemeral=True)
+            await ctx.send(_("Only the person who asked can cancel this."), ephemeral=True)
             return
-        await ctx.edit_origin(content="Cancelled; nothing changed.", components=[])
+        await ctx.edit_origin(content=_("Cancelled; nothing changed."), components=[])

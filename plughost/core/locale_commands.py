@@ -8,12 +8,10 @@ from interactions import OptionType, slash_option
 from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_subcommand
 
 from plughost import checks
-from plughost.i18n import Translator, normalise, set_guild_locale, use_locale
+from plughost.core.messages import _
+from plughost.i18n import normalise, set_guild_locale, use_locale
 
 __all__ = ["LocaleCommands"]
-
-#: The core cog's own messages (locales/ beside this module).
-_ = Translator("core", __file__)
 
 _RESET = ("reset", "default", "none")
 

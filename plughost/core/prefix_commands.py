@@ -9,6 +9,7 @@ from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_command
 
 from plughost import checks
 from plughost.commands.prefixes import MAX_PREFIX_LENGTH, guild_prefix, set_guild_prefix
+from plughost.core.messages import _
 from plughost.runtime.parts import running_bot_of
 
 __all__ = ["PrefixCommands"]
@@ -33,15 +34,16 @@ class PrefixCommands:
         new = new.strip()
         if not new:
             current = await guild_prefix(bot, guild_id)
-            await ctx.send(f"This server's prefix is `{current}`.")
+            await ctx.send(_("This server's prefix is `{prefix}`.").format(prefix=current))
             return
         if new.lower() in _RESET:
             await set_guild_prefix(guild_id, None)
             default = await guild_prefix(bot, None)
-            await ctx.send(f"Prefix reset to the default, `{default}`.")
+            await ctx.send(_("Prefix reset to the default, `{prefix}`.").format(prefix=default))
             return
         if len(new) > MAX_PREFIX_LENGTH or "`" in new:
-            await ctx.send(f"A prefix has at most {MAX_PREFIX_LENGTH} characters and no backticks.")
+            text = _("A prefix has at most {limit} characters and no backticks.")
+            await ctx.send(text.format(limit=MAX_PREFIX_LENGTH))
             return
         await set_guild_prefix(guild_id, new)
-        await ctx.send(f"Prefix set to `{new}`.")
+        await ctx.send(_("Prefix set to `{prefix}`.").format(prefix=new))

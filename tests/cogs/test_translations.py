@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
 from plughost.cli import cli
+from plughost.core import messages as core_messages
 from plughost.runtime.bot import Bot
 from plughost.testing.emulator import FakeDiscord
 
@@ -137,3 +139,29 @@ async def test_slash_names_and_descriptions_are_localised_from_the_catalogs(
     alice = fake_discord.member("alice")
     alice.user.locale = "fr"
     assert (await fake_discord.slash("greet", author=alice)).content == "Bonjour, alice !"
+
+
+def test_the_core_catalog_translates_every_message_it_extracts() -> None:
+    locales = Path(core_messages.__file__).parent / "locales"
+    with (locales / "core.pot").open("rb") as template:
+        wanted = [m.id for m in read_po(template) if m.id]
+    with (locales / "fr" / "LC_MESSAGES" / "core.po").open("rb") as source:
+        french = read_po(source)
+    assert len(wanted) > 50
+    assert [m for m in wanted if french.get(m) is None or not french.get(m).string] == []
+
+
+async def test_core_answers_in_the_servers_language(
+    bot: Bot, fake_discord: FakeDiscord, in_place: InPlace
+) -> None:
+    in_place.install({"greeter": "Greeter"}, SOURCE)
+    owner = fake_discord.owner
+    await _say(fake_discord, "!set locale fr", author=owner)
+    assert (await _say(fake_discord, "!ping")).startswith("pong (shard 0/1, latence de la gateway")
+    assert await _say(fake_discord, "!prefix", author=owner) == "Le préfixe de ce serveur est `!`."
+    assert await _say(fake_discord, "!cog load greeter", author=owner) == "greeter chargé."
+    listing = await _say(fake_discord, "!cog list", author=owner)
+    assert "chargé : greeter" in listing
+    assert "(activé ici)" in listing
+    reply = await _say(fake_discord, "!cog disable greeter", author=owner)
+    assert reply == "greeter désactivé sur ce serveur."
