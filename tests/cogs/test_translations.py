@@ -165,3 +165,6 @@ async def test_core_answers_in_the_servers_language(
     assert "(activé ici)" in listing
     reply = await _say(fake_discord, "!cog disable greeter", author=owner)
     assert reply == "greeter désactivé sur ce serveur."
+    what = await _say(fake_discord, "!mydata what")
+    assert what.startswith("Ce que chaque partie de ce bot conserve à votre sujet :")
+    assert "⚠ non déclaré : ce cog ne dit pas ce qu'il conserve" in what
