@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from plughost.cogs.migrations import migration
     from plughost.commands.converters import TimeSpan
     from plughost.config import Config, Group, Value
+    from plughost.hooks.red import RedData, RedImport
     from plughost.hooks.specs import hookimpl
     from plughost.permissions.decision import Decision, PermissionRequest
     from plughost.permissions.levels import PrivilegeLevel
@@ -33,6 +34,8 @@ __all__ = [
     "Group",
     "PermissionRequest",
     "PrivilegeLevel",
+    "RedData",
+    "RedImport",
     "SharedCooldown",
     "TimeSpan",
     "Value",
@@ -50,6 +53,8 @@ _LAZY: Final = {
     "Group": "plughost.config",
     "PermissionRequest": "plughost.permissions.decision",
     "PrivilegeLevel": "plughost.permissions.levels",
+    "RedData": "plughost.hooks.red",
+    "RedImport": "plughost.hooks.red",
     "SharedCooldown": "plughost.cluster.cooldowns",
     "TimeSpan": "plughost.commands.converters",
     "Value": "plughost.config",

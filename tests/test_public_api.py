@@ -17,6 +17,8 @@ EXPECTED = [
     "Group",
     "PermissionRequest",
     "PrivilegeLevel",
+    "RedData",
+    "RedImport",
     "SharedCooldown",
     "TimeSpan",
     "Value",

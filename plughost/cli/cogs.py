@@ -1,9 +1,12 @@
 """``plughost cogs install|upgrade|uninstall|list``: cogs from PyPI, without a running bot.
 
-pip runs in this interpreter (the one ``plughost run`` uses), so extra pip options
-such as ``--index-url`` or ``--find-links`` pass straight through. An install or
-upgrade is checked by importing the new cogs afterwards; one that does not import
-is rolled back. A running bot picks changes up with ``cog load`` / ``cog reload``.
+pip runs in this interpreter (the one ``plughost run`` uses). ``install`` takes a
+requirement specifier, a local project folder, a wheel or a source archive (paths
+are for this command only; Discord's ``cog install`` takes specifiers); never pip
+options: index settings are pip's own configuration (``PIP_INDEX_URL``,
+``PIP_FIND_LINKS``, ``pip.conf``). An install or upgrade is checked by importing
+the new cogs afterwards; any failure after pip changed the environment rolls it
+back. A running bot picks changes up with ``cog load`` / ``cog reload``.
 
 Imports inside the commands (the noqa PLC0415 lines): ``plughost --help`` and every
 other command load this module, and should not pay for importing interactions.py.
@@ -29,21 +32,21 @@ def cogs() -> None:
     """Install, upgrade, uninstall and list cogs (pip in this interpreter)."""
 
 
-def _install(package: str, pip_args: tuple[str, ...], upgrade: bool) -> None:
-    from packaging.requirements import Requirement  # noqa: PLC0415
-
+def _install(package: str, upgrade: bool) -> None:
     from plughost.cogs import CogImportError, import_cog, scan  # noqa: PLC0415
     from plughost.cogs import install as pip_ops  # noqa: PLC0415
+    from plughost.cogs.targets import TargetRefused, cli_target  # noqa: PLC0415
 
-    async def run() -> None:
-        plan = await pip_ops.install([package], pip_args, upgrade=upgrade, progress=_progress)
-        dist = Requirement(package).name.lower().replace("_", "-")
+    async def check(plan: pip_ops.InstallPlan) -> str:
         catalog = scan()
-        found = [i for i in catalog.available.values() if i.distribution.lower() == dist]
+        wanted = set(plan.requested)
+        if not wanted:  # a path or wheel pip found already installed
+            raise pip_ops.InstallError(f"nothing to install: {package} is installed already")
+        found = [i for i in catalog.available.values() if _canonical(i.distribution) in wanted]
         problems = [
             q.reason
             for q in catalog.quarantined.values()
-            if any(c.distribution.lower() == dist for c in q.claimants)
+            if any(_canonical(c.distribution) in wanted for c in q.claimants)
         ]
         for info in found:
             try:
@@ -51,37 +54,45 @@ def _install(package: str, pip_args: tuple[str, ...], upgrade: bool) -> None:
             except CogImportError as exc:
                 problems.append(exc.quarantine.reason)
         if problems or not found:
-            if plan.changes:
-                await pip_ops.rollback(plan, pip_args, progress=_progress)
             raise pip_ops.InstallError("; ".join(problems) or f"{package} provides no cog")
-        names = ", ".join(i.name for i in found)
-        click.echo(f"installed {dist}: cogs {names} (load them with `cog load NAME`)")
+        dists = ", ".join(sorted(wanted))
+        return f"installed {dists}: cogs {', '.join(i.name for i in found)}"
+
+    async def run() -> None:
+        plan = await pip_ops.install([cli_target(package)], upgrade=upgrade, progress=_progress)
+        try:
+            done = await check(plan)
+        except BaseException:  # any failure after pip changed the environment
+            if plan.changes:
+                await pip_ops.rollback(plan, progress=_progress)
+            raise
+        click.echo(f"{done} (load them with `cog load NAME`)")
 
     try:
         asyncio.run(run())
-    except pip_ops.InstallError as exc:
+    except (pip_ops.InstallError, TargetRefused) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
 
 
-_PIP_ARGS = click.argument("pip_args", nargs=-1, type=click.UNPROCESSED)
-_SETTINGS = {"ignore_unknown_options": True}
+def _canonical(name: str) -> str:
+    from packaging.utils import canonicalize_name  # noqa: PLC0415
+
+    return str(canonicalize_name(name))
 
 
-@cogs.command(context_settings=_SETTINGS)
+@cogs.command()
 @click.argument("package")
-@_PIP_ARGS
-def install(package: str, pip_args: tuple[str, ...]) -> None:
-    """Install PACKAGE[==VERSION]; extra options go to pip (e.g. --find-links DIR)."""
-    _install(package, pip_args, upgrade=False)
+def install(package: str) -> None:
+    """Install PACKAGE[==VERSION], a local project folder, a wheel or an sdist."""
+    _install(package, upgrade=False)
 
 
-@cogs.command(context_settings=_SETTINGS)
+@cogs.command()
 @click.argument("package")
-@_PIP_ARGS
-def upgrade(package: str, pip_args: tuple[str, ...]) -> None:
+def upgrade(package: str) -> None:
     """Upgrade PACKAGE; a running bot takes it with `cog reload` (atomic)."""
-    _install(package, pip_args, upgrade=True)
+    _install(package, upgrade=True)
 
 
 @cogs.command()

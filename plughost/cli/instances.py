@@ -16,6 +16,7 @@ import click
 from plughost import instances
 from plughost.cli.options import TOKEN_ENV, yes_option
 from plughost.instances import InstanceError, SettingsChanges
+from plughost.instances.leftovers import Leftover, describe_leftovers, pg_leftovers
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -251,20 +252,61 @@ def edit(
 @click.command()
 @click.argument("name")
 @click.option("--no-backup", is_flag=True, help="Do not write a backup archive first.")
+@click.option(
+    "--drop-data/--keep-data",
+    default=None,
+    help="PostgreSQL instances: also drop plughost's tables from the database, or keep "
+    "them.  [default: ask on a terminal, else keep]",
+)
 @yes_option
-def delete(*, name: str, no_backup: bool, yes: bool) -> None:
+def delete(*, name: str, no_backup: bool, drop_data: bool | None, yes: bool) -> None:
     """Delete instance NAME, after a backup.
 
     The backup goes to PLUGHOST_HOME/.backups unless --no-backup is given. Asks
-    for confirmation on a terminal unless --yes is given.
+    for confirmation on a terminal unless --yes is given. A PostgreSQL instance's
+    tables live in its database: delete lists them with their row counts, and
+    drops them only with --drop-data or when you say so at the prompt.
     """
     path = instances.locate(name)
+    leftovers = _pg_leftovers(name, no_backup, drop_data)
+    if leftovers and drop_data is None and not yes and _interactive():
+        click.echo(f"instance {name!r} keeps data in PostgreSQL: {describe_leftovers(leftovers)}")
+        drop_data = click.confirm("Drop these tables from PostgreSQL too?", default=False)
+    drop = bool(drop_data)
     if not yes and _interactive():
         how = "WITHOUT a backup" if no_backup else f"(a backup goes to {instances.backups_dir()})"
-        click.confirm(f"Delete instance {name!r} at {path} {how}?", abort=True)
-    archive = instances.delete(name, backup=not no_backup)
+        also = " and DROP its PostgreSQL tables" if drop else ""
+        click.confirm(f"Delete instance {name!r} at {path}{also} {how}?", abort=True)
+    archive = instances.delete(name, backup=not no_backup, drop_data=drop)
     backup_note = f"; backup at {archive}" if archive is not None else "; no backup kept"
     _say(("deleted", "red"), " instance ", (name, "bold"), backup_note)
+    if drop and leftovers:
+        _say(("dropped", "red"), f" from PostgreSQL: {describe_leftovers(leftovers)}")
+    elif leftovers:
+        _say(
+            ("kept", "yellow"),
+            f" in PostgreSQL: {describe_leftovers(leftovers)} (delete with --drop-data to drop)",
+        )
+
+
+def _pg_leftovers(name: str, no_backup: bool, drop_data: bool | None) -> list[Leftover]:
+    """plughost's tables in a PostgreSQL instance's database; none for SQLite."""
+    try:
+        found = instances.load(name)
+    except InstanceError:
+        if no_backup:  # a corrupt instance may still go, as before; nothing to list
+            return []
+        raise
+    if found.settings.backend != "postgres":
+        return []
+    try:
+        return pg_leftovers(found.dsn)
+    except InstanceError as exc:
+        if drop_data:
+            raise
+        # The folder can still go; what stays in the database cannot be listed.
+        click.echo(f"warning: {exc}; its tables there, if any, are kept", err=True)
+        return []
 
 
 @click.command()

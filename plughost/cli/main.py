@@ -18,7 +18,17 @@ from typing import Any, final
 import click
 
 from plughost._version import __version__
-from plughost.cli import authoring, cluster, cogs, console, instances, run, store, userdata
+from plughost.cli import (
+    authoring,
+    cluster,
+    cogs,
+    console,
+    import_red,
+    instances,
+    run,
+    store,
+    userdata,
+)
 from plughost.instances import InstanceError
 
 __all__ = ["cli", "main"]
@@ -106,6 +116,7 @@ cli.add_command(console.console_command)
 cli.add_command(cluster.cluster_command)
 cli.add_command(cluster.status_command)
 cli.add_command(store.convert)
+cli.add_command(import_red.import_red_command)
 cli.add_command(userdata.userdata)
 cli.add_command(cogs.cogs)
 cli.add_command(authoring.new_cog_command)

@@ -16,6 +16,7 @@ import click
 
 from plughost import instances
 from plughost.instances import InstanceError
+from plughost.web.address import AddressError, WebAddress
 
 __all__ = [
     "TOKEN_ENV",
@@ -24,6 +25,8 @@ __all__ = [
     "debug_option",
     "discord_url_option",
     "total_shards_option",
+    "web_address",
+    "web_options",
     "yes_option",
 ]
 
@@ -42,6 +45,34 @@ discord_url_option = click.option(
     metavar="URL",
     help="Talk to this Discord API instead (a local emulator); no token needed then.",
 )
+
+
+def web_options(command: _F) -> _F:
+    """``--web HOST:PORT`` and ``--web-public``: serve the web console beside the bot."""
+    command = click.option(
+        "--web-public",
+        is_flag=True,
+        help="Allow --web to listen on an address other machines can reach.",
+    )(command)
+    return click.option(
+        "--web",
+        "web",
+        metavar="HOST:PORT",
+        help="Serve the web console here (loopback only unless --web-public) and print "
+        "the owner's one-time login link.",
+    )(command)
+
+
+def web_address(web: str | None, web_public: bool) -> WebAddress | None:
+    """The ``--web`` address, or None when the console was not asked for."""
+    if web is None:
+        if web_public:
+            raise click.BadParameter("--web-public needs --web HOST:PORT", param_hint="'--web'")
+        return None
+    try:
+        return WebAddress.parse(web, public=web_public)
+    except AddressError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--web'") from None
 
 
 def total_shards_option(default: str) -> Callable[[_F], _F]:

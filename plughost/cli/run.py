@@ -17,6 +17,8 @@ from plughost.cli.options import (
     debug_option,
     discord_url_option,
     total_shards_option,
+    web_address,
+    web_options,
 )
 
 __all__ = ["run_command"]
@@ -59,6 +61,7 @@ def _parse_shards(
 )
 @total_shards_option("highest shard id + 1")
 @discord_url_option
+@web_options
 @click.pass_context
 def run_command(
     ctx: click.Context,
@@ -68,11 +71,14 @@ def run_command(
     shard_ids: list[int] | None,
     total_shards: int | None,
     discord_url: str | None,
+    web: str | None,
+    web_public: bool,
 ) -> None:
     """Run the bot of instance NAME until interrupted.
 
     The token comes from PLUGHOST_TOKEN if set, else from the instance's settings.
     """
+    address = web_address(web, web_public)
     found = instances.load(name)
     if shard_ids and total_shards is not None and shard_ids[-1] >= total_shards:
         raise click.BadParameter(
@@ -85,6 +91,7 @@ def run_command(
     token = bot_token(found, discord_url)
     # Imported here: it pulls in interactions.py and the whole bot runtime.
     from plughost.runtime.runner import run_bot  # noqa: PLC0415
+    from plughost.web.serve import beside_bots  # noqa: PLC0415
 
     ctx.exit(
         run_bot(
@@ -94,5 +101,6 @@ def run_command(
             shard_ids=shard_ids,
             total_shards=total_shards,
             api_url=discord_url,
+            alongside=beside_bots(found, address) if address is not None else None,
         )
     )

@@ -18,10 +18,11 @@ Two things differ from ``interactions.Extension``, both on purpose:
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import functools
 import inspect
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Coroutine, Iterator, Mapping
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
@@ -31,6 +32,8 @@ from interactions.models.internal.callback import CallbackObject
 from interactions.models.internal.tasks import Task
 
 from plughost.cogs.annotations import resolve_annotations
+from plughost.cogs.health import CogHealth
+from plughost.cogs.tasks import CogTasks
 from plughost.i18n import Translator
 from plughost.i18n.commands import localise_command
 from plughost.permissions.gate import CogGate
@@ -43,6 +46,7 @@ if TYPE_CHECKING:
 __all__ = ["Cog", "bound_cog", "instantiate"]
 
 _C = TypeVar("_C", bound="Cog")
+_T = TypeVar("_T")
 
 # The name the cog being instantiated is loaded under. A contextvar rather than a
 # class attribute: the same class may be instantiated under different names (two
@@ -138,6 +142,23 @@ def bound_cog(callback: object) -> Cog | None:
     return None
 
 
+def _guarded(
+    cog: Cog, where: str, callback: Callable[..., Coroutine[Any, Any, Any]]
+) -> Callable[..., Coroutine[Any, Any, Any]]:
+    """A listener callback whose exceptions go to the cog's error log (rate-limited),
+    instead of a full traceback per event from interactions.py."""
+
+    async def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return await callback(*args, **kwargs)
+        except Exception as exc:
+            cog._plughost_health.error(where, exc)
+            return None
+
+    guarded.__wrapped__ = callback  # type: ignore[attr-defined]  # for introspection
+    return guarded
+
+
 def _class_callables(cls: type) -> Iterator[tuple[str, object]]:
     # Static lookup on the class: upstream scans the *instance* with getmembers(),
     # which runs every property (a cog's own may fail before __init__ has run).
@@ -201,6 +222,8 @@ class Cog(interactions.Extension):
     _plughost_commands: list[BaseCommand]
     _plughost_autocompletes: list[GlobalAutoComplete]
     _plughost_gate: CogGate
+    _plughost_health: CogHealth
+    _plughost_tasks: CogTasks
 
     def __new__(cls, bot: interactions.Client, *args: Any, **kwargs: Any) -> Self:
         # Deliberately not Extension.__new__, which registers with the bot (see the
@@ -209,6 +232,9 @@ class Cog(interactions.Extension):
         # str(): Extension defines an instance property `__name__`, which is all
         # mypy sees here; on the class itself it is the plain type name.
         self._plughost_name = _LOADING_AS.get() or str(cls.__name__)
+        # The cog manager gives a loaded cog the record kept under its name.
+        self._plughost_health = CogHealth(self._plughost_name)
+        self._plughost_tasks = CogTasks(self._plughost_name, self._report_error)
         self.bot = bot
         self.description = inspect.cleandoc(cls.__doc__) if cls.__doc__ else ""
         self.extension_checks = []
@@ -254,7 +280,9 @@ class Cog(interactions.Extension):
                 listener: Listener = value.copy_with_binding(self)
                 listener.extension = self  # type: ignore[attr-defined]  # as upstream does
                 listener.lazy_parse_params()  # type: ignore[no-untyped-call]  # reads the signature, before it is wrapped
-                listener.callback = self._plughost_gate.listener(listener.callback)
+                listener.callback = self._plughost_gate.listener(
+                    _guarded(self, f"listener {attr}", listener.callback)
+                )
                 listeners.append(listener)
             elif isinstance(value, interactions.GlobalAutoComplete):
                 autocomplete: GlobalAutoComplete = value.copy_with_binding(self)
@@ -281,6 +309,23 @@ class Cog(interactions.Extension):
         command.checks.insert(0, self._plughost_gate)
         for sub in _unique_values(getattr(command, "subcommands", None)):
             self._bind_command(sub)
+
+    def create_task(
+        self, coro: Coroutine[Any, Any, _T], *, name: str | None = None
+    ) -> asyncio.Task[_T]:
+        """Start ``coro`` as a background task of this cog, and return the task.
+
+        plughost keeps a reference to it (no need to store it), logs its exception if
+        it fails (counted in ``cog info``), and when the cog is unloaded or reloaded
+        (or the bot stops) cancels it and waits for it to finish, so its ``finally``
+        blocks run and nothing of the old code keeps running. Prefer it to
+        ``asyncio.create_task``, whose tasks outlive the cog. ``name`` appears in
+        logs as ``COG:NAME``. Raises RuntimeError once the cog is unloading.
+        """
+        return self._plughost_tasks.create(coro, name)
+
+    def _report_error(self, where: str, error: BaseException) -> None:
+        self._plughost_health.error(where, error)
 
     @property
     def name(self) -> str:  # type: ignore[override]  # read-only on purpose: fixed at load

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Iterable
 from types import ModuleType
 
 import interactions
@@ -28,7 +29,7 @@ from plughost.cogs.metadata import CogInfo
 from plughost.cogs.migrations import config_version_problem
 from plughost.hooks.caller import find_hook_problems
 
-__all__ = ["CogImportError", "cog_packages", "import_cog", "purge_modules"]
+__all__ = ["CogImportError", "cog_packages", "import_cog", "module_owners", "purge_modules"]
 
 # Never purged: a second copy of plughost would make every cog's Cog class a
 # different class from the loader's.
@@ -80,6 +81,25 @@ def cog_packages(info: CogInfo) -> tuple[str, ...]:
     if info.module.partition(".")[0] in _PROTECTED:
         return (info.module,)
     return tuple(name for name in info.top_level if name not in _PROTECTED)
+
+
+def module_owners(infos: Iterable[CogInfo]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Module or package name -> (cog name, class name) of the cogs whose code it is
+    (the loop watchdog asks).
+
+    A cog owns its distribution's packages (siblings share them, and the class name
+    tells them apart) and its entry point's module; a built-in owns its module's
+    package (``plughost.core``), not all of plughost.
+    """
+    owners: dict[str, set[tuple[str, str]]] = {}
+    for info in infos:
+        if info.module.partition(".")[0] in _PROTECTED:
+            packages: tuple[str, ...] = (info.module.rpartition(".")[0] or info.module,)
+        else:
+            packages = cog_packages(info)
+        for name in {*packages, info.module}:
+            owners.setdefault(name, set()).add((info.name, info.attr.rpartition(".")[2]))
+    return {name: tuple(sorted(cogs)) for name, cogs in owners.items()}
 
 
 def import_cog(info: CogInfo) -> type[Cog]:

@@ -1,8 +1,10 @@
 """Installing cogs from PyPI (or any index pip can reach) into the running interpreter.
 
 pip runs as ``python -m pip`` of this very interpreter, so what it installs is what
-the bot imports, and index options (``--index-url``, ``--find-links``) pass through.
-Every install starts with ``pip install --dry-run --report -``: the report lists
+the bot imports. It is given checked install targets (``plughost.cogs.targets``)
+after ``--`` and options plughost writes itself, never options from a user: index
+settings come from pip's own configuration (``PIP_INDEX_URL``, ``pip.conf``). Every
+install starts with ``pip install --dry-run --report -``: the report lists
 every distribution pip would install, and plughost refuses before touching
 anything when that would change plughost itself (a cog must not downgrade or
 replace the runtime) or break a requirement of another installed cog. A failed
@@ -26,6 +28,7 @@ from packaging.utils import canonicalize_name
 
 from plughost._version import __version__
 from plughost.cogs.metadata import COG_GROUP
+from plughost.cogs.targets import InstallTarget
 
 __all__ = [
     "InstallError",
@@ -55,6 +58,8 @@ class InstallPlan:
     previous: dict[str, str] = field(default_factory=dict)
     """Canonical name -> version installed before, for the changes that replace one."""
     problems: tuple[str, ...] = ()
+    requested: tuple[str, ...] = ()
+    """Canonical names of the distributions the targets themselves are (not dependencies)."""
 
     @property
     def names(self) -> list[str]:
@@ -71,13 +76,14 @@ def installed_versions() -> dict[str, str]:
 
 
 async def _pip(args: Sequence[str], progress: Progress | None) -> str:
+    # pip's general options come before the subcommand: ``args`` end with "--" and targets.
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "pip",
-        *args,
         "--disable-pip-version-check",
         "--no-input",
+        *args,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -96,30 +102,38 @@ async def _pip(args: Sequence[str], progress: Progress | None) -> str:
     return "\n".join(lines)
 
 
+def _arguments(targets: Sequence[InstallTarget]) -> list[str]:
+    # "--" ends pip's options: nothing after it is ever read as one (issue 14, item 3).
+    return ["--", *(target.argument for target in targets)]
+
+
 async def dry_run(
-    requirements: Sequence[str],
-    pip_args: Sequence[str] = (),
+    targets: Sequence[InstallTarget],
     *,
     upgrade: bool = False,
     progress: Progress | None = None,
 ) -> InstallPlan:
     """Ask pip what it would install, and check it against plughost and installed cogs."""
     if progress:
-        progress(f"resolving {' '.join(requirements)} ...")
+        progress(f"resolving {' '.join(map(str, targets))} ...")
     upgrading = ["--upgrade"] if upgrade else []
     out = await _pip(
-        ["install", "--dry-run", "--quiet", "--report", "-", *upgrading, *pip_args, *requirements],
+        ["install", "--dry-run", "--quiet", "--report", "-", *upgrading, *_arguments(targets)],
         None,
     )
     start = out.find("{")
     report = json.loads(out[start:]) if start >= 0 else {"install": []}
+    items = report.get("install", [])
     changes = tuple(
         (canonicalize_name(item["metadata"]["name"]), str(item["metadata"]["version"]))
-        for item in report.get("install", [])
+        for item in items
     )
+    requested = [str(canonicalize_name(i["metadata"]["name"])) for i in items if i.get("requested")]
+    # Already satisfied: nothing in the report, but a named target still names its distribution.
+    requested += [t.name for t in targets if t.name and t.name not in requested]
     before = installed_versions()
     previous = {str(name): before[name] for name, _ in changes if name in before}
-    return InstallPlan(changes, previous, tuple(_problems(dict(changes))))
+    return InstallPlan(changes, previous, tuple(_problems(dict(changes))), tuple(requested))
 
 
 def _problems(changes: dict[str, str]) -> list[str]:
@@ -151,14 +165,13 @@ def _problems(changes: dict[str, str]) -> list[str]:
 
 
 async def install(
-    requirements: Sequence[str],
-    pip_args: Sequence[str] = (),
+    targets: Sequence[InstallTarget],
     *,
     upgrade: bool = False,
     progress: Progress | None = None,
 ) -> InstallPlan:
     """Dry run, refuse on problems, then install; roll back if pip fails midway."""
-    plan = await dry_run(requirements, pip_args, upgrade=upgrade, progress=progress)
+    plan = await dry_run(targets, upgrade=upgrade, progress=progress)
     if plan.problems:
         raise InstallError("refused: " + "; ".join(plan.problems))
     if not plan.changes:
@@ -169,28 +182,26 @@ async def install(
         progress("installing " + ", ".join(f"{n} {v}" for n, v in plan.changes))
     upgrading = ["--upgrade"] if upgrade else []
     try:
-        await _pip(["install", *upgrading, *pip_args, *requirements], progress)
-    except InstallError:
-        await rollback(plan, pip_args, progress=progress)
+        await _pip(["install", *upgrading, *_arguments(targets)], progress)
+    except BaseException:  # a failure or a cancellation midway: put back what pip changed
+        await rollback(plan, progress=progress)
         raise
     return plan
 
 
-async def rollback(
-    plan: InstallPlan, pip_args: Sequence[str] = (), *, progress: Progress | None = None
-) -> None:
+async def rollback(plan: InstallPlan, *, progress: Progress | None = None) -> None:
     """Put back what ``plan`` changed: remove what it added, reinstall what it replaced."""
     if progress:
         progress("rolling back")
     now = installed_versions()
     added = [name for name, _ in plan.changes if name not in plan.previous and name in now]
     if added:
-        await _pip(["uninstall", "-y", *added], progress)
+        await _pip(["uninstall", "-y", "--", *added], progress)
     replaced = [
         f"{name}=={version}" for name, version in plan.previous.items() if now.get(name) != version
     ]
     if replaced:
-        await _pip(["install", "--no-deps", *pip_args, *replaced], progress)
+        await _pip(["install", "--no-deps", "--", *replaced], progress)
 
 
 async def uninstall(distribution: str, *, progress: Progress | None = None) -> None:
@@ -199,4 +210,4 @@ async def uninstall(distribution: str, *, progress: Progress | None = None) -> N
         raise InstallError("refusing to uninstall plughost itself")
     if canonicalize_name(distribution) not in installed_versions():
         raise InstallError(f"{distribution} is not installed")
-    await _pip(["uninstall", "-y", distribution], progress)
+    await _pip(["uninstall", "-y", "--", str(canonicalize_name(distribution))], progress)

@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, TypeVar, final
 
 from interactions.models.internal.tasks import Task
-from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from plughost.cogs import install as pip_ops
@@ -48,12 +47,20 @@ from plughost.cogs.dependencies import (
 from plughost.cogs.discovery import CogCatalog, scan
 from plughost.cogs.enablement import Enablement
 from plughost.cogs.handover import HandoverError, discard, hand_over
-from plughost.cogs.importer import CogImportError, cog_packages, import_cog, purge_modules
+from plughost.cogs.health import CogHealth
+from plughost.cogs.importer import (
+    CogImportError,
+    cog_packages,
+    import_cog,
+    module_owners,
+    purge_modules,
+)
 from plughost.cogs.install import InstallPlan, Progress
 from plughost.cogs.metadata import CogInfo
 from plughost.cogs.migrations import Backup, MigrationError, MigrationPlan, migrate, pending
 from plughost.cogs.services import Services, offered_by
 from plughost.cogs.sync import CommandSync
+from plughost.cogs.targets import InstallTarget
 from plughost.config import StoreNotOpenError
 from plughost.config.namespaces import cogs_config
 from plughost.hooks.caller import AsyncHookCaller, new_plugin_manager, register_plugin
@@ -140,6 +147,8 @@ class CogManager:
         self.catalog: CogCatalog | None = None
         #: The reload generation of each loaded cog's code here (see ``refresh_from_store``).
         self.generations: dict[str, int] = {}
+        #: Errors and event-loop stalls per cog name, since this bot started.
+        self.health: dict[str, CogHealth] = {}
         self._lock = asyncio.Lock()
 
     async def _announce(self, kind: str, data: dict[str, Any]) -> None:
@@ -151,6 +160,18 @@ class CogManager:
     def rescan(self) -> CogCatalog:
         self.catalog = scan()
         return self.catalog
+
+    def health_of(self, name: str) -> CogHealth:
+        """The error and stall record of cog ``name`` (kept across reloads)."""
+        if (found := self.health.get(name)) is None:
+            found = self.health[name] = CogHealth(name)
+        return found
+
+    def code_owners(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """Module or package -> cogs, for every cog of the last scan and every loaded
+        one (the loop watchdog asks, from its thread: no rescan here)."""
+        available = self.catalog.available.values() if self.catalog else ()
+        return module_owners([*available, *self.infos.values()])
 
     def is_builtin(self, name: str) -> bool:
         info = self.infos.get(name) or (self.catalog.available.get(name) if self.catalog else None)
@@ -300,7 +321,7 @@ class CogManager:
             await hand_over(self.hooks, name, new, self.load_timeout)
         except HandoverError as exc:
             await discard(new, name, self.load_timeout)
-            _stop_tasks(new)
+            await _stop_tasks(new)
             raise self._fail(name, "handover", str(exc)) from exc
 
     def applied_reload(self, name: str, generation: int) -> None:
@@ -333,7 +354,7 @@ class CogManager:
         try:
             attach_cog(cog)
         except Exception as exc:
-            _stop_tasks(cog)
+            await _stop_tasks(cog)
             raise self._fail(name, "attach", f"{type(exc).__name__}: {exc}") from exc
         register_plugin(self.plugins, cog, name)
         self.loaded[name], self.infos[name] = cog, info
@@ -407,6 +428,7 @@ class CogManager:
         except Exception as exc:
             raise self._fail(name, "init", f"__init__ raised {type(exc).__name__}: {exc}") from exc
         await self._migrate(name, cls)
+        cog._plughost_health = self.health_of(name)
         # A staging manager: validation and cog_load happen without the candidate
         # being visible to any hook call of the live cogs.
         staging = new_plugin_manager()
@@ -423,7 +445,7 @@ class CogManager:
             name, "cog_load", impl_timeout=self.load_timeout
         )
         if outcome is not None and outcome.error is not None:
-            _stop_tasks(cog)
+            await _stop_tasks(cog)
             if outcome.timed_out:
                 message = f"cog_load did not finish within {self.load_timeout:g} s"
             else:
@@ -439,7 +461,7 @@ class CogManager:
             await AsyncHookCaller(staging, logger=log).call_plugin(
                 name, "cog_unload", impl_timeout=self.load_timeout
             )
-            _stop_tasks(cog)
+            await _stop_tasks(cog)
             raise self._fail(name, "services", "; ".join(problems))
         return cog
 
@@ -509,17 +531,19 @@ class CogManager:
         self.plugins.unregister(name=cog.name)
         del self.loaded[cog.name]
         self.infos.pop(cog.name, None)
+        cog._plughost_health.flush()
         log.info("unloaded cog %r", cog.name)
 
     async def _call_unload(self, cog: Cog) -> None:
         await self.hooks.call_plugin(cog.name, "cog_unload", impl_timeout=self.load_timeout)
-        _stop_tasks(cog)
+        await _stop_tasks(cog)
 
     async def stop(self) -> None:
         """Unload every cog (shutdown): each ``cog_unload`` runs, whatever the others do."""
         async with self._lock:
             for cog in reversed(list(self.loaded.values())):
                 await self._call_unload(cog)
+                cog._plughost_health.flush()  # the repeat counts still owed to the log
 
     def _fail(self, name: str, stage: str, message: str) -> CogError:
         self.failures[name] = LoadFailure(name, stage, message)
@@ -583,31 +607,39 @@ class CogManager:
 
     async def install(
         self,
-        requirement: str,
-        pip_args: Sequence[str] = (),
+        target: InstallTarget,
         *,
         upgrade: bool = False,
         progress: Progress | None = None,
     ) -> list[str]:
-        """pip-install ``requirement`` and load (or atomically reload) its cogs.
+        """pip-install ``target`` and load (or atomically reload) its cogs.
 
-        A failed install, or a cog of it that fails to load, rolls pip back; cogs
+        A failed install, or any failure after pip changed the environment (a cog of
+        it that fails to load, no cog in it, a cancellation), rolls pip back; cogs
         already serving keep serving their old code. Returns the cogs' names.
         """
-        plan = await pip_ops.install([requirement], pip_args, upgrade=upgrade, progress=progress)
-        names = self.cogs_of(Requirement(requirement).name)
+        try:
+            plan = await pip_ops.install([target], upgrade=upgrade, progress=progress)
+        except pip_ops.InstallError as exc:
+            raise CogError(str(exc)) from exc
         done: list[str] = []
         try:
+            names = sorted({n for dist in plan.requested for n in self.cogs_of(dist)})
+            if not plan.requested:  # a path or wheel pip found already installed
+                raise CogError(f"nothing to install: {target} is installed already")
             if not names:
-                raise CogError(f"{requirement} provides no cog (no plughost.cogs entry point)")
+                raise CogError(f"{target} provides no cog (no plughost.cogs entry point)")
             for name in names:
                 if progress:
                     progress(f"loading cog {name}")
                 await (self.reload(name) if name in self.loaded else self.load(name))
                 done.append(name)
-        except CogError:
+        except BaseException:
             if plan.changes:
-                await pip_ops.rollback(plan, pip_args, progress=progress)
+                try:
+                    await pip_ops.rollback(plan, progress=progress)
+                except pip_ops.InstallError:  # the first failure is the one to report
+                    log.exception("rolling back the install of %s failed", target)
             for name in done:  # back to the code that is on disk again
                 with contextlib.suppress(CogError):
                     await (
@@ -735,8 +767,10 @@ def plan_reloads(plan: InstallPlan, manager: CogManager) -> set[str]:
     }
 
 
-def _stop_tasks(cog: Cog) -> None:
-    """Stop the interactions.py Tasks of ``cog`` (its per-instance copies)."""
+async def _stop_tasks(cog: Cog) -> None:
+    """Stop the interactions.py Tasks of ``cog`` (its per-instance copies), then cancel
+    the tasks it started with ``create_task`` and wait for them to end."""
     for value in vars(cog).values():
         if isinstance(value, Task) and value.running:
             value.stop()
+    await cog._plughost_tasks.stop()

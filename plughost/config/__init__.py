@@ -14,6 +14,7 @@ from plughost.config.config import Config
 from plughost.config.connection import DEFAULT_POOL_MAX, connect, current_store
 from plughost.config.errors import (
     ConfigLockLostError,
+    ConfigLockTimeoutError,
     StoreClosedError,
     StoreLockedError,
     StoreNotOpenError,
@@ -26,6 +27,7 @@ __all__ = [
     "DEFAULT_POOL_MAX",
     "Config",
     "ConfigLockLostError",
+    "ConfigLockTimeoutError",
     "ConfigStore",
     "Group",
     "StoreClosedError",

@@ -20,7 +20,8 @@ from plughost.config.documents import (
     merge_owned,
 )
 from plughost.config.group import Group, add_attribute_names
-from plughost.config.keys import MAX_KEY_LENGTH, Category, encode_parts, parts_under
+from plughost.config.keys import MAX_KEY_LENGTH, Category, encode_parts, identifier, parts_under
+from plughost.config.locks import ValueLock
 from plughost.config.value import Value, child_key
 
 __all__ = ["Config"]
@@ -91,7 +92,7 @@ class Config:
         self.force_registration = force_registration
         self._defaults: dict[str, dict[str, Any]] = defaults or {}
         self.custom_groups: dict[str, int] = {}
-        self._lock_cache: MutableMapping[tuple[str, tuple[str, ...]], asyncio.Lock] = (
+        self._lock_cache: MutableMapping[tuple[str, tuple[str, ...]], ValueLock] = (
             weakref.WeakValueDictionary()
         )
         self._categories: dict[str, Category] = {}
@@ -331,7 +332,7 @@ class Config:
         name = str(group_identifier)
         if name not in self.custom_groups:
             raise ValueError(f"Group identifier not initialized: {name}")
-        return self._get_base_group(name, *(str(i) for i in identifiers))
+        return self._get_base_group(name, *(identifier(i) for i in identifiers))
 
     # -- whole scopes -------------------------------------------------------------------
 
@@ -404,7 +405,7 @@ class Config:
         name = str(group_identifier)
         if name not in self.custom_groups:
             raise ValueError(f"Group identifier not initialized: {name}")
-        return await self._all_docs(name, *(str(i) for i in identifiers), int_keys=False)
+        return await self._all_docs(name, *(identifier(i) for i in identifiers), int_keys=False)
 
     async def _clear_scope(self, *scopes: str) -> None:
         if not scopes:
@@ -445,11 +446,12 @@ class Config:
 
     # -- locks ------------------------------------------------------------------------------
 
-    def _lock_for(self, category: str, path: tuple[str, ...]) -> asyncio.Lock:
+    def _lock_for(self, category: str, path: tuple[str, ...]) -> ValueLock:
         key = (category, path)
         lock = self._lock_cache.get(key)
         if lock is None:
-            lock = asyncio.Lock()
+            name = encode_parts((self.cog_name, self.unique_identifier, category, *path))
+            lock = ValueLock(name)
             self._lock_cache[key] = lock
         return lock
 

@@ -132,6 +132,7 @@ async def _open_store(client: Any, dsn: str, target: str, cache: DocumentCache) 
         return SQLiteStore(client, target, cache)
     if isinstance(client, AsyncpgDBClient):
         clean_dsn = dsn.partition("?")[0]
+        await _check_schema(clean_dsn, client.schema)
         await _migrate_postgres(client, clean_dsn)
         parsed = urllib.parse.urlsplit(clean_dsn)
         location = f"{parsed.hostname}:{parsed.port or 5432}{parsed.path}"
@@ -211,6 +212,23 @@ def _reset(token: contextvars.Token[ConfigStore | None]) -> None:
     # nothing to restore here.
     with contextlib.suppress(ValueError):
         _current.reset(token)
+
+
+async def _check_schema(dsn: str, schema: str | None) -> None:
+    """Refuse a ``?schema=`` that the database does not have, in words (asyncpg says
+    "no schema has been selected to create in" from deep inside the migration)."""
+    if not schema:
+        return
+    conn = await asyncpg.connect(dsn)
+    try:
+        found = await conn.fetchval("SELECT 1 FROM pg_namespace WHERE nspname = $1", schema)
+    finally:
+        await conn.close()
+    if found is None:
+        raise StoreUnavailableError(
+            f"the PostgreSQL database has no schema {schema!r} (from ?schema= in the DSN): "
+            f"create it first (CREATE SCHEMA {schema}), or leave ?schema= out"
+        )
 
 
 async def _migrate_postgres(client: AsyncpgDBClient, dsn: str) -> None:

@@ -120,8 +120,51 @@ _PLAIN: Final = frozenset({str, int, bool, type(None)})
 _NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
 
 
+def _stored_key(key: Any) -> str:
+    """The JSON object key that the encoder writes for ``key``."""
+    if key is True:
+        return "true"
+    if key is False:
+        return "false"
+    if key is None:
+        return "null"
+    if isinstance(key, float):
+        return float.__repr__(key)
+    return str(key)
+
+
+def _check_keys(value: Any) -> None:
+    """Refuse a dict whose keys collide once stored as strings (``{1: "a", "1": "b"}``):
+    the encoder would write both, and one would silently be lost."""
+    if type(value) is dict:
+        only_strings = True
+        for key, item in value.items():
+            if type(key) is not str:
+                only_strings = False
+            if type(item) in _CONTAINERS:
+                _check_keys(item)
+        if not only_strings and len({_stored_key(k) for k in value}) != len(value):
+            seen: dict[str, Any] = {}
+            for key in value:
+                if (stored := _stored_key(key)) in seen:
+                    raise ValueError(
+                        f"config dict keys {seen[stored]!r} and {key!r} would both be "
+                        f"stored as {stored!r}: keys are stored as strings"
+                    )
+                seen[stored] = key
+    else:
+        for item in value:
+            if type(item) in _CONTAINERS:
+                _check_keys(item)
+
+
+_CONTAINERS: Final = frozenset({dict, list, tuple})
+
+
 def encode(value: Any) -> str:
-    """JSON text for ``value``; ``TypeError`` if it is not JSON-serialisable."""
+    """JSON text for ``value``; ``TypeError`` if it is not JSON-serialisable,
+    ``ValueError`` if it holds what storage cannot keep exactly (NUL, lone
+    surrogates, dict keys that collide as strings)."""
     try:
         text = "".join(_c_encode(value, 0))
     except (ValueError, TypeError) as exc:  # NaN / Infinity, a non-JSON type or key
@@ -130,6 +173,8 @@ def encode(value: Any) -> str:
         raise TypeError(
             "config values must be JSON-serialisable: circular reference or nested too deep"
         ) from None
+    if type(value) in _CONTAINERS:
+        _check_keys(value)
     # PostgreSQL's jsonb cannot hold U+0000; refuse it on every backend alike.
     if "\\u0000" in text and _NUL.search(text):
         raise ValueError("config strings cannot contain NUL (U+0000) characters")

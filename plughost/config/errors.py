@@ -4,6 +4,7 @@ from __future__ import annotations
 
 __all__ = [
     "ConfigLockLostError",
+    "ConfigLockTimeoutError",
     "StoreClosedError",
     "StoreLockedError",
     "StoreNotOpenError",
@@ -51,6 +52,17 @@ class ConfigLockLostError(RuntimeError):
     The PostgreSQL connection holding the lock dropped, so another process may
     have changed the document meanwhile; the block's changes were not written.
     """
+
+
+class ConfigLockTimeoutError(TimeoutError):
+    """A ``get_lock()`` lock stayed held by another process for too long."""
+
+    def __init__(self, name: str, timeout: float) -> None:
+        self.name = name
+        super().__init__(
+            f"could not take the lock {name} within {timeout:g} s: "
+            "another process has held it all that time"
+        )
 
 
 class StoreUnavailableError(RuntimeError):

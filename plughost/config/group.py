@@ -6,7 +6,7 @@ import operator
 from typing import TYPE_CHECKING, Any
 
 from plughost.config.documents import MISSING, copy_json, merge_defaults
-from plughost.config.keys import Category
+from plughost.config.keys import Category, identifier
 from plughost.config.value import Value, ValueContext
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ class Group(Value):
         Registered defaults apply; ``KeyError`` when nothing is stored or
         registered there and no ``default`` is given.
         """
-        path = tuple(str(p) for p in nested_path)
+        path = tuple(identifier(p) for p in nested_path)
         if default is ...:
             candidate: Any = self._defaults
             for name in path:
@@ -157,12 +157,12 @@ class Group(Value):
 
     async def set_raw(self, *nested_path: Any, value: Any) -> None:
         """Store ``value`` at ``nested_path`` (each part cast to str)."""
-        pkeys, inner, key = self._address(tuple(str(p) for p in nested_path))
+        pkeys, inner, key = self._address(tuple(identifier(p) for p in nested_path))
         await Value(self._config, self._category, pkeys, inner, key).set(value)
 
     async def clear_raw(self, *nested_path: Any) -> None:
         """Remove whatever is stored at ``nested_path`` (each part cast to str)."""
-        pkeys, inner, key = self._address(tuple(str(p) for p in nested_path))
+        pkeys, inner, key = self._address(tuple(identifier(p) for p in nested_path))
         await Value(self._config, self._category, pkeys, inner, key).clear()
 
     # -- writing ------------------------------------------------------------------

@@ -19,6 +19,7 @@ __all__ = [
     "decode_key",
     "encode_part",
     "encode_parts",
+    "identifier",
     "parts_under",
     "prefix_range",
 ]
@@ -40,6 +41,23 @@ def encode_part(part: str) -> str:
         # PostgreSQL text cannot hold NUL; refuse it on every backend alike.
         raise ValueError(f"config identifiers cannot contain NUL characters: {part!r}")
     return part + _END
+
+
+def identifier(value: object) -> str:
+    """An identifier or raw-path part as a key part: a str, or an int (an id).
+
+    Anything else is refused: ``str()`` of an arbitrary object can hold its memory
+    address, and would file data under a key nobody can find again.
+    """
+    if type(value) is str:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, str):
+        return str(value)
+    raise TypeError(
+        f"config identifiers must be str or int, not {type(value).__name__} ({value!r:.40})"
+    )
 
 
 def encode_parts(parts: tuple[str, ...]) -> str:

@@ -8,6 +8,7 @@ No ``from __future__ import annotations``: interactions.py reads option
 annotations as objects.
 """
 
+import logging
 from typing import Any
 
 from interactions import OptionType, slash_option
@@ -15,11 +16,16 @@ from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_subcomm
 
 from plughost import checks
 from plughost.cogs.manager import CogError, CogManager, DependentsError
+from plughost.cogs.targets import TargetRefused, chat_target
 from plughost.core.cog_confirm import ask_to_force, describe_forced
 from plughost.core.messages import _
+from plughost.permissions.gate import Gated
+from plughost.permissions.requests import owner_ids_of
 from plughost.runtime.contexts import send_paged
 
 __all__ = ["CogCommands", "describe_cogs"]
+
+log = logging.getLogger("plughost.core")
 
 
 def _manager(ctx: Any) -> CogManager:
@@ -41,7 +47,9 @@ def describe_cogs(manager: CogManager, guild_id: int | None = None) -> str:
         # Flagged: users are owed a statement of what each cog stores about them.
         stated = type(cog).end_user_data_statement
         flag = "" if stated else " " + _("[no end-user data statement]")
-        lines.append(_("loaded: {cog}").format(cog=f"{name}{version}{where}{flag}"))
+        health = manager.health.get(name)
+        trouble = f" [{text}]" if health is not None and (text := health.summary()) else ""
+        lines.append(_("loaded: {cog}").format(cog=f"{name}{version}{where}{flag}{trouble}"))
     for name, info in catalog.available.items():
         if name not in manager.loaded:
             listed = f"{name} {info.distribution} {info.version}"
@@ -57,7 +65,7 @@ def describe_cogs(manager: CogManager, guild_id: int | None = None) -> str:
     return "\n".join(lines) or _("no cogs installed")
 
 
-def _describe_one(manager: CogManager, name: str) -> str:
+def _describe_one(manager: CogManager, name: str, *, for_owner: bool = False) -> str:
     catalog = manager.rescan()
     info = manager.infos.get(name) or catalog.available.get(name)
     if info is None:
@@ -86,6 +94,8 @@ def _describe_one(manager: CogManager, name: str) -> str:
     if (failure := manager.failures.get(name)) is not None and cog is None:
         text = _("last load failed ({stage}): {message}")
         lines.append(text.format(stage=failure.stage, message=failure.message))
+    if cog is not None or name in manager.health:
+        lines += manager.health_of(name).details(with_errors=for_owner)
     return "\n".join(lines)
 
 
@@ -99,7 +109,8 @@ class CogCommands:
     @hybrid_slash_subcommand(base="cog", name="info", description="Show a cog's details.")
     @slash_option("name", "The cog's name", opt_type=OptionType.STRING, required=True)
     async def cmd_cog_info(self, ctx: HybridContext, name: str) -> None:
-        await ctx.send(_describe_one(_manager(ctx), name))
+        owner = int(ctx.author_id) in _owner_ids(ctx)
+        await ctx.send(_describe_one(_manager(ctx), name, for_owner=owner))
 
     @hybrid_slash_subcommand(base="cog", name="load", description="Load a cog (bot owner).")
     @slash_option("name", "The cog's name", opt_type=OptionType.STRING, required=True)
@@ -143,14 +154,23 @@ class CogCommands:
     @slash_option("package", "PKG or PKG==VERSION", opt_type=OptionType.STRING, required=True)
     @checks.is_owner()
     async def cmd_cog_install(self, ctx: HybridContext, package: str) -> None:
+        # Chat takes requirement specifiers only, checked before pip runs: an owner's
+        # chat account is a phishing target, and pip options reach the host.
+        try:
+            target = chat_target(package)
+        except TargetRefused as exc:
+            log.warning("cog install of %r refused (from user %s): %s", package, ctx.author_id, exc)
+            await ctx.send(_("Not installed: {problem}.").format(problem=exc))
+            return
         await ctx.defer()
         try:
-            names = await _manager(ctx).install(package)
-        except (CogError, Exception) as exc:
+            names = await _manager(ctx).install(target)
+        except CogError as exc:
+            log.warning("cog install of %s failed: %s", target, exc)
             await ctx.send(_("Install failed: {problem}").format(problem=exc))
             return
         text = _("Installed {package}; loaded {cogs}.")
-        await ctx.send(text.format(package=package, cogs=", ".join(names)))
+        await ctx.send(text.format(package=target, cogs=", ".join(names)))
 
     @hybrid_slash_subcommand(base="cog", name="uninstall", description="Uninstall a cog package.")
     @slash_option("package", "The distribution's name", opt_type=OptionType.STRING, required=True)
@@ -159,6 +179,13 @@ class CogCommands:
         await ctx.defer()
         done = _("Uninstalled {package}.").format(package=package)
         await _run(ctx, _manager(ctx).uninstall(package), done)
+
+
+def _owner_ids(ctx: Any) -> frozenset[int]:
+    owners = owner_ids_of(ctx.bot)
+    if isinstance(ctx.bot, Gated):
+        owners |= ctx.bot.chain_check.chain.owner_ids
+    return owners
 
 
 async def _run(ctx: HybridContext, operation: Any, done: str) -> None:

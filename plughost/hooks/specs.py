@@ -29,7 +29,8 @@ quarantines a cog that breaks one, naming the method and the problem):
 
 Hooks are answered by the cog being loaded or unloaded (``cog_load``,
 ``cog_unload``), by every cog (user data, permission links) or observed by every
-cog (the ``cog_*ed`` notifications).
+cog (the ``cog_*ed`` notifications). One is called with no bot at all:
+``import_red_data``, by ``plughost import-red``, on the cog's class.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from typing import Literal, TypeAlias
 
 import pluggy
 
+from plughost.hooks.red import RedData, RedImport
 from plughost.permissions.decision import Decision, PermissionRequest
 
 # The hook functions themselves are not exported: they are specifications, read by
@@ -271,4 +273,31 @@ async def cog_takeover(state: object) -> None:
     raising abandons the reload, and the old instance keeps serving.
 
     Returns nothing.
+    """
+
+
+@hookspec
+async def import_red_data(cog_name: str, identifier: str, data: RedData) -> RedImport | None:
+    """Take over Red-DiscordBot data this cog understands, during ``plughost import-red``.
+
+    Called once per Red ``Config`` found in the Red instance (``cog_name`` and
+    ``identifier`` as Red named it: ``"Bank"``, ``"384734293238749"``), on every
+    installed cog's **class** that implements it: no bot runs, so write the
+    implementation as a ``@staticmethod`` (or ``@classmethod``) under ``@hookimpl``.
+    The import's staging store is open: write through
+    ``Config.get_conf(None, identifier=..., cog_name="<your entry-point name>")``,
+    registering what your cog registers. Red's data itself is imported unchanged
+    whatever this returns.
+
+    Returns a :class:`~plughost.RedImport` (how much it took over, and one line per
+    thing it could not map, for the report), or ``None`` for data that is not its
+    concern.
+
+    Should: check ``cog_name`` (and ``identifier``) first and return ``None``
+    otherwise; map what it can, and name what it cannot in ``skipped``; be
+    deterministic (a dry run and the import run it alike).
+
+    Should not: touch Discord, the network, or files; write another cog's data; keep
+    state between calls. Raising fails the whole import (nothing is changed), and
+    the report shows the error.
     """

@@ -3,9 +3,9 @@
 Layout under :func:`home` (``$PLUGHOST_HOME``, else the platform's user data folder)::
 
     <home>/<name>/settings.json   Settings, mode 0600 (it may hold the bot token)
-    <home>/<name>/data/           plughost.db for SQLite, other data files
-    <home>/<name>/logs/
-    <home>/<name>/cogs/           per-cog state files
+    <home>/<name>/data/           plughost.db for SQLite, other data files (0700)
+    <home>/<name>/logs/           (0700)
+    <home>/<name>/cogs/           per-cog state files (0700)
     <home>/.backups/              archives written by backup() and delete()
 
 Every function raises :class:`InstanceError` with a one-line message on failure,

@@ -17,6 +17,7 @@ import dataclasses
 import io
 import json
 import os
+import shutil
 import sqlite3
 import tarfile
 import tempfile
@@ -36,8 +37,10 @@ from plughost.instances.files import (
     write_private_file,
 )
 from plughost.instances.layout import (
+    PRIVATE_DIR_MODE,
     SETTINGS_FILE,
     SQLITE_FILE,
+    SUBFOLDERS,
     Instance,
     check_available,
     clash_message,
@@ -141,14 +144,36 @@ def _write_archive(tar: tarfile.TarFile, instance: Instance, scratch: Path) -> N
     _add_bytes(tar, SETTINGS_FILE, instance.settings.dumps())
     for tree in _TREES:
         _add_tree(tar, instance.path / tree, tree)
-    if postgres:
-        dump = scratch / POSTGRES_DUMP
-        dump_database(instance.dsn, dump)
-        tar.add(dump, arcname=f"data/{POSTGRES_DUMP}", filter=_anonymous)
-    sqlite = instance.sqlite_path
-    if sqlite is not None and sqlite.exists():
-        with _sqlite_snapshot(sqlite, scratch) as snapshot:
-            tar.add(snapshot, arcname=f"data/{SQLITE_FILE}", filter=_anonymous)
+    # The dump and the snapshot hold members' data: written in a private (0700)
+    # folder that is removed with everything in it, whatever happens (issue 14,
+    # item 8: the dump was left beside the archive, 0644).
+    with _private_scratch(scratch) as private:
+        if postgres:
+            dump = private / POSTGRES_DUMP
+            dump_database(instance.dsn, dump)
+            tar.add(dump, arcname=f"data/{POSTGRES_DUMP}", filter=_private)
+        sqlite = instance.sqlite_path
+        if sqlite is not None and sqlite.exists():
+            with _sqlite_snapshot(sqlite, private) as snapshot:
+                tar.add(snapshot, arcname=f"data/{SQLITE_FILE}", filter=_private)
+
+
+@contextlib.contextmanager
+def _private_scratch(parent: Path) -> Iterator[Path]:
+    try:
+        # mkdtemp makes the folder 0700; beside the archive, so on the same disk.
+        folder = tempfile.mkdtemp(dir=parent, prefix=".plughost-backup-")
+    except OSError as exc:
+        raise InstanceError(f"cannot write to {parent}: {reason(exc)}") from exc
+    try:
+        yield Path(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _private(info: tarfile.TarInfo) -> tarfile.TarInfo:
+    info.mode = 0o600
+    return _anonymous(info)
 
 
 def _add_bytes(tar: tarfile.TarFile, arcname: str, data: bytes) -> None:
@@ -283,8 +308,9 @@ def _restore_from(
         # The "data" filter (PEP 706) is a second guard behind _check_member:
         # no absolute paths, no escaping the folder, no device files.
         tar.extractall(staged, members=payload, filter="data")
-        for tree in (*_TREES, "logs"):
+        for tree in SUBFOLDERS:
             (staged / tree).mkdir(exist_ok=True)
+            os.chmod(staged / tree, PRIVATE_DIR_MODE)  # whatever mode the archive says
         write_private_file(staged / SETTINGS_FILE, settings.dumps())
         dump = staged / "data" / POSTGRES_DUMP
         if settings.backend == "postgres" and settings.dsn is not None and dump.exists():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import stat
 from pathlib import Path
 from typing import final
 
@@ -16,8 +17,10 @@ from plughost.instances.settings import Settings
 
 __all__ = [
     "HOME_ENV",
+    "PRIVATE_DIR_MODE",
     "SETTINGS_FILE",
     "SQLITE_FILE",
+    "SUBFOLDERS",
     "Instance",
     "check_available",
     "clash_message",
@@ -32,6 +35,9 @@ __all__ = [
 HOME_ENV = "PLUGHOST_HOME"
 SETTINGS_FILE = "settings.json"
 SQLITE_FILE = "plughost.db"
+#: An instance's folders; members' data, logs and cog state are the owner's only.
+SUBFOLDERS = ("data", "logs", "cogs")
+PRIVATE_DIR_MODE = 0o700
 
 # ASCII only and no dots: a name is a folder name on every OS, a log-file stem and
 # part of backup file names, and can never be ".", ".." or a hidden staging folder.
@@ -130,7 +136,26 @@ def load(name: str) -> Instance:
         settings = Settings.loads(raw)
     except InstanceError as exc:
         raise InstanceError(f"corrupt settings in {settings_path}: {exc}") from exc
+    _tighten(path)
     return Instance(name=name, path=path, settings=settings)
+
+
+def _tighten(path: Path) -> None:
+    """Make the instance's folders 0700: ones made by older versions were 0755."""
+    for folder in SUBFOLDERS:
+        sub = path / folder
+        try:
+            info = sub.lstat()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise InstanceError(f"cannot read {sub}: {reason(exc)}") from exc
+        if not stat.S_ISDIR(info.st_mode) or stat.S_IMODE(info.st_mode) & 0o077 == 0:
+            continue
+        try:
+            os.chmod(sub, stat.S_IMODE(info.st_mode) & PRIVATE_DIR_MODE)
+        except OSError as exc:
+            raise InstanceError(f"cannot make {sub} private (0700): {reason(exc)}") from exc
 
 
 def instance_names() -> list[str]:

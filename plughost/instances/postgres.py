@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from plughost.instances.errors import InstanceError
 
-__all__ = ["CONNECT_TIMEOUT", "check_dsn", "redact_dsn", "run_to_completion"]
+__all__ = ["CONNECT_TIMEOUT", "check_dsn", "redact_dsn", "run_to_completion", "split_schema"]
 
 _T = TypeVar("_T")
 
@@ -35,6 +35,16 @@ def redact_dsn(dsn: str) -> str:
     except ValueError:
         # An unparsable DSN (say a bad port) may still hold a password: show none of it.
         return "<unparsable dsn>"
+
+
+def split_schema(dsn: str) -> tuple[str, str | None]:
+    """The DSN for asyncpg without plughost's ``?schema=`` (asyncpg would send it to
+    the server as a setting, which refuses it), and that schema."""
+    parts = urlsplit(dsn)
+    query = parse_qsl(parts.query)
+    schema = next((v for k, v in query if k == "schema"), None)
+    rest = urlencode([(k, v) for k, v in query if k != "schema"])
+    return urlunsplit(parts._replace(query=rest)), schema
 
 
 def check_dsn(dsn: str, timeout: float = CONNECT_TIMEOUT) -> None:
@@ -66,7 +76,7 @@ async def _probe(dsn: str, seconds: float) -> None:
     import asyncpg  # type: ignore[import-untyped]  # noqa: PLC0415
 
     try:
-        connection = await asyncpg.connect(dsn, timeout=seconds)
+        connection = await asyncpg.connect(split_schema(dsn)[0], timeout=seconds)
     except TimeoutError as exc:
         raise _unreachable(dsn, f"no answer within {seconds:g} s") from exc
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, ValueError) as exc:

@@ -23,6 +23,8 @@ _MAX_PREFIX = 32
 _MAX_SNOWFLAKE = 2**64 - 1
 _DSN_SCHEMES = ("postgres://", "postgresql://")
 _FIELDS = ("schema_version", "backend", "dsn", "prefix", "owners", "token", "created_at")
+#: Fields an older ``settings.json`` may lack (written only when set).
+_OPTIONAL = ("oauth_client_secret",)
 
 
 def _now() -> datetime:
@@ -48,6 +50,9 @@ class Settings:
     token: str | None = dataclasses.field(default=None, repr=False)
     created_at: datetime = dataclasses.field(default_factory=_now)
     schema_version: int = SCHEMA_VERSION
+    #: The Discord application's OAuth2 client secret, for the web console's "Login
+    #: with Discord" (None: that login is off). Like the token, never shown or logged.
+    oauth_client_secret: str | None = dataclasses.field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         # Type checks are done at runtime too: settings arrive from JSON, from the
@@ -84,6 +89,13 @@ class Settings:
         ):
             # Never echo the value: it may be a real token with a typo in it.
             raise InstanceError("token must be a non-empty string without spaces")
+        if self.oauth_client_secret is not None and (
+            not isinstance(self.oauth_client_secret, str)
+            or not self.oauth_client_secret
+            or not self.oauth_client_secret.isprintable()
+            or any(c.isspace() for c in self.oauth_client_secret)
+        ):
+            raise InstanceError("oauth_client_secret must be a non-empty string without spaces")
         if not isinstance(self.created_at, datetime) or self.created_at.tzinfo is None:
             raise InstanceError("created_at must be a timezone-aware date and time")
         if not _is_int(self.schema_version) or self.schema_version != SCHEMA_VERSION:
@@ -91,7 +103,7 @@ class Settings:
 
     def to_json(self) -> dict[str, object]:
         """The ``settings.json`` document (JSON-ready values, token included)."""
-        return {
+        document: dict[str, object] = {
             "schema_version": self.schema_version,
             "backend": self.backend,
             "dsn": self.dsn,
@@ -100,6 +112,9 @@ class Settings:
             "token": self.token,
             "created_at": self.created_at.isoformat(),
         }
+        if self.oauth_client_secret is not None:
+            document["oauth_client_secret"] = self.oauth_client_secret
+        return document
 
     def dumps(self) -> bytes:
         """``settings.json``'s bytes: indented, so an operator can read and diff it."""
@@ -121,7 +136,7 @@ class Settings:
             raise InstanceError(f"missing field {missing[0]!r}")
         # Unknown keys are refused rather than ignored: a hand-edited "prefx" would
         # otherwise be silently dropped.
-        unknown = sorted(set(document) - set(_FIELDS))
+        unknown = sorted(set(document) - set(_FIELDS) - set(_OPTIONAL))
         if unknown:
             raise InstanceError(f"unknown field {unknown[0]!r}")
         owners = document["owners"]
@@ -142,6 +157,7 @@ class Settings:
             token=document["token"],
             created_at=created_at,
             schema_version=document["schema_version"],
+            oauth_client_secret=document.get("oauth_client_secret"),
         )
 
     @classmethod

@@ -14,7 +14,9 @@ from plughost.instances.archive import backup
 from plughost.instances.errors import InstanceError
 from plughost.instances.files import publish_dir, reason, staging_dir, write_private_file
 from plughost.instances.layout import (
+    PRIVATE_DIR_MODE,
     SETTINGS_FILE,
+    SUBFOLDERS,
     Instance,
     check_available,
     clash_message,
@@ -23,12 +25,11 @@ from plughost.instances.layout import (
     load,
     locate,
 )
+from plughost.instances.leftovers import drop_pg_data, same_database
 from plughost.instances.postgres import check_dsn
 from plughost.instances.settings import Backend, Settings
 
 __all__ = ["SettingsChanges", "create", "delete", "edit", "list_instances"]
-
-_SUBFOLDERS = ("data", "logs", "cogs")
 
 
 class SettingsChanges(TypedDict, total=False):
@@ -73,8 +74,8 @@ def create(
     target = root / name
     with staging_dir(root, name, "creating") as staged:
         try:
-            for folder in _SUBFOLDERS:
-                (staged / folder).mkdir()
+            for folder in SUBFOLDERS:
+                (staged / folder).mkdir(mode=PRIVATE_DIR_MODE)
             write_private_file(staged / SETTINGS_FILE, settings.dumps())
         except OSError as exc:
             raise InstanceError(f"cannot write to {root}: {reason(exc)}") from exc
@@ -127,16 +128,25 @@ def edit(
     return dataclasses.replace(instance, settings=new)
 
 
-def delete(name: str, *, backup: bool = True) -> Path | None:
+def delete(name: str, *, backup: bool = True, drop_data: bool = False) -> Path | None:
     """Delete instance ``name``; by default back it up first and return the archive.
 
     The backup is written before anything is removed, and the folder is first
     renamed to a hidden name (atomic), so the instance is either fully there or
     gone, never half-deleted. With ``backup=False`` an instance whose settings are
     corrupt can still be deleted.
+
+    A PostgreSQL instance's tables stay in its database (see
+    :func:`~plughost.instances.leftovers.pg_leftovers`) unless ``drop_data`` is
+    true: they are then dropped after the backup and before the folder goes,
+    refused while the instance runs or when another instance uses that database.
     """
     path = locate(name)
+    if drop_data:
+        _check_droppable(name)
     archive = _backup(name) if backup else None
+    if drop_data:
+        drop_pg_data(load(name).dsn)
     root = path.parent
     try:
         trash = Path(tempfile.mkdtemp(dir=root, prefix=f".{name}.deleting-"))
@@ -151,6 +161,24 @@ def delete(name: str, *, backup: bool = True) -> Path | None:
             f"removed: {reason(exc)}"
         ) from exc
     return archive
+
+
+def _check_droppable(name: str) -> None:
+    instance = load(name)
+    if instance.settings.backend != "postgres":
+        raise InstanceError(f"instance {name!r} keeps its data in its folder: nothing to drop")
+    for other in instance_names():
+        if other == name:
+            continue
+        try:
+            sharing = load(other)
+        except InstanceError:
+            continue
+        if sharing.settings.backend == "postgres" and same_database(sharing.dsn, instance.dsn):
+            raise InstanceError(
+                f"instance {other!r} uses the same PostgreSQL database and schema: "
+                "its data would go too; delete with --keep-data"
+            )
 
 
 # The keyword `backup` of delete() shadows the function inside it.

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 if TYPE_CHECKING:
     from plughost.runtime.bot import Bot
     from plughost.testing.emulator import FakeDiscord, Message
+    from plughost.web.address import WebAddress
 
 __all__ = ["ConsoleSession", "parse_slash", "run_console"]
 
@@ -150,32 +151,43 @@ def run_console(
     as_user: str | None = None,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
+    web: WebAddress | None = None,
 ) -> int:
-    """Run the offline console; return the process exit code."""
+    """Run the offline console (with the web console on ``web``); return the exit code."""
     source = stdin if stdin is not None else sys.stdin
     sink = stdout if stdout is not None else sys.stdout
-    from plughost.runtime.runner import StoreUnavailable
+    from plughost.runtime.runner import AlongsideUnavailable, StoreUnavailable
 
     try:
-        return asyncio.run(_console(instance_name, debug, as_user, source, sink))
+        return asyncio.run(_console(instance_name, debug, as_user, source, sink, web=web))
     except KeyboardInterrupt:
         sink.write("\n")
         return 0
-    except StoreUnavailable as exc:
+    except (StoreUnavailable, AlongsideUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 
 
 async def _console(
-    instance_name: str | None, debug: bool, as_user: str | None, source: TextIO, sink: TextIO
+    instance_name: str | None,
+    debug: bool,
+    as_user: str | None,
+    source: TextIO,
+    sink: TextIO,
+    *,
+    web: WebAddress | None,
 ) -> int:
     from plughost.runtime.logs import configure_logging
 
-    async with _instance_store(instance_name) as (dsn, prefix, owners, logs_dir):
+    async with (
+        contextlib.AsyncExitStack() as stack,
+        _instance_store(instance_name) as (dsn, prefix, owners, logs_dir),
+    ):
         configure_logging(logs_dir, debug=debug)
         label = repr(instance_name) if instance_name else "the console's throwaway instance"
-        async with _connected_bot(label, dsn, prefix, owners) as (discord, _bot):
+        async with _connected_bot(label, dsn, prefix, owners) as (discord, bot):
             session = ConsoleSession(discord, sink, author_name=as_user or "alice")
+            await stack.enter_async_context(_web_console(discord, bot, web, session.print))
             interactive = source.isatty()
             if interactive:
                 session.print(f"plughost console: {discord.guild.name}, #{session.channel_name}.")
@@ -224,6 +236,29 @@ async def _instance_store(
     with tempfile.TemporaryDirectory(prefix="plughost-console-") as tmp:
         folder = Path(tmp)
         yield f"sqlite:///{folder / 'plughost.db'}", "!", [], folder / "logs"
+
+
+@contextlib.asynccontextmanager
+async def _web_console(
+    discord: FakeDiscord, bot: Bot, address: WebAddress | None, say: Callable[[str], None]
+) -> AsyncIterator[None]:
+    """The web console of the console's bot; Login with Discord goes to the emulator,
+    whose application gets the console's redirect URI registered."""
+    if address is None:
+        yield
+        return
+    from plughost.web.serve import serving
+
+    application = discord.state.application
+    async with serving(
+        [bot],
+        address,
+        oauth_secret=application.client_secret,
+        preferred_owner=discord.owner_user.id,
+        say=say,
+    ) as console:
+        application.redirect_uris.append(console.redirect_uri)
+        yield
 
 
 @contextlib.asynccontextmanager

@@ -220,6 +220,10 @@ class PermissionStore:
 
     # -- audit ---------------------------------------------------------------------------
 
+    async def record(self, actor_id: int, guild_id: int | None, action: str, detail: str) -> None:
+        """Append a change made elsewhere (the web console's ``web.*`` actions) to the log."""
+        await self._audit(actor_id, guild_id, action, detail)
+
     async def _audit(self, actor_id: int, guild_id: int | None, action: str, detail: str) -> None:
         # Time first, so the ids of one scope sort chronologically; the random tail
         # keeps two changes in the same nanosecond (two shards) apart.

@@ -37,6 +37,7 @@ from plughost.permissions.requests import ChainCheck, ChainDenied, owner_ids_of
 from plughost.permissions.store import PermissionStore
 from plughost.runtime.contexts import ContextHelpers, PlughostHybridContext, PlughostPrefixedContext
 from plughost.runtime.tracking import TRACKED_EVENTS, EventTracker
+from plughost.runtime.watchdog import LoopWatchdog
 from plughost.userdata import (
     DEFAULT_HOOK_TIMEOUT,
     DeletionResult,
@@ -152,6 +153,8 @@ class Bot(interactions.Client):
         self.pager = Pager()
         #: The cogs of this bot; built-ins and the instance's loaded set load at startup.
         self.cogs = CogManager(self, load_all=load_all_cogs)
+        #: Names the cog that blocks the event loop (started with the bot).
+        self.watchdog = LoopWatchdog(self.cogs)
         # The permission chain exists from here on, so every cog built for this bot
         # gets a gate that runs it; its rules and lists load in `astart`. Enablement
         # is one of its links, so the chain runs once per invocation.
@@ -225,6 +228,7 @@ class Bot(interactions.Client):
         # Cogs load before the gateway connects (the store is already open), so
         # the first message already finds the built-in commands. The permission
         # rules load first: the chain is the first check of every cog command.
+        self.watchdog.start()  # before cogs load: a blocking cog_load is named too
         await self._load_permissions()
         await self.cogs.startup()
         await super().astart(token)
@@ -305,6 +309,8 @@ class Bot(interactions.Client):
             await self.cogs.stop()
         except Exception:
             log.exception("unloading cogs at shutdown failed")
+        finally:
+            self.watchdog.stop()
         self._ready.clear()
         await self._connection_state.stop()
         await self.http.close()
@@ -347,13 +353,15 @@ class Bot(interactions.Client):
         elif isinstance(error, errors.CommandOnCooldown):
             reply = cooldown_reply(error.cooldown.get_cooldown_time())
         else:
-            log.error(
-                "command %r failed for user %s in guild %s",
-                getattr(ctx, "invoke_target", "?"),
-                getattr(ctx, "author_id", "?"),
-                getattr(ctx, "guild_id", None),
-                exc_info=error,
-            )
+            target = getattr(ctx, "invoke_target", "?")
+            author, guild = getattr(ctx, "author_id", "?"), getattr(ctx, "guild_id", None)
+            context = f" for user {author} in guild {guild}"
+            cog = getattr(getattr(ctx, "command", None), "extension", None)
+            if isinstance(cog, Cog):
+                # Counted per cog; a repeat of the same error is logged once per window.
+                self.cogs.health_of(cog.name).error(f"command {target!r}", error, context)
+            else:
+                log.error("command %r failed%s", target, context, exc_info=error)
             reply = APOLOGY
         # Ephemeral where Discord supports it (interactions); a plain reply otherwise.
         private = isinstance(ctx, interactions.InteractionContext | hybrid_commands.HybridContext)

@@ -65,7 +65,7 @@ def configure_logging(
         root.addHandler(term)
 
     if logs_dir is not None:
-        logs_dir.mkdir(parents=True, exist_ok=True)
+        logs_dir.mkdir(parents=True, exist_ok=True, mode=0o700)  # records name members
         file_handler = logging.handlers.RotatingFileHandler(
             logs_dir / LOG_FILE_NAME,
             maxBytes=_ROTATE_BYTES,

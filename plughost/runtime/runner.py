@@ -15,7 +15,8 @@ import logging
 import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING
+from contextlib import AbstractAsyncContextManager
+from typing import TYPE_CHECKING, TypeAlias
 
 from plughost.runtime.logs import configure_logging
 
@@ -23,13 +24,29 @@ if TYPE_CHECKING:
     from plughost.instances import Instance
     from plughost.runtime.bot import Bot
 
-__all__ = ["StoreUnavailable", "instance_backup", "open_store", "run_bot", "serve"]
+__all__ = [
+    "Alongside",
+    "AlongsideUnavailable",
+    "StoreUnavailable",
+    "instance_backup",
+    "open_store",
+    "run_bot",
+    "serve",
+]
+
+#: What runs beside the bots while they serve (the web console): given the bots once
+#: they exist, entered before they start and left after they stop.
+Alongside: TypeAlias = "Callable[[Sequence[Bot]], AbstractAsyncContextManager[object]]"
 
 log = logging.getLogger("plughost.runtime.runner")
 
 
 class StoreUnavailable(Exception):
     """The store could not be opened; the message is one line for the terminal."""
+
+
+class AlongsideUnavailable(Exception):
+    """What runs beside the bots (the web console) could not start; one terminal line."""
 
 
 @contextlib.asynccontextmanager
@@ -71,6 +88,7 @@ def run_bot(
     shard_ids: Sequence[int] | None = None,
     total_shards: int | None = None,
     api_url: str | None = None,
+    alongside: Alongside | None = None,
 ) -> int:
     """Run ``instance`` until SIGINT or SIGTERM; return the process exit code."""
     configure_logging(instance.path / "logs", debug=debug, token=token)
@@ -81,7 +99,14 @@ def run_bot(
         return 2
     try:
         return asyncio.run(
-            serve(instance, token=token, shard_ids=shards, total_shards=total, api_url=api_url)
+            serve(
+                instance,
+                token=token,
+                shard_ids=shards,
+                total_shards=total,
+                api_url=api_url,
+                alongside=alongside,
+            )
         )
     except KeyboardInterrupt:  # a second Ctrl-C during shutdown
         return 130
@@ -94,6 +119,7 @@ async def serve(
     shard_ids: Sequence[int],
     total_shards: int,
     api_url: str | None,
+    alongside: Alongside | None = None,
 ) -> int:
     """Serve the given shards of ``instance`` until a stop signal; 0 on a clean stop."""
     from plughost.cluster.coordinator import ClusterUnavailable, coordinate
@@ -118,9 +144,10 @@ async def serve(
             for bot in bots:  # one takes it: the first to migrate a cog's data
                 bot.cogs.backup = instance_backup(instance.name)
             # PostgreSQL: events, leader election and heartbeats with the other processes.
-            async with coordinate(instance.dsn, bots, total_shards=total_shards):
+            beside = alongside(bots) if alongside is not None else contextlib.nullcontext()
+            async with coordinate(instance.dsn, bots, total_shards=total_shards), beside:
                 return await _run_until_stopped(bots, token, stop)
-    except (StoreUnavailable, ClusterUnavailable) as exc:
+    except (StoreUnavailable, ClusterUnavailable, AlongsideUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:

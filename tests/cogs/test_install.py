@@ -1,7 +1,10 @@
-"""Installing, upgrading and uninstalling cogs from a local wheel folder (--find-links)."""
+"""Installing, upgrading and uninstalling cogs: from a wheel folder (pip's own
+PIP_FIND_LINKS setting), from a wheel or a project folder given to the CLI, and what
+is refused or rolled back (issue 14, item 3; issue 15, item 4)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -15,13 +18,16 @@ from .live import hello_cog, live_bot, make_instance, say
 pytestmark = pytest.mark.slow
 
 
-def _cli(venv: Venv, *args: str) -> subprocess.CompletedProcess[str]:
+def _cli(venv: Venv, *args: str, wheels: Path | None = None) -> subprocess.CompletedProcess[str]:
+    # Index settings are pip's own configuration, never arguments (issue 14, item 3).
+    links = {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheels)} if wheels else {}
     return subprocess.run(
         [str(venv.python), "-m", "plughost", "cogs", *args],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
+        env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", **links},
     )
 
 
@@ -50,6 +56,14 @@ async def test_install_upgrade_uninstall_and_refusal(
         )
         for version in ("1.0", "2.0")
     ]
+    projects.append(  # its cog fails at import: an install of it is rolled back
+        write_cog_project(
+            src,
+            "phlive-broken",
+            cogs={"livebroken": "phlive_broken:Hello"},
+            files={"__init__.py": "raise RuntimeError('broken at import')"},
+        )
+    )
     projects.append(
         write_cog_project(
             src,
@@ -63,14 +77,12 @@ async def test_install_upgrade_uninstall_and_refusal(
     # name in a run, so the 1.0s (and phlive-dep) first, then the 2.0s.
     for version in ("1.0", "2.0"):
         cog_venv.build_wheels([p for p in projects if p.name.endswith(f"-{version}")], wheels)
-    links = ("--no-index", "--find-links", str(wheels))
-
     # CLI: an install brings its dependencies...
-    done = _cli(cog_venv, "install", "phlive-dep", *links)
+    done = _cli(cog_venv, "install", "phlive-dep", wheels=wheels)
     assert done.returncode == 0, done.stderr
     assert "installed phlive-dep: cogs livedep" in done.stdout
     # ...and the dry run refuses an upgrade that would break another cog, saying why.
-    refused = _cli(cog_venv, "upgrade", "phlive-lib", *links)
+    refused = _cli(cog_venv, "upgrade", "phlive-lib", wheels=wheels)
     assert refused.returncode == 1
     assert "phlive-dep requires phlive-lib<2" in refused.stderr
     assert "livelib  phlive-lib 1.0" in _cli(cog_venv, "list").stdout
@@ -86,8 +98,99 @@ async def test_install_upgrade_uninstall_and_refusal(
         reply = await say(fake_discord, "!cog install phlive-inst==2.0", author=owner, wait=60)
         assert reply == "Installed phlive-inst==2.0; loaded liveinst."
         assert await say(fake_discord, "!inst") == "inst v2.0"
+        # Any failure after pip changed the environment rolls it back.
+        reply = await say(fake_discord, "!cog install phlive-broken", author=owner, wait=60)
+        assert reply.startswith("Install failed: cog 'livebroken' failed to load (import)")
+        assert "phlive-broken" not in _distributions(cog_venv)
+        # Nothing user-given reaches pip as an option, even with a live index config.
+        reply = await say(fake_discord, f"!cog install --find-links={wheels}", author=owner)
+        assert reply == "Not installed: pip options are not accepted: give a package name only."
         reply = await say(fake_discord, "!cog uninstall phlive-inst", author=owner, wait=60)
         assert reply == "Uninstalled phlive-inst."
         assert await say(fake_discord, "!inst", wait=1.5) == ""
     assert "liveinst" not in _cli(cog_venv, "list").stdout
     cog_venv.uninstall("phlive-dep", "phlive-lib")
+
+
+def _distributions(venv: Venv) -> set[str]:
+    names = venv.run_json(
+        "import importlib.metadata as m; emit([d.metadata['Name'] for d in m.distributions()])"
+    )
+    return set(names)
+
+
+def test_cli_installs_wheels_and_folders_and_refuses_options(
+    cog_venv: Venv, tmp_path: Path
+) -> None:
+    src, wheels = tmp_path / "src", tmp_path / "wheels"
+    wheels.mkdir()
+
+    def project(dist: str, cog: str | None, init: str) -> Path:
+        module = dist.replace("-", "_")
+        cogs = {cog: f"{module}:Hello"} if cog else {}
+        return write_cog_project(src, dist, cogs=cogs, files={"__init__.py": init})
+
+    wheel_project = project("phcli-wheel", "cliwheel", hello_cog("cliwheel", "w"))
+    (wheel,) = cog_venv.build_wheels([wheel_project], wheels)
+    folder = project("phcli-folder", "clifolder", hello_cog("clifolder", "f"))
+    broken = project("phcli-broken", "clibroken", "raise RuntimeError('broken at import')")
+    no_cog = project("phcli-nocog", None, "")
+
+    # A wheel and a project folder install (issue 15, item 4: they crashed afterwards).
+    done = _cli(cog_venv, "install", str(wheel), wheels=wheels)
+    assert done.returncode == 0, done.stderr
+    assert "installed phcli-wheel: cogs cliwheel" in done.stdout
+    again = _cli(cog_venv, "install", str(wheel), wheels=wheels)
+    assert again.returncode == 1
+    assert "nothing to install" in again.stderr
+    # A relative folder; pip builds it with the host's own pip settings.
+    done = subprocess.run(
+        [str(cog_venv.python), "-m", "plughost", "cogs", "install", f"./{folder.name}"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=folder.parent,
+        env={**os.environ, "PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "installed phcli-folder: cogs clifolder" in done.stdout
+    listed = _cli(cog_venv, "list").stdout
+    assert "cliwheel  phcli-wheel 1.0" in listed
+    assert "clifolder  phcli-folder 1.0" in listed
+
+    # Installed, then failing the import check or providing no cog: rolled back.
+    env = {"PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0"}
+    for path, reason in [(broken, "broken at import"), (no_cog, "provides no cog")]:
+        failed = subprocess.run(
+            [str(cog_venv.python), "-m", "plughost", "cogs", "install", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env={**os.environ, **env},
+        )
+        assert failed.returncode == 1
+        assert reason in failed.stderr
+        assert "rolling back" in failed.stderr
+    installed = _distributions(cog_venv)
+    assert {"phcli-wheel", "phcli-folder"} <= installed
+    assert not {"phcli-broken", "phcli-nocog"} & installed
+
+    # pip options never pass: click refuses unknown options, and after `--` plughost does.
+    hostfile = tmp_path / "requirements.txt"
+    hostfile.write_text("phcli-never\n")
+    for args, code, message in [
+        (("install", f"-r{hostfile}"), 2, "No such option"),
+        (("install", "--index-url=https://evil.example/simple", "x"), 2, "No such option"),
+        (("install", "--", f"-r{hostfile}"), 1, "pip options are not accepted"),
+        (("install", "--", "--index-url=https://evil.example/simple"), 1, "pip options"),
+        (("install", "https://evil.example/e-1.0-py3-none-any.whl"), 1, "URLs are not accepted"),
+        (("install", "e @ https://evil.example/e.whl"), 1, "URLs are not accepted"),
+        (("install", str(tmp_path / "missing")), 1, "no such file or folder"),
+    ]:
+        refused = _cli(cog_venv, *args, wheels=wheels)
+        assert refused.returncode == code, (args, refused.stderr)
+        assert message in refused.stderr, (args, refused.stderr)
+        assert "resolving" not in refused.stderr  # pip never ran
+    cog_venv.uninstall("phcli-wheel", "phcli-folder")

@@ -98,3 +98,39 @@ async def test_identifiers_that_are_too_long(conf: Config) -> None:
 def test_identifier_type_of_get_conf() -> None:
     with pytest.raises(TypeError):
         Config.get_conf(None, identifier=1.5, cog_name="X")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{1: "a", "1": "b"}, {"deep": [{True: 1, "true": 2}]}, {None: 1, "null": 2}],
+)
+async def test_dict_keys_that_collide_as_strings_are_refused(conf: Config, value: object) -> None:
+    """`{1: "a", "1": "b"}` would be stored as `{"1": "b"}`, one entry silently lost."""
+    await conf.guild_from_id(1).other.set("kept")
+    with pytest.raises(ValueError, match="would both be stored as"):
+        await conf.guild_from_id(1).value.set(value)
+    with pytest.raises(ValueError, match="would both be stored as"):
+        async with conf.guild_from_id(1).all() as data:
+            data["value"] = value
+    assert await conf.all_guilds() == {1: {"other": "kept"}}
+
+
+async def test_non_colliding_int_keys_are_still_stored_as_strings(conf: Config) -> None:
+    await conf.guild_from_id(1).value.set({1: "a", 2: "b"})
+    assert await conf.guild_from_id(1).value() == {"1": "a", "2": "b"}
+
+
+@pytest.mark.parametrize("ident", [object(), 1.5, None, True, (1, 2)])
+async def test_identifiers_other_than_str_or_int_are_refused(conf: Config, ident: object) -> None:
+    """`str()` of an arbitrary object (its memory address) must never become a key."""
+    conf.init_custom("Things", 1)
+    conf.register_custom("Things", count=0)
+    with pytest.raises(TypeError, match="must be str or int"):
+        conf.custom("Things", ident)
+    with pytest.raises(TypeError, match="must be str or int"):
+        await conf.all_custom("Things", ident)
+    with pytest.raises(TypeError, match="must be str or int"):
+        await conf.guild_from_id(1).set_raw("a", ident, value=1)
+    await conf.custom("Things", 12).count.set(1)  # an int id is fine
+    await conf.custom("Things", "name").count.set(2)
+    assert await conf.all_custom("Things") == {"12": {"count": 1}, "name": {"count": 2}}

@@ -10,6 +10,7 @@ def test_public_names() -> None:
         "DEFAULT_POOL_MAX",
         "Config",
         "ConfigLockLostError",
+        "ConfigLockTimeoutError",
         "ConfigStore",
         "Group",
         "StoreClosedError",

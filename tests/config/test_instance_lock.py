@@ -58,3 +58,16 @@ async def test_unopenable_sqlite_file_fails_clearly(tmp_path: Path) -> None:
     # The instance lock was released: a good path next to it opens at once.
     async with connect(f"sqlite:///{tmp_path / 'other.db'}"):
         pass
+
+
+@pytest.mark.postgres
+async def test_a_schema_that_does_not_exist_is_one_clear_error(
+    request: pytest.FixtureRequest,
+) -> None:
+    from plughost.config import StoreUnavailableError, connect
+    from plughost.testing.stores import require_postgres
+
+    base = await require_postgres(request.config)
+    with pytest.raises(StoreUnavailableError, match="has no schema 'plughost_no_such'"):
+        async with connect(base + "?schema=plughost_no_such"):
+            pass

@@ -1,6 +1,9 @@
 """Subprocess side of the multi-process config tests (run as a script).
 
 worker.py increment DSN N        N `async with` increments of member (1, 2)
+worker.py locked DSN N           N get_lock() read-then-set increments of member (1, 2)
+worker.py transfer DSN N SEED    N transfers among members (1, 1..5), two locks in id order
+worker.py lockhold DSN           take member (1, 2)'s count lock, print "held", wait for EOF
 worker.py storm DSN              set guild i's counter to 1, 2, 3, ... and print
                                  "ack <n>" after each acknowledged write, forever
 worker.py set DSN VALUE          set the global "value" and print "done"
@@ -28,6 +31,41 @@ async def increment(dsn: str, times: int) -> None:
         for _ in range(times):
             async with conf.member_from_ids(1, 2).all() as data:
                 data["count"] += 1
+
+
+async def locked(dsn: str, times: int) -> None:
+    """docs/config.md's pattern: the value's lock around a plain read and a set."""
+    async with connect(dsn):
+        value = _conf().member_from_ids(1, 2).count
+        for _ in range(times):
+            async with value.get_lock():
+                current = await value()
+                await value.set(current + 1)
+
+
+async def transfer(dsn: str, times: int, seed: int) -> None:
+    """Move 1 between random members of guild 1, taking both balances' locks in id order."""
+    import random
+
+    rng = random.Random(seed)
+    async with connect(dsn):
+        conf = _conf()
+        for _ in range(times):
+            a, b = rng.sample(range(1, 6), 2)
+            first, second = sorted((a, b))
+            lock_1 = conf.member_from_ids(1, first).count.get_lock()
+            lock_2 = conf.member_from_ids(1, second).count.get_lock()
+            async with lock_1, lock_2:
+                source = conf.member_from_ids(1, a).count
+                target = conf.member_from_ids(1, b).count
+                await source.set(await source() - 1)
+                await target.set(await target() + 1)
+
+
+async def lockhold(dsn: str) -> None:
+    async with connect(dsn), _conf().member_from_ids(1, 2).count.get_lock():
+        print("held", flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
 
 
 async def storm(dsn: str, synchronous: str) -> None:
@@ -69,6 +107,12 @@ def main() -> None:
     command, dsn, *rest = sys.argv[1:]
     if command == "increment":
         asyncio.run(increment(dsn, int(rest[0])))
+    elif command == "locked":
+        asyncio.run(locked(dsn, int(rest[0])))
+    elif command == "transfer":
+        asyncio.run(transfer(dsn, int(rest[0]), int(rest[1])))
+    elif command == "lockhold":
+        asyncio.run(lockhold(dsn))
     elif command == "storm":
         asyncio.run(storm(dsn, rest[0] if rest else "normal"))
     elif command == "set":

@@ -9,7 +9,9 @@ hold a cross-process advisory lock from the read to the write.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Sequence
+from decimal import Decimal
 from typing import Any, Final
 
 from tortoise.backends.asyncpg.client import AsyncpgDBClient
@@ -24,7 +26,31 @@ from plughost.config.errors import ConfigLockLostError
 from plughost.config.keys import prefix_range
 from plughost.config.models import TABLE
 
-__all__ = ["PostgresStore"]
+__all__ = ["PostgresStore", "jsonb_text"]
+
+# jsonb keeps numbers as `numeric`, which keeps a literal's decimal places but not
+# its exponent: `1e+16` (Python's float repr) reads back as 10000000000000000, an
+# int, while `10000000000000000.0` reads back as itself. So a float written in
+# exponent form is rewritten positionally, with a decimal point, before it reaches
+# jsonb. Only a digit followed by an exponent marker can need it.
+_EXPONENT: Final = re.compile(r"\d[eE]")
+_TOKEN: Final = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?[eE][-+]?\d+')
+
+
+def _positional(match: re.Match[str]) -> str:
+    token = match.group(0)
+    if token[0] == '"':
+        return token  # a string: left exactly as it is
+    text = format(Decimal(token), "f")
+    return text if "." in text else text + ".0"
+
+
+def jsonb_text(text: str) -> str:
+    """JSON ``text`` as jsonb keeps it exactly: floats in exponent form made positional."""
+    if _EXPONENT.search(text) is None:
+        return text
+    return _TOKEN.sub(_positional, text)
+
 
 _SEQ: Final = "nextval('plughost_config_version')"
 _NOTIFY_ROW: Final = f"pg_notify('{CHANNEL}', version::text || ':' || $1::text)"
@@ -168,8 +194,7 @@ class PostgresStore(ConfigStore):
 
     async def write(self, key: str, path: tuple[str, ...], value: Any, text: str | None) -> None:
         self.check_open()
-        if text is None:
-            text = encode(value)
+        text = jsonb_text(encode(value) if text is None else text)
         if path:
             await self._write_row(key, _SET_PATH, list(path), text)
         else:
@@ -198,7 +223,9 @@ class PostgresStore(ConfigStore):
             async with self._client.acquire_connection() as conn, conn.transaction():
                 await conn.fetchrow(_DELETE_RANGE, low, high, prefix)
                 if docs:
-                    await conn.executemany(_INSERT, [(key, text) for key, _, text in docs])
+                    await conn.executemany(
+                        _INSERT, [(key, jsonb_text(text)) for key, _, text in docs]
+                    )
         finally:
             self.cache.invalidate_prefix(prefix)
 
@@ -238,6 +265,19 @@ class PostgresStore(ConfigStore):
     async def _lock_remote(self, key: str) -> int:
         return await self.listener.lock(lock_id(key))
 
+    shares_locks = True
+
+    async def lock_name(self, name: str) -> int:
+        # Its own id space: a value's get_lock() and the `async with` guard of the
+        # document holding it are different locks (a block may take both).
+        return await self.listener.lock(lock_id("get_lock:" + name))
+
+    async def unlock_name(self, name: str, generation: int) -> bool:
+        if generation != self.listener.generation:
+            return False  # the session that held it is gone, and the lock with it
+        await self.listener.unlock(lock_id("get_lock:" + name), generation)
+        return True
+
     def verify_rmw(self, token: RmwToken) -> None:
         if token.outermost and token.generation != self.listener.generation:
             raise ConfigLockLostError(
@@ -265,7 +305,7 @@ class PostgresStore(ConfigStore):
         self.check_open()
         try:
             async with self._client.acquire_connection() as conn, conn.transaction():
-                await conn.executemany(_INSERT, list(rows))
+                await conn.executemany(_INSERT, [(key, jsonb_text(text)) for key, text in rows])
                 await conn.execute(f"SELECT pg_notify('{CHANNEL}', 'p:')")
         finally:
             self.cache.clear()

@@ -9,7 +9,8 @@ other processes' writes reach the cache.
 from __future__ import annotations
 
 import abc
-from collections.abc import AsyncIterator, Sequence
+import asyncio
+from collections.abc import AsyncIterator, Coroutine, Sequence
 from typing import Any
 
 from plughost.config.backends.cache import DocumentCache
@@ -46,6 +47,8 @@ class ConfigStore(abc.ABC):
         #: Config objects handed out by ``Config.get_conf`` while this store is open.
         self.configs: dict[tuple[str, str], Any] = {}
         self.closed = False
+        # Work started by synchronous calls (a lock's release()), kept referenced.
+        self._background: set[asyncio.Task[Any]] = set()
 
     # -- reads ------------------------------------------------------------------
 
@@ -166,6 +169,26 @@ class ConfigStore(abc.ABC):
     async def _lock_remote(self, key: str) -> int:
         """Take the cross-process lock on ``key`` (nothing to do for a single process)."""
         return 0
+
+    # -- named locks (``get_lock()``) -----------------------------------------------------
+
+    #: Whether other processes share this store, so that ``get_lock()`` locks must be
+    #: held across them too (see ``plughost.config.locks``).
+    shares_locks: bool = False
+
+    async def lock_name(self, name: str) -> int:
+        """Take the cross-process lock called ``name``; its session generation."""
+        return 0
+
+    async def unlock_name(self, name: str, generation: int) -> bool:
+        """Release what :meth:`lock_name` took; False if it was lost meanwhile."""
+        return True
+
+    def in_background(self, work: Coroutine[Any, Any, Any]) -> None:
+        """Run ``work`` without waiting for it (what a synchronous call must start)."""
+        task = asyncio.get_running_loop().create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     async def _unlock_remote(self, token: RmwToken) -> None:  # noqa: B027 - optional hook
         """Release what :meth:`_lock_remote` took."""

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from plughost.testing.emulator.events import EventSource
 from plughost.testing.emulator.gateway import Gateway, ShardStatus
+from plughost.testing.emulator.oauth import OAuthProvider
 from plughost.testing.emulator.records import RecordedRequest
 from plughost.testing.emulator.rest import ApiError, RestContext, Router, read_request, reply
 from plughost.testing.emulator.routes_core import CoreRoutes
@@ -70,6 +71,8 @@ class DiscordEmulator:
             InteractionRoutes(self._ctx),
         ):
             routes.register(self._router)
+        #: OAuth2 for web consoles: authorize page, token exchange, ``@me`` by bearer.
+        self.oauth = OAuthProvider(self.state)
         self._runner: web.AppRunner | None = None
 
     # -- lifecycle ------------------------------------------------------------------
@@ -100,6 +103,8 @@ class DiscordEmulator:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_get("/attachments/{channel_id}/{attachment_id}/{name}", self._attachment)
+        self.oauth.register(app, API_PREFIX)
+        app.router.add_get(API_PREFIX + "/users/@me", self._me)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._api)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
@@ -134,7 +139,9 @@ class DiscordEmulator:
     # -- HTTP handlers --------------------------------------------------------------
 
     async def _api(self, request: web.Request) -> web.Response:
-        path = "/" + request.match_info["tail"]
+        # The catch-all route names the tail; `_me`'s own route has none.
+        tail = request.match_info.get("tail", request.path.removeprefix(API_PREFIX + "/"))
+        path = "/" + tail
         record = RecordedRequest(request.method, path, dict(request.query), None, time.time())
         self.requests.append(record)
         try:
@@ -159,6 +166,13 @@ class DiscordEmulator:
         record.status = response.status
         self.state.changes.notify()
         return response
+
+    async def _me(self, request: web.Request) -> web.Response:
+        # A user's bearer token (OAuth2) answers that user; a bot token, the bot.
+        user_id = self.oauth.bearer_user(request.headers.get("Authorization", ""))
+        if user_id is not None:
+            return await self.oauth.me(user_id)
+        return await self._api(request)
 
     def _authenticate(self, request: web.Request) -> None:
         if request.headers.get("Authorization") != f"Bot {self.state.token}":

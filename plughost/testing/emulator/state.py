@@ -69,6 +69,10 @@ class Application:
     team_member_ids: list[int] | None = None
     team_id: int | None = None
     commands: dict[int | None, dict[int, dict[str, Any]]] = field(default_factory=dict)
+    #: OAuth2: the secret the token exchange checks, and the redirect URIs registered
+    #: in the developer portal (Discord refuses any other).
+    client_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    redirect_uris: list[str] = field(default_factory=list)
 
 
 class DiscordState:

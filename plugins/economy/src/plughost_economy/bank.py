@@ -87,7 +87,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Final
 
-from plughost import Config, Group
+from plughost import Config, Group, RedData, RedImport
 from plughost_economy.messages import _
 
 __all__ = [
@@ -98,6 +98,11 @@ __all__ = [
     "OnCooldown",
     "check_amount",
 ]
+
+#: Red-DiscordBot's bank Config (core's ``bank`` module): its data maps onto this bank.
+RED_BANK: Final = ("Bank", "384734293238749")
+#: Red's per-account fields this bank has no place for.
+_RED_ACCOUNT_EXTRA: Final = ("name", "created_at")
 
 #: The largest amount one command moves; keeps numbers readable and JSON-safe.
 MAX_AMOUNT: Final = 10**12
@@ -449,3 +454,44 @@ class Bank:
     async def _guilds_with_account(self, user_id: int) -> list[int]:
         members = await self.config.all_members()
         return [int(gid) for gid, accounts in members.items() if user_id in accounts]
+
+    # -- Red-DiscordBot's bank (plughost import-red) ----------------------------------
+
+    async def import_red(self, data: RedData) -> RedImport:
+        """Take over Red's bank: the global switch, each bank's name and currency, and
+        every balance (server banks in MEMBER scope, the global bank in USER scope, as
+        here). Balances replace those already here; Red's account names, creation
+        times, default and maximum balances have no place here and are reported."""
+        skipped: list[str] = []
+        imported = 0
+        found: Any = next((doc for _, doc in data.documents("GLOBAL")), {})
+        glob = found if isinstance(found, dict) else {}
+        if isinstance(glob.get("is_global"), bool):
+            await self.set_global(glob["is_global"])
+        banks = [(BankRef(None), glob)]
+        banks += [(BankRef(int(keys[0])), doc) for keys, doc in data.documents("GUILD")]
+        for ref, settings in banks:
+            if not isinstance(settings, dict):
+                skipped.append(f"bank {ref.key}: settings are not a JSON object")
+                continue
+            for field in ("bank_name", "currency"):
+                if isinstance(settings.get(field), str) and settings[field]:
+                    await self.settings(ref).get_attr(field).set(settings[field])
+            extra = sorted({"default_balance", "max_balance"} & set(settings))
+            if extra:
+                skipped.append(f"bank {ref.key}: {', '.join(extra)} (no such setting here)")
+        accounts: list[tuple[tuple[int | None, int], Any]]
+        accounts = [((None, int(k[0])), doc) for k, doc in data.documents("USER")]
+        accounts += [((int(k[0]), int(k[1])), doc) for k, doc in data.documents("MEMBER")]
+        dropped = 0
+        for (guild_id, user_id), doc in accounts:
+            balance = doc.get("balance") if isinstance(doc, dict) else None
+            if isinstance(balance, bool) or not isinstance(balance, (int, float)):
+                skipped.append(f"account {guild_id}/{user_id}: no balance")
+                continue
+            await self.account(BankRef(guild_id), user_id).balance.set(max(0, int(balance)))
+            dropped += any(field in doc for field in _RED_ACCOUNT_EXTRA)
+            imported += 1
+        if dropped:
+            skipped.append(f"{dropped} account(s): Red's name and created_at (no such fields)")
+        return RedImport(imported, "accounts", tuple(skipped))

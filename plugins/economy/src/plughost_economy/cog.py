@@ -19,8 +19,15 @@ from interactions.ext.hybrid_commands import (
     hybrid_slash_subcommand,
 )
 
-from plughost import Bot, Cog, Config, TimeSpan, checks, hookimpl
-from plughost_economy.bank import MAX_AMOUNT, Bank, BankError, BankRef, OnCooldown
+from plughost import Bot, Cog, Config, RedData, RedImport, TimeSpan, checks, hookimpl
+from plughost_economy.bank import (
+    MAX_AMOUNT,
+    RED_BANK,
+    Bank,
+    BankError,
+    BankRef,
+    OnCooldown,
+)
 from plughost_economy.messages import _
 
 __all__ = ["CONFIG_IDENTIFIER", "Economy"]
@@ -29,6 +36,8 @@ __all__ = ["CONFIG_IDENTIFIER", "Economy"]
 CONFIG_IDENTIFIER: Final = 0x9EC0_0001
 #: Accounts shown per leaderboard page.
 PAGE_SIZE: Final = 10
+#: The entry-point name: the cog's Config is stored under it.
+COG_NAME: Final = "economy"
 #: The longest bank or currency name (they appear in every reply).
 MAX_NAME: Final = 32
 #: The longest payday cooldown an admin may set.
@@ -373,6 +382,19 @@ class Economy(Cog):
         MEMBER and USER document afterwards; the cog does it itself so that its
         promise does not rest on that."""
         await self.bank.forget(user_id)
+
+    # -- Red-DiscordBot data (plughost import-red) ------------------------------------
+
+    @staticmethod
+    @hookimpl
+    async def import_red_data(cog_name: str, identifier: str, data: RedData) -> RedImport | None:
+        """Red's bank, global or per server, becomes this cog's banks and balances."""
+        if (cog_name, identifier) != RED_BANK:
+            return None
+        config = Config.get_conf(
+            None, identifier=CONFIG_IDENTIFIER, cog_name=COG_NAME, force_registration=True
+        )
+        return await Bank(config).import_red(data)
 
 
 def _pages(count: int) -> str:

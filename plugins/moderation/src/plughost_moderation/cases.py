@@ -26,10 +26,24 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any, Final
 
-from plughost import Config
+from plughost import Config, RedData, RedImport
 from plughost_moderation.messages import N_
 
-__all__ = ["ACTIONS", "Case", "CaseBook"]
+__all__ = ["ACTIONS", "RED_MODLOG", "Case", "CaseBook"]
+
+#: Red-DiscordBot's mod-log Config (core's ``modlog`` module): its cases map onto these.
+RED_MODLOG: Final = ("ModLog", "1354799444")
+#: Red's case types that are one of ours (a softban bans and unbans: its effect is a kick).
+_RED_ACTIONS: Final = {
+    "ban": "ban",
+    "hackban": "ban",
+    "tempban": "ban",
+    "softban": "kick",
+    "kick": "kick",
+    "unban": "unban",
+    "warning": "warn",
+    "timeout": "timeout",
+}
 
 #: What a case can record, and how a sentence names it.
 ACTIONS: Final = {
@@ -130,6 +144,58 @@ class CaseBook:
                     await doc.clear()
                 elif data.get("moderator_id") == user_id:
                     await doc.moderator_id.set(DELETED_USER)
+
+    # -- Red-DiscordBot's mod-log (plughost import-red) --------------------------------
+
+    async def import_red(self, data: RedData) -> RedImport:
+        """Take over Red's cases under their own numbers (replacing a case here with the
+        same number), each guild's mod-log channel and case counter. Case types that
+        are no action here (voice and channel mutes, custom types) are reported."""
+        imported = 0
+        others: dict[str, int] = {}
+        highest: dict[int, int] = {}
+        broken: list[str] = []
+        for (guild_key, number_key), doc in data.documents("CASES"):
+            guild_id, number = int(guild_key), int(number_key)
+            kind = str(doc.get("action_type")) if isinstance(doc, dict) else "?"
+            action = _RED_ACTIONS.get(kind)
+            if action is None:
+                others[kind] = others.get(kind, 0) + 1
+                continue
+            try:
+                moderator = doc.get("moderator")
+                case = Case(
+                    number=number,
+                    action=action,
+                    user_id=int(doc["user"]),
+                    moderator_id=int(moderator) if moderator else DELETED_USER,
+                    reason=doc.get("reason"),
+                    created_at=int(doc.get("created_at") or 0),
+                    until=int(doc["until"]) if doc.get("until") else None,
+                )
+            except (KeyError, TypeError, ValueError) as exc:
+                broken.append(f"case {guild_id}/{number}: unreadable ({type(exc).__name__}: {exc})")
+                continue
+            await self.config.custom("CASE", guild_id, number).set(case.to_json())
+            highest[guild_id] = max(highest.get(guild_id, 0), number)
+            imported += 1
+        for (guild_key,), settings in data.documents("GUILD"):
+            guild_id = int(guild_key)
+            if isinstance(settings.get("mod_log"), int):
+                await self.set_modlog_channel(guild_id, settings["mod_log"])
+            latest = settings.get("latest_case_number")
+            if isinstance(latest, int):
+                highest[guild_id] = max(highest.get(guild_id, 0), latest)
+        for guild_id, number in highest.items():
+            # Numbers only grow: never hand out a number Red (or this cog) already used.
+            counter = self.config.guild_from_id(guild_id).last_case
+            if number > await counter():
+                await counter.set(number)
+        skipped = tuple(
+            f"{n} case(s) of type {kind!r} (no such action here)"
+            for kind, n in sorted(others.items())
+        ) + tuple(broken)
+        return RedImport(imported, "cases", skipped)
 
     # -- the mod-log channel --------------------------------------------------------
 

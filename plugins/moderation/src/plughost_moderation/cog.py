@@ -30,8 +30,8 @@ from interactions.ext.hybrid_commands import (
     hybrid_slash_subcommand,
 )
 
-from plughost import Bot, Cog, Config, TimeSpan, checks, hookimpl
-from plughost_moderation.cases import ACTIONS, Case, CaseBook
+from plughost import Bot, Cog, Config, RedData, RedImport, TimeSpan, checks, hookimpl
+from plughost_moderation.cases import ACTIONS, RED_MODLOG, Case, CaseBook
 from plughost_moderation.hierarchy import Rank, refusal
 from plughost_moderation.messages import N_, _
 
@@ -41,6 +41,8 @@ log = logging.getLogger("plughost.cogs.moderation")
 
 #: The cog's Config identifier: keeps its data apart from other cogs'. Never change it.
 CONFIG_IDENTIFIER: Final = 0x9EC0_0002
+#: The entry-point name: the cog's Config is stored under it.
+COG_NAME: Final = "moderation"
 #: How a sentence says each action ("You cannot time out yourself.").
 VERBS: Final = {
     "kick": N_("kick"),
@@ -449,3 +451,16 @@ class Moderation(Cog):
         owner asks or Discord deleted the account (a user cannot erase their own record)."""
         everything = requester in ("owner", "discord_deleted_user")
         await self.cases.forget(user_id, everything=everything)
+
+    # -- Red-DiscordBot data (plughost import-red) ------------------------------------
+
+    @staticmethod
+    @hookimpl
+    async def import_red_data(cog_name: str, identifier: str, data: RedData) -> RedImport | None:
+        """Red's mod-log cases become this cog's cases, under the same numbers."""
+        if (cog_name, identifier) != RED_MODLOG:
+            return None
+        config = Config.get_conf(
+            None, identifier=CONFIG_IDENTIFIER, cog_name=COG_NAME, force_registration=True
+        )
+        return await CaseBook(config).import_red(data)

@@ -1,0 +1,1 @@
+"""Importers: another bot framework's data into a plughost instance (``plughost import-red``)."""

@@ -1,0 +1,163 @@
+"""The servers a viewer may manage, and each server's page: prefix, cogs, cog settings.
+
+Every handler asks :class:`plughost.web.access.Access` again, from the ids in the
+URL: a guild the viewer may not manage, or one the bot is not in, is a 403 whatever
+the ids, so no page tells a forged id from a real one. Changes go through the same
+calls as the chat commands (``CogManager.set_enabled``, ``set_guild_prefix``,
+Config), so other processes of a cluster hear of them as they would of a command.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Final
+
+from aiohttp import web
+
+from plughost.cogs.manager import CogError
+from plughost.commands.prefixes import MAX_PREFIX_LENGTH, guild_prefix, set_guild_prefix
+from plughost.config import Config, current_store
+from plughost.web.access import Shard
+from plughost.web.forms import FormError, changes, fields_of
+from plughost.web.pages import (
+    STATE,
+    Refused,
+    audit,
+    flash,
+    redirect,
+    render,
+    require_viewer,
+)
+
+__all__ = ["cog_configs", "routes"]
+
+_NOT_YOURS: Final = "You cannot manage this server (or the bot is not in it)."
+
+routes = web.RouteTableDef()
+
+
+async def _managed(request: web.Request) -> tuple[Shard, Any, int]:
+    """The shard, guild and id the URL names, if the viewer may manage it; else 403."""
+    viewer = require_viewer(request)
+    text = request.match_info["guild_id"]
+    if not text.isdigit():
+        raise Refused(403, _NOT_YOURS)
+    guild_id = int(text)
+    access = request.app[STATE].access
+    found = access.shard_of(guild_id)
+    if found is None or not await access.may_manage(viewer.user_id, guild_id):
+        raise Refused(403, _NOT_YOURS)
+    shard, guild = found
+    return shard, guild, guild_id
+
+
+def cog_configs(cog_name: str) -> list[Config]:
+    """The Configs a cog registered guild defaults on, in the order they were made."""
+    found = []
+    for (name, _identifier), conf in current_store().configs.items():
+        if name == cog_name and isinstance(conf, Config) and conf.defaults.get(Config.GUILD):
+            found.append(conf)
+    return found
+
+
+@routes.get("/")
+async def home(request: web.Request) -> web.Response:
+    viewer = require_viewer(request)
+    guilds = await request.app[STATE].access.guilds_for(viewer.user_id)
+    return render(request, "home.html", guilds=guilds)
+
+
+@routes.get("/guilds/{guild_id}")
+async def guild_page(request: web.Request) -> web.Response:
+    shard, guild, guild_id = await _managed(request)
+    manager = shard.bot.cogs
+    cogs = []
+    forms = []
+    for name, cog in sorted(manager.loaded.items()):
+        info = manager.infos.get(name)
+        doc = (type(cog).__doc__ or "").strip().splitlines()
+        cogs.append(
+            {
+                "name": name,
+                "summary": doc[0] if doc else (info.summary if info else ""),
+                "enabled": manager.enablement.is_enabled(name, guild_id),
+                "toggleable": manager.enablement.toggleable(name),
+            }
+        )
+        if manager.is_builtin(name):
+            continue  # the core cog's guild settings are the prefix, above
+        for conf in cog_configs(name):
+            values = await conf.guild_from_id(guild_id).all()
+            fields = fields_of(conf.defaults[Config.GUILD], values)
+            if fields:
+                forms.append({"cog": name, "identifier": conf.unique_identifier, "fields": fields})
+    prefix = await guild_prefix(shard.bot, guild_id)
+    return render(request, "guild.html", guild=guild, cogs=cogs, forms=forms, prefix=prefix)
+
+
+@routes.post("/guilds/{guild_id}/cogs/{cog}/{action:enable|disable}")
+async def switch_cog(request: web.Request) -> web.Response:
+    shard, _guild, guild_id = await _managed(request)
+    name = request.match_info["cog"]
+    on = request.match_info["action"] == "enable"
+    try:
+        changed = await shard.bot.cogs.set_enabled(name, guild_id, on)
+    except (CogError, ValueError) as exc:
+        flash(request, "error", str(exc))
+        return redirect(f"/guilds/{guild_id}")
+    state = "enabled" if on else "disabled"
+    if changed:
+        await audit(request, guild_id, f"web.cog.{request.match_info['action']}", name)
+    flash(
+        request,
+        "done",
+        f"{name} {state} in this server." if changed else f"{name} was already {state}.",
+    )
+    return redirect(f"/guilds/{guild_id}")
+
+
+@routes.post("/guilds/{guild_id}/prefix")
+async def change_prefix(request: web.Request) -> web.Response:
+    _shard, _guild, guild_id = await _managed(request)
+    form = await request.post()
+    new = str(form.get("prefix", "")).strip()
+    if not new or len(new) > MAX_PREFIX_LENGTH or "`" in new or not new.isprintable():
+        flash(
+            request, "error", f"A prefix has 1 to {MAX_PREFIX_LENGTH} characters and no backticks."
+        )
+        return redirect(f"/guilds/{guild_id}")
+    await set_guild_prefix(guild_id, new)
+    await audit(request, guild_id, "web.prefix.set", new)
+    flash(request, "done", f"Prefix set to {new}.")
+    return redirect(f"/guilds/{guild_id}")
+
+
+@routes.post("/guilds/{guild_id}/cogs/{cog}/settings")
+async def change_settings(request: web.Request) -> web.Response:
+    shard, _guild, guild_id = await _managed(request)
+    name = request.match_info["cog"]
+    submitted = await request.post()
+    identifier = str(submitted.get("config", ""))
+    if name not in shard.bot.cogs.loaded or shard.bot.cogs.is_builtin(name):
+        raise Refused(404, f"No loaded cog is called {name}.")
+    conf = next((c for c in cog_configs(name) if c.unique_identifier == identifier), None)
+    if conf is None:
+        raise Refused(404, f"The {name} cog has no such settings.")
+    group = conf.guild_from_id(guild_id)
+    form = fields_of(conf.defaults[Config.GUILD], await group.all())
+    try:
+        changed = changes(form, {k: str(v) for k, v in submitted.items()})
+    except FormError as exc:
+        flash(request, "error", f"Nothing was saved: {exc}.")
+        return redirect(f"/guilds/{guild_id}")
+    for path, value in changed.items():
+        await group.set_raw(*path, value=value)
+        await audit(
+            request, guild_id, "web.config.set", f"{name}: {'.'.join(path)} = {json.dumps(value)}"
+        )
+    flash(
+        request,
+        "done",
+        f"Saved {len(changed)} {name} setting(s)." if changed else "Nothing changed.",
+    )
+    return redirect(f"/guilds/{guild_id}")
