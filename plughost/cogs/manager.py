@@ -17,36 +17,31 @@ The loaded set and per-guild choices are kept in the instance's core Config
 reload generation: a reload counts one more, and a process that missed the
 reload's cluster event sees in :meth:`CogManager.refresh_from_store` that its
 code is older than the store says, and reloads it.
+
+This module is the manager and its load path; each other role has its module,
+which the manager's methods of the same name call: requirements
+(:mod:`~plughost.cogs.ordering`), reload and catching up
+(:mod:`~plughost.cogs.reloading`), data migrations
+(:mod:`~plughost.cogs.data_migration`), pip installs
+(:mod:`~plughost.cogs.distributions`), the stored state
+(:mod:`~plughost.cogs.persistence`) and the errors (:mod:`~plughost.cogs.errors`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import importlib
 import logging
 import os
-import sys
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, TypeVar, final
 
-from interactions.models.internal.tasks import Task
-from packaging.utils import canonicalize_name
-
-from plughost.cogs import install as pip_ops
+from plughost.cogs import distributions, ordering, reloading
 from plughost.cogs.attach import attach_cog, detach_cog
 from plughost.cogs.changes import Announcer, is_remote
 from plughost.cogs.cog import Cog, instantiate
-from plughost.cogs.dependencies import (
-    cycle_through,
-    dependents_of,
-    describe_dependents,
-    requirements_of,
-)
+from plughost.cogs.data_migration import migrate_before_load, migrate_installed, migration_plan
 from plughost.cogs.discovery import CogCatalog, scan
 from plughost.cogs.enablement import Enablement
-from plughost.cogs.handover import HandoverError, discard, hand_over
+from plughost.cogs.errors import CogError, DependentsError, LoadFailure
 from plughost.cogs.health import CogHealth
 from plughost.cogs.importer import (
     CogImportError,
@@ -55,18 +50,24 @@ from plughost.cogs.importer import (
     module_owners,
     purge_modules,
 )
-from plughost.cogs.install import InstallPlan, Progress
 from plughost.cogs.metadata import CogInfo
-from plughost.cogs.migrations import Backup, MigrationError, MigrationPlan, migrate, pending
+from plughost.cogs.migrations import Backup, MigrationPlan
+from plughost.cogs.persistence import (
+    add_synced_guilds,
+    read_state,
+    stored_generations,
+    write_state,
+)
 from plughost.cogs.services import Services, offered_by
 from plughost.cogs.sync import CommandSync
-from plughost.cogs.targets import InstallTarget
-from plughost.config import StoreNotOpenError
-from plughost.config.namespaces import cogs_config
+from plughost.cogs.tasks import stop_tasks
 from plughost.hooks.caller import AsyncHookCaller, new_plugin_manager, register_plugin
 
 if TYPE_CHECKING:
     import interactions
+
+    from plughost.cogs.install import Progress
+    from plughost.cogs.targets import InstallTarget
 
 
 __all__ = ["BUILTIN_DISTRIBUTION", "CogError", "CogManager", "DependentsError", "LoadFailure"]
@@ -75,40 +76,8 @@ log = logging.getLogger("plughost.cogs")
 
 _T = TypeVar("_T")
 
-_CYCLE: Final = "requirement cycle: "
-
 #: Cogs of this distribution are built-ins: always loaded, never unloaded.
 BUILTIN_DISTRIBUTION: Final = "plughost"
-
-
-class CogError(Exception):
-    """A cog operation was refused or failed; the message is for people."""
-
-
-class DependentsError(CogError):
-    """Refused: other cogs need the cog (``dependents``, in the order they would stop).
-
-    Doing it anyway (``force=True``) stops or disables them first."""
-
-    def __init__(self, name: str, dependents: Sequence[str], doing: str) -> None:
-        self.name = name
-        self.dependents = tuple(dependents)
-        super().__init__(
-            f"{describe_dependents(name, self.dependents)}: {doing} {name} "
-            f"{'stops them' if doing == 'unloading' else 'disables them here'} too"
-        )
-
-
-@final
-@dataclass(frozen=True, slots=True)
-class LoadFailure:
-    """Why the last attempt to load a cog failed (shown by ``cog list``)."""
-
-    name: str
-    stage: str
-    """"scan", "import", "init", "migration", "hooks", "requires", "cog_load", "services",
-    "handover" or "attach"."""
-    message: str
 
 
 @final
@@ -185,9 +154,9 @@ class CogManager:
         Called before the bot connects, so built-in commands answer from the first
         message on; application commands are synced later, by :meth:`first_sync`.
         """
-        stored = await self._read("loaded", None)
+        stored = await read_state("loaded", None)
         await self._restore_enablement()
-        reloads = await self._stored_generations()
+        reloads = await stored_generations()
         catalog = self.rescan()
         wanted = [n for n, i in catalog.available.items() if i.distribution == BUILTIN_DISTRIBUTION]
         if self.load_all:
@@ -212,7 +181,7 @@ class CogManager:
         async with self._lock:
             for cog in self.loaded.values():
                 self.sync.place(cog)
-            known = await self._read("synced_guilds", [])
+            known = await read_state("synced_guilds", [])
             await self.sync.start(int(g) for g in known)
             await self._persist_synced()
 
@@ -233,7 +202,7 @@ class CogManager:
                 raise CogError(f"the cog {name!r} is already loaded")
             before = set(self.loaded)
             cog = await self._load(name, catalog=self.rescan())
-            stored = await self._stored_generations()
+            stored = await stored_generations()
             for new in set(self.loaded) - before:  # the cog and the requirements it loaded
                 self.generations[new] = stored.get(new, 0)
         await self._announce("cog.loaded", {"name": name})
@@ -241,7 +210,7 @@ class CogManager:
 
     def dependents(self, name: str) -> list[str]:
         """The loaded cogs that need ``name``, directly or not, in the order they stop."""
-        return dependents_of(name, {n: requirements_of(type(c)) for n, c in self.loaded.items()})
+        return ordering.dependents(self, name)
 
     async def unload(self, name: str, *, force: bool = False) -> list[str]:
         """Unload ``name``; refused with :class:`DependentsError` while loaded cogs need
@@ -272,57 +241,9 @@ class CogManager:
         return order
 
     async def reload(self, name: str) -> Cog:
-        """Replace the loaded cog ``name`` with a fresh import of its code, atomically."""
-        async with self._lock:
-            old = self.loaded.get(name)
-            if old is None:
-                raise CogError(f"the cog {name!r} is not loaded")
-            info = self._available(name, self.rescan())
-            removed = purge_modules(*cog_packages(info))
-            quiet = False
-            try:
-                cls = self._import(name, info)
-                self._require_loaded(name, cls)
-                # A migration's commit replaces the cog's documents: writes the old
-                # instance made meanwhile would be lost, so it stops serving first.
-                if quiet := await self._migration_pending(name, cls):
-                    detach_cog(old)
-                new = await self._prepare(name, info, cls)
-                await self._hand_over(name, new)
-            except CogError:
-                purge_modules(*cog_packages(info))  # whatever the failed attempt left
-                sys.modules.update(removed)
-                if quiet:
-                    attach_cog(old)  # its cog_unload has not run: it serves on
-                raise
-            await self._call_unload(old)
-            # One synchronous step: no moment in which neither instance serves.
-            self.sync.forget(old._plughost_commands)
-            detach_cog(old)
-            self.plugins.unregister(name=name)
-            attach_cog(new)
-            register_plugin(self.plugins, new, name)
-            self.loaded[name], self.infos[name] = new, info
-            self.services.put(name, offered_by(new))  # checked by _prepare
-            self.failures.pop(name, None)
-            self.sync.place(new)
-            await self._sync()
-            if not is_remote():  # a remote reload's generation comes with its event
-                self.generations[name] = await self._count_reload(name)
-        await self._call_loaded(name)
-        await self._announce(
-            "cog.reloaded", {"name": name, "generation": self.generations.get(name, 0)}
-        )
-        return new
-
-    async def _hand_over(self, name: str, new: Cog) -> None:
-        """The old instance's state to ``new`` (see :mod:`plughost.cogs.handover`)."""
-        try:
-            await hand_over(self.hooks, name, new, self.load_timeout)
-        except HandoverError as exc:
-            await discard(new, name, self.load_timeout)
-            await _stop_tasks(new)
-            raise self._fail(name, "handover", str(exc)) from exc
+        """Replace the loaded cog ``name`` with a fresh import of its code, atomically
+        (see :mod:`plughost.cogs.reloading`)."""
+        return await reloading.reload(self, name)
 
     def applied_reload(self, name: str, generation: int) -> None:
         """Record that this process's code of ``name`` is that of reload ``generation``."""
@@ -341,8 +262,8 @@ class CogManager:
         info = self._available(name, catalog)
         try:
             cls = self._import(name, info)
-            await self._load_requirements(
-                name, cls, catalog=catalog, sync=sync, loading=(*loading, name)
+            await ordering.load_requirements(
+                self, name, cls, catalog=catalog, sync=sync, loading=(*loading, name)
             )
             cog = await self._prepare(name, info, cls)
         except CogError:
@@ -354,7 +275,7 @@ class CogManager:
         try:
             attach_cog(cog)
         except Exception as exc:
-            await _stop_tasks(cog)
+            await stop_tasks(cog)
             raise self._fail(name, "attach", f"{type(exc).__name__}: {exc}") from exc
         register_plugin(self.plugins, cog, name)
         self.loaded[name], self.infos[name] = cog, info
@@ -384,50 +305,13 @@ class CogManager:
         except CogImportError as exc:
             raise self._fail(name, "import", exc.quarantine.reason) from exc
 
-    async def _load_requirements(
-        self,
-        name: str,
-        cls: type[Cog],
-        *,
-        catalog: CogCatalog,
-        sync: bool,
-        loading: tuple[str, ...],
-    ) -> None:
-        """Load what ``cls`` requires first; refuse it (stage "requires") if one cannot be.
-
-        ``loading`` is the chain of cogs waiting for this one, to name a cycle.
-        """
-        for need in requirements_of(cls):
-            if need in self.loaded:
-                continue
-            if (cycle := cycle_through(need, loading)) is not None:
-                raise self._fail(name, "requires", f"{_CYCLE}{cycle}")
-            if need not in catalog.available and need not in catalog.quarantined:
-                missing = f"needs the cog {need!r}, which is not installed"
-                raise self._fail(name, "requires", missing)
-            try:
-                await self._load(need, catalog=catalog, sync=sync, persist=False, loading=loading)
-            except CogError as exc:
-                failure = self.failures.get(need)
-                why = failure.message if failure is not None else str(exc)
-                message = f"needs the cog {need!r}, which failed to load: {why}"
-                if why.startswith(_CYCLE):  # every cog of the cycle is refused for it
-                    message = why
-                raise self._fail(name, "requires", message) from exc
-
-    def _require_loaded(self, name: str, cls: type[Cog]) -> None:
-        missing = [need for need in requirements_of(cls) if need not in self.loaded]
-        if missing:
-            listed = ", ".join(repr(m) for m in missing)
-            raise self._fail(name, "requires", f"needs the cogs {listed}, which are not loaded")
-
     async def _prepare(self, name: str, info: CogInfo, cls: type[Cog]) -> Cog:
         """Build and ``cog_load`` the imported cog, touching nothing the bot serves."""
         try:
             cog = instantiate(cls, self.bot, name)
         except Exception as exc:
             raise self._fail(name, "init", f"__init__ raised {type(exc).__name__}: {exc}") from exc
-        await self._migrate(name, cls)
+        await migrate_before_load(self, name, cls)
         cog._plughost_health = self.health_of(name)
         # A staging manager: validation and cog_load happen without the candidate
         # being visible to any hook call of the live cogs.
@@ -445,7 +329,7 @@ class CogManager:
             name, "cog_load", impl_timeout=self.load_timeout
         )
         if outcome is not None and outcome.error is not None:
-            await _stop_tasks(cog)
+            await stop_tasks(cog)
             if outcome.timed_out:
                 message = f"cog_load did not finish within {self.load_timeout:g} s"
             else:
@@ -461,7 +345,7 @@ class CogManager:
             await AsyncHookCaller(staging, logger=log).call_plugin(
                 name, "cog_unload", impl_timeout=self.load_timeout
             )
-            await _stop_tasks(cog)
+            await stop_tasks(cog)
             raise self._fail(name, "services", "; ".join(problems))
         return cog
 
@@ -481,47 +365,13 @@ class CogManager:
         """
         return self.services.get(name, kind)
 
-    async def _migration_pending(self, name: str, cls: type[Cog]) -> bool:
-        if cls.config_version is None:
-            return False
-        try:
-            return bool((await pending(name, cls)).steps)
-        except (MigrationError, StoreNotOpenError):  # _prepare reports it
-            return False
-
-    async def _migrate(self, name: str, cls: type[Cog]) -> None:
-        if cls.config_version is None:
-            return
-        try:
-            await migrate(name, cls, backup=self.backup)
-        except MigrationError as exc:
-            raise self._fail(name, "migration", str(exc)) from exc
-        except StoreNotOpenError:  # a bare bot keeps nothing: nothing to migrate
-            return
-
     async def migration_plan(self, name: str) -> MigrationPlan:
         """The pending migration steps of the installed cog ``name`` (``--dry-run``)."""
-        cls = self._import(name, self._available(name, self.rescan()))
-        if cls.config_version is None:
-            raise CogError(f"the cog {name!r} does not version its data (no config_version)")
-        instantiate(cls, self.bot, name)  # its __init__ makes and registers its Config
-        try:
-            return await pending(name, cls)
-        except MigrationError as exc:
-            raise CogError(f"cog {name!r}: {exc}") from exc
+        return await migration_plan(self, name)
 
     async def migrate(self, name: str) -> MigrationPlan:
         """Run the pending migration steps of the installed cog ``name`` (not loaded)."""
-        if name in self.loaded:
-            raise CogError(f"the cog {name!r} is loaded: its data was migrated when it loaded")
-        cls = self._import(name, self._available(name, self.rescan()))
-        if cls.config_version is None:
-            raise CogError(f"the cog {name!r} does not version its data (no config_version)")
-        instantiate(cls, self.bot, name)
-        try:
-            return await migrate(name, cls, backup=self.backup)
-        except MigrationError as exc:
-            raise self._fail(name, "migration", str(exc)) from exc
+        return await migrate_installed(self, name)
 
     async def _unload(self, cog: Cog) -> None:
         await self._call_unload(cog)
@@ -536,7 +386,7 @@ class CogManager:
 
     async def _call_unload(self, cog: Cog) -> None:
         await self.hooks.call_plugin(cog.name, "cog_unload", impl_timeout=self.load_timeout)
-        await _stop_tasks(cog)
+        await stop_tasks(cog)
 
     async def stop(self) -> None:
         """Unload every cog (shutdown): each ``cog_unload`` runs, whatever the others do."""
@@ -563,10 +413,10 @@ class CogManager:
             if name not in self.loaded and self.catalog and name not in self.catalog.available:
                 raise CogError(f"no installed cog is named {name!r}")
             if not is_remote():  # a remote change was checked where it was made
-                self._check_switch(name, guild_id, enabled)
+                ordering.check_switch(self, name, guild_id, enabled)
             changed = self.enablement.set(name, guild_id, enabled)
             if not is_remote():  # the announcing process stored it
-                await self._write_raw(("enabled", name), self.enablement.snapshot(name))
+                await write_state(("enabled", name), self.enablement.snapshot(name))
             if (cog := self.loaded.get(name)) is not None and changed:
                 self.sync.place(cog)
                 await self._sync()
@@ -576,26 +426,9 @@ class CogManager:
             await self._announce(hook.replace("_", "."), {"name": name, "guild_id": guild_id})
         return changed
 
-    def _check_switch(self, name: str, guild_id: int, enabled: bool) -> None:
-        if not enabled:
-            if needing := self.enabled_dependents(name, guild_id):
-                raise DependentsError(name, needing, "disabling")
-            return
-        if (cog := self.loaded.get(name)) is not None:
-            off = [
-                need
-                for need in requirements_of(type(cog))
-                if not self.enablement.is_enabled(need, guild_id)
-            ]
-            if off:
-                listed = ", ".join(off)
-                raise CogError(
-                    f"{name} needs {listed}, disabled in this server: enable {listed} first"
-                )
-
     def enabled_dependents(self, name: str, guild_id: int) -> list[str]:
         """The loaded cogs enabled in ``guild_id`` that need ``name``, in the order to stop."""
-        return [d for d in self.dependents(name) if self.enablement.is_enabled(d, guild_id)]
+        return ordering.enabled_dependents(self, name, guild_id)
 
     async def disable(self, name: str, guild_id: int, *, force: bool = False) -> list[str]:
         """Disable ``name`` in ``guild_id``, and with ``force`` first the cogs needing it
@@ -612,65 +445,16 @@ class CogManager:
         upgrade: bool = False,
         progress: Progress | None = None,
     ) -> list[str]:
-        """pip-install ``target`` and load (or atomically reload) its cogs.
-
-        A failed install, or any failure after pip changed the environment (a cog of
-        it that fails to load, no cog in it, a cancellation), rolls pip back; cogs
-        already serving keep serving their old code. Returns the cogs' names.
-        """
-        try:
-            plan = await pip_ops.install([target], upgrade=upgrade, progress=progress)
-        except pip_ops.InstallError as exc:
-            raise CogError(str(exc)) from exc
-        done: list[str] = []
-        try:
-            names = sorted({n for dist in plan.requested for n in self.cogs_of(dist)})
-            if not plan.requested:  # a path or wheel pip found already installed
-                raise CogError(f"nothing to install: {target} is installed already")
-            if not names:
-                raise CogError(f"{target} provides no cog (no plughost.cogs entry point)")
-            for name in names:
-                if progress:
-                    progress(f"loading cog {name}")
-                await (self.reload(name) if name in self.loaded else self.load(name))
-                done.append(name)
-        except BaseException:
-            if plan.changes:
-                try:
-                    await pip_ops.rollback(plan, progress=progress)
-                except pip_ops.InstallError:  # the first failure is the one to report
-                    log.exception("rolling back the install of %s failed", target)
-            for name in done:  # back to the code that is on disk again
-                with contextlib.suppress(CogError):
-                    await (
-                        self.reload(name) if name in plan_reloads(plan, self) else self.unload(name)
-                    )
-            self.rescan()
-            raise
-        await self._announce("cog.installed", {"names": names})
-        return names
+        """pip-install ``target`` and load (or atomically reload) its cogs; all or
+        nothing (see :func:`plughost.cogs.distributions.install`). Returns their names."""
+        return await distributions.install(self, target, upgrade=upgrade, progress=progress)
 
     async def uninstall(self, distribution: str, *, progress: Progress | None = None) -> list[str]:
         """Unload the cogs of ``distribution``, then pip-uninstall it."""
-        names = self.cogs_of(distribution)
-        if any(self.is_builtin(name) for name in names):
-            raise CogError("the built-in cogs cannot be uninstalled")
-        for name in names:
-            if name in self.loaded:
-                await self.unload(name)
-        try:
-            await pip_ops.uninstall(distribution, progress=progress)
-        except pip_ops.InstallError as exc:
-            raise CogError(str(exc)) from exc
-        self.rescan()
-        return names
+        return await distributions.uninstall(self, distribution, progress=progress)
 
     def cogs_of(self, distribution: str) -> list[str]:
-        wanted = canonicalize_name(distribution)
-        catalog = self.rescan()
-        infos = [*catalog.available.values()]
-        infos += [i for q in catalog.quarantined.values() for i in q.claimants]
-        return sorted({i.name for i in infos if canonicalize_name(i.distribution) == wanted})
+        return distributions.cogs_of(self, distribution)
 
     # -- persistence --------------------------------------------------------------------
 
@@ -678,57 +462,15 @@ class CogManager:
         if await self.sync.sync():
             await self._persist_synced()
 
-    def _config(self) -> Any:
-        return cogs_config()
-
-    async def _guarded(self, action: Callable[[], Awaitable[Any]], default: Any) -> Any:
-        # A bot without an open store (a unit test's bare Bot) keeps state in memory.
-        try:
-            return await action()
-        except StoreNotOpenError as exc:
-            log.debug("cog state not persisted: %s", exc)
-            return default
-
-    async def _read(self, key: str, default: Any) -> Any:
-        return await self._guarded(self._config().get_attr(key), default)
-
-    async def _write_raw(self, path: tuple[str, ...], value: Any) -> None:
-        await self._guarded(lambda: self._config().set_raw(*path, value=value), None)
-
     async def _restore_enablement(self) -> None:
-        stored = await self._read("enabled", {})
+        stored = await read_state("enabled", {})
         self.enablement.restore(stored or {})
 
     async def refresh_from_store(self) -> None:
-        """Catch up with what other processes stored (cluster resync).
-
-        The loaded set and enablement are read again, and a loaded cog whose
-        stored reload generation is newer than the code running here (a reload
-        whose event was missed) is reloaded.
-        """
-        await self._restore_enablement()
-        stored = set(await self._read("loaded", None) or ())
-        for name in sorted(stored - set(self.loaded)):
-            with contextlib.suppress(CogError):
-                await self.load(name)
-        for name in sorted(n for n in self.loaded if n not in stored and not self.is_builtin(n)):
-            with contextlib.suppress(CogError):  # (a dependent may have gone with another)
-                await self.unload(name, force=True)
-        reloads = await self._stored_generations()
-        behind = [n for n in self.loaded if reloads.get(n, 0) > self.generations.get(n, 0)]
-        for name in sorted(behind):
-            log.info("cog %r was reloaded elsewhere meanwhile; reloading it here", name)
-            importlib.invalidate_caches()
-            try:
-                await self.reload(name)
-            except CogError as exc:  # the old code keeps serving; the next resync retries
-                log.warning("catching up the reload of cog %r failed: %s", name, exc)
-                continue
-            self.applied_reload(name, reloads[name])
-        async with self._lock:
-            for cog in self.loaded.values():
-                self.sync.place(cog)
-            await self._sync()
+        """Catch up with what other processes stored (cluster resync): the loaded set,
+        enablement, and reloads whose event was missed (see
+        :func:`plughost.cogs.reloading.catch_up`)."""
+        await reloading.catch_up(self)
 
     async def claim_global_commands(self) -> int:
         """This bot now pushes global commands (cluster leader): sync that scope by difference."""
@@ -739,38 +481,7 @@ class CogManager:
         if is_remote():  # the announcing process stored it
             return
         names = sorted(n for n in self.loaded if not self.is_builtin(n))
-        await self._write_raw(("loaded",), names)
-
-    async def _stored_generations(self) -> dict[str, int]:
-        stored = await self._read("reloads", {}) or {}
-        return {str(name): int(n) for name, n in stored.items()}
-
-    async def _count_reload(self, name: str) -> int:
-        """Store one more reload of ``name`` (before it is announced); its new generation."""
-        generation = (await self._stored_generations()).get(name, 0) + 1
-        await self._write_raw(("reloads", name), generation)
-        return generation
+        await write_state(("loaded",), names)
 
     async def _persist_synced(self) -> None:
-        known = set(await self._read("synced_guilds", []) or [])
-        scopes = sorted(known | {str(s) for s in self.sync.guild_scopes()})
-        await self._write_raw(("synced_guilds",), scopes)
-
-
-def plan_reloads(plan: InstallPlan, manager: CogManager) -> set[str]:
-    """Cogs whose distribution the plan replaced (rather than added): reload, not unload."""
-    replaced = set(plan.previous)
-    return {
-        name
-        for name, info in manager.infos.items()
-        if canonicalize_name(info.distribution) in replaced
-    }
-
-
-async def _stop_tasks(cog: Cog) -> None:
-    """Stop the interactions.py Tasks of ``cog`` (its per-instance copies), then cancel
-    the tasks it started with ``create_task`` and wait for them to end."""
-    for value in vars(cog).values():
-        if isinstance(value, Task) and value.running:
-            value.stop()
-    await cog._plughost_tasks.stop()
+        await add_synced_guilds(self.sync.guild_scopes())
