@@ -17,11 +17,14 @@ if TYPE_CHECKING:
     from plughost import checks
     from plughost.cluster.cooldowns import SharedCooldown
     from plughost.cogs.cog import Cog
+    from plughost.cogs.errors import DependentsError
     from plughost.cogs.migrations import migration
+    from plughost.cogs.services import ServiceUnavailable
     from plughost.commands.converters import TimeSpan
     from plughost.config import Config, Group, Value
     from plughost.hooks.red import RedData, RedImport
     from plughost.hooks.specs import hookimpl
+    from plughost.i18n import Translator
     from plughost.permissions.decision import Decision, PermissionRequest
     from plughost.permissions.levels import PrivilegeLevel
     from plughost.runtime.bot import Bot
@@ -31,13 +34,16 @@ __all__ = [
     "Cog",
     "Config",
     "Decision",
+    "DependentsError",
     "Group",
     "PermissionRequest",
     "PrivilegeLevel",
     "RedData",
     "RedImport",
+    "ServiceUnavailable",
     "SharedCooldown",
     "TimeSpan",
+    "Translator",
     "Value",
     "__version__",
     "checks",
@@ -50,13 +56,16 @@ _LAZY: Final = {
     "Cog": "plughost.cogs.cog",
     "Config": "plughost.config",
     "Decision": "plughost.permissions.decision",
+    "DependentsError": "plughost.cogs.errors",
     "Group": "plughost.config",
     "PermissionRequest": "plughost.permissions.decision",
     "PrivilegeLevel": "plughost.permissions.levels",
     "RedData": "plughost.hooks.red",
     "RedImport": "plughost.hooks.red",
+    "ServiceUnavailable": "plughost.cogs.services",
     "SharedCooldown": "plughost.cluster.cooldowns",
     "TimeSpan": "plughost.commands.converters",
+    "Translator": "plughost.i18n",
     "Value": "plughost.config",
     "hookimpl": "plughost.hooks.specs",
     "migration": "plughost.cogs.migrations",

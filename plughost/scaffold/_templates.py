@@ -65,8 +65,7 @@ _COG = '''\
 # command parameters at runtime to convert arguments, and cannot from strings.
 from interactions.ext import prefixed_commands as prefixed
 from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_command
-from plughost import Bot, Cog, Config, checks, hookimpl
-from plughost.i18n import Translator
+from plughost import Bot, Cog, Config, Translator, checks, hookimpl
 
 __all__ = ["__CLASS__"]
 

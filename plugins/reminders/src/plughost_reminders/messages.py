@@ -1,6 +1,6 @@
 """The reminders cog's ``_``: its replies in the invocation's language (``locales/``)."""
 
-from plughost.i18n import Translator
+from plughost import Translator
 
 __all__ = ["_"]
 
