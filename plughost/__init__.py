@@ -17,12 +17,16 @@ if TYPE_CHECKING:
     from plughost import checks
     from plughost.cluster.cooldowns import SharedCooldown
     from plughost.cogs.cog import Cog
+    from plughost.cogs.errors import DependentsError
+    from plughost.cogs.migrations import migration
+    from plughost.cogs.services import ServiceUnavailable
     from plughost.commands import text
     from plughost.commands.converters import TimeSpan
     from plughost.config import Config, Group, Value
     from plughost.hooks.red import RedData, RedImport
     from plughost.hooks.specs import hookimpl
     from plughost.hooks.web import SettingHint, SettingsForm, WebPage, WebTable
+    from plughost.i18n import Translator
     from plughost.permissions.decision import Decision, PermissionRequest
     from plughost.permissions.levels import PrivilegeLevel
     from plughost.runtime.bot import Bot
@@ -32,21 +36,25 @@ __all__ = [
     "Cog",
     "Config",
     "Decision",
+    "DependentsError",
     "Group",
     "PermissionRequest",
     "PrivilegeLevel",
     "RedData",
     "RedImport",
+    "ServiceUnavailable",
     "SettingHint",
     "SettingsForm",
     "SharedCooldown",
     "TimeSpan",
+    "Translator",
     "Value",
     "WebPage",
     "WebTable",
     "__version__",
     "checks",
     "hookimpl",
+    "migration",
     "text",
 ]
 
@@ -55,6 +63,7 @@ _LAZY: Final = {
     "Cog": "plughost.cogs.cog",
     "Config": "plughost.config",
     "Decision": "plughost.permissions.decision",
+    "DependentsError": "plughost.cogs.errors",
     "Group": "plughost.config",
     "PermissionRequest": "plughost.permissions.decision",
     "PrivilegeLevel": "plughost.permissions.levels",
@@ -62,12 +71,15 @@ _LAZY: Final = {
     "RedImport": "plughost.hooks.red",
     "SettingHint": "plughost.hooks.web",
     "SettingsForm": "plughost.hooks.web",
+    "ServiceUnavailable": "plughost.cogs.services",
     "SharedCooldown": "plughost.cluster.cooldowns",
     "TimeSpan": "plughost.commands.converters",
+    "Translator": "plughost.i18n",
     "Value": "plughost.config",
     "WebPage": "plughost.hooks.web",
     "WebTable": "plughost.hooks.web",
     "hookimpl": "plughost.hooks.specs",
+    "migration": "plughost.cogs.migrations",
 }
 
 #: Public names that are whole modules (``from plughost import checks``).

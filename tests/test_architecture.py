@@ -16,13 +16,23 @@ import plughost
 ROOT = Path(plughost.__file__).parent
 
 #: The packages an event passes through on its way from the gateway to a reply.
-DISPATCH_PATH = ("runtime", "permissions", "commands", "cogs", "hooks", "core", "checks.py")
+DISPATCH_PATH = (
+    "runtime",
+    "permissions",
+    "i18n",
+    "commands",
+    "cogs",
+    "hooks",
+    "core",
+    "checks.py",
+)
 
 #: Module-level names on the dispatch path that hold state, each with the reason it is
 #: safe. A context variable is per task (per invocation), not shared.
 ALLOWED_STATE = {
     "cogs/changes.py:_remote": "context variable: marks the task applying a remote change",
     "cogs/cog.py:_LOADING_AS": "context variable: the name a cog is being built under",
+    "i18n/locale.py:_LOCALE": "context variable: the locale of the invocation served",
     "runtime/tracking.py:_current": "context variable: the event whose work a task is",
 }
 

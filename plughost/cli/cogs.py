@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 
 import click
 
@@ -118,3 +119,78 @@ def list_() -> None:
         click.echo(f"{name}  {info.distribution} {info.version}  {info.summary}")
     for name, quarantine in catalog.quarantined.items():
         click.echo(f"{name}  QUARANTINED: {quarantine.reason}")
+
+
+@cogs.command()
+@click.argument("name")
+@click.option("--instance", "-i", "instance_name", required=True, help="The instance whose data.")
+@click.option("--dry-run", is_flag=True, help="List the pending steps; change nothing.")
+@click.option("--no-backup", is_flag=True, help="Do not back the instance up first.")
+def migrate(name: str, instance_name: str, dry_run: bool, no_backup: bool) -> None:
+    """Bring cog NAME's data in an instance to its code's config_version.
+
+    The bot must not be running on an SQLite instance (one process per file); a
+    running bot migrates by itself when it loads the cog.
+    """
+    from plughost import instances  # noqa: PLC0415
+    from plughost.cogs.manager import CogError  # noqa: PLC0415
+    from plughost.cogs.migrations import describe  # noqa: PLC0415
+    from plughost.runtime.bot import Bot  # noqa: PLC0415
+    from plughost.runtime.runner import StoreUnavailable, instance_backup, open_store  # noqa: PLC0415
+
+    try:
+        found = instances.load(instance_name)
+    except instances.InstanceError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+    async def run() -> list[str]:
+        async with open_store(repr(found.name), found.dsn):
+            # A bot that never connects: its cog manager imports and builds the cog.
+            bot = Bot(prefix=found.settings.prefix, owner_ids=found.settings.owners)
+            if dry_run:
+                return describe(await bot.cogs.migration_plan(name))
+            if not no_backup:
+                bot.cogs.backup = instance_backup(found.name)
+            plan = await bot.cogs.migrate(name)
+            if not plan.steps:
+                return describe(plan)
+            done = f"migrated its data from version {plan.stored} to {plan.target}:"
+            return [done, *(f"  {step.label}" for step in plan.steps)]
+
+    try:
+        lines = asyncio.run(run())
+    except (CogError, StoreUnavailable) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo("\n".join(f"{name}: {line}" for line in lines))
+
+
+@cogs.group()
+def i18n() -> None:
+    """A cog's translation catalogs (gettext, through Babel), in its package folder."""
+
+
+@i18n.command()
+@click.argument("package", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--domain", help="The catalog's name (default: the folder's name).")
+def extract(package: Path, domain: str | None) -> None:
+    """Write PACKAGE/locales/DOMAIN.pot from the _("...") calls in PACKAGE's modules."""
+    from plughost.i18n.catalogs import extract_messages  # noqa: PLC0415
+
+    target, count = extract_messages(package, domain)
+    click.echo(f"wrote {target} ({count} messages)")
+
+
+@i18n.command(name="compile")
+@click.argument("package", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def compile_(package: Path) -> None:
+    """Compile PACKAGE/locales/LANG/LC_MESSAGES/*.po into the .mo files cogs read."""
+    from plughost.i18n.catalogs import compile_catalogs  # noqa: PLC0415
+
+    written = compile_catalogs(package)
+    if not written:
+        click.echo(f"error: no .po files under {package / 'locales'}", err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"compiled {path}")

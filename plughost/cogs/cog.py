@@ -22,7 +22,7 @@ import asyncio
 import copy
 import functools
 import inspect
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator, Mapping
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
@@ -34,6 +34,8 @@ from interactions.models.internal.tasks import Task
 from plughost.cogs.annotations import resolve_annotations
 from plughost.cogs.health import CogHealth
 from plughost.cogs.tasks import CogTasks
+from plughost.i18n import Translator
+from plughost.i18n.commands import localise_command
 from plughost.permissions.gate import CogGate
 
 if TYPE_CHECKING:
@@ -196,6 +198,25 @@ class Cog(interactions.Extension):
     required_permissions: ClassVar[interactions.Permissions] = interactions.Permissions.NONE
     """Guild permissions the bot needs for this cog (shown, and used for invite links)."""
 
+    requires: ClassVar[tuple[str, ...]] = ()
+    """Names of the cogs this cog cannot work without (``("economy",)``).
+
+    plughost loads them first, refuses this cog while one is missing or failed,
+    and stops this cog before any of them is unloaded or disabled in a guild."""
+
+    provides: ClassVar[Mapping[str, str]] = {}
+    """Services this cog offers other cogs: service name -> the attribute holding the
+    object (``{"bank": "bank"}``); others obtain it with ``bot.cogs.service(...)``."""
+
+    translator: ClassVar[Translator | None] = None
+    """The cog's ``_`` (a :class:`plughost.i18n.Translator`): its slash commands' names,
+    descriptions and options are localised from the same catalogs."""
+
+    config_version: ClassVar[int | None] = None
+    """The version of the data this code expects (None: not versioned). At load,
+    plughost runs the cog's ``@plughost.migration`` steps from the stored version
+    up to this one, each atomic; see :mod:`plughost.cogs.migrations`."""
+
     # Set in __new__; declared for mypy. Prefixed to stay out of cog authors' way.
     _plughost_name: str
     _plughost_commands: list[BaseCommand]
@@ -276,6 +297,8 @@ class Cog(interactions.Extension):
 
     def _bind_command(self, command: Any) -> None:
         command.extension = self
+        if (translator := type(self).translator) is not None:
+            localise_command(command, translator)
         _bind_callbacks(command, self)
         # Before interactions.py parses the parameters: a cog module with
         # `from __future__ import annotations` has strings where it wants types.

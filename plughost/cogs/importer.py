@@ -23,8 +23,10 @@ from types import ModuleType
 import interactions
 
 from plughost.cogs.cog import Cog
+from plughost.cogs.dependencies import declaration_problems
 from plughost.cogs.discovery import Quarantine, QuarantineKind
 from plughost.cogs.metadata import CogInfo
+from plughost.cogs.migrations import config_version_problem
 from plughost.hooks.caller import find_hook_problems
 
 __all__ = ["CogImportError", "cog_packages", "import_cog", "module_owners", "purge_modules"]
@@ -145,7 +147,9 @@ def _purge_added(before: set[str], info: CogInfo) -> None:
 
 
 def _declaration_problems(cls: type[Cog]) -> list[str]:
-    problems = []
+    problems = declaration_problems(cls)
+    if (version := config_version_problem(cls.config_version)) is not None:
+        problems.append(version)
     statement = cls.end_user_data_statement
     if statement is not None and not isinstance(statement, str):
         problems.append(f"end_user_data_statement must be a str, not {type(statement).__name__}")

@@ -17,29 +17,31 @@ The loaded set and per-guild choices are kept in the instance's core Config
 reload generation: a reload counts one more, and a process that missed the
 reload's cluster event sees in :meth:`CogManager.refresh_from_store` that its
 code is older than the store says, and reloads it.
+
+This module is the manager and its load path; each other role has its module,
+which the manager's methods of the same name call: requirements
+(:mod:`~plughost.cogs.ordering`), reload and catching up
+(:mod:`~plughost.cogs.reloading`), data migrations
+(:mod:`~plughost.cogs.data_migration`), pip installs
+(:mod:`~plughost.cogs.distributions`), the stored state
+(:mod:`~plughost.cogs.persistence`) and the errors (:mod:`~plughost.cogs.errors`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import importlib
 import logging
 import os
-import sys
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, final
+from typing import TYPE_CHECKING, Any, Final, TypeVar, final
 
-from interactions.models.internal.tasks import Task
-from packaging.utils import canonicalize_name
-
-from plughost.cogs import install as pip_ops
+from plughost.cogs import distributions, ordering, reloading
 from plughost.cogs.attach import attach_cog, detach_cog
 from plughost.cogs.changes import Announcer, is_remote
 from plughost.cogs.cog import Cog, instantiate
+from plughost.cogs.data_migration import migrate_before_load, migrate_installed, migration_plan
 from plughost.cogs.discovery import CogCatalog, scan
 from plughost.cogs.enablement import Enablement
+from plughost.cogs.errors import CogError, DependentsError, LoadFailure
 from plughost.cogs.health import CogHealth
 from plughost.cogs.importer import (
     CogImportError,
@@ -48,39 +50,34 @@ from plughost.cogs.importer import (
     module_owners,
     purge_modules,
 )
-from plughost.cogs.install import InstallPlan, Progress
 from plughost.cogs.metadata import CogInfo
+from plughost.cogs.migrations import Backup, MigrationPlan
+from plughost.cogs.persistence import (
+    add_synced_guilds,
+    read_state,
+    stored_generations,
+    write_state,
+)
+from plughost.cogs.services import Services, offered_by
 from plughost.cogs.sync import CommandSync
-from plughost.cogs.targets import InstallTarget
-from plughost.config import StoreNotOpenError
-from plughost.config.namespaces import cogs_config
+from plughost.cogs.tasks import stop_tasks
 from plughost.hooks.caller import AsyncHookCaller, new_plugin_manager, register_plugin
 
 if TYPE_CHECKING:
     import interactions
 
+    from plughost.cogs.install import Progress
+    from plughost.cogs.targets import InstallTarget
 
-__all__ = ["BUILTIN_DISTRIBUTION", "CogError", "CogManager", "LoadFailure"]
+
+__all__ = ["BUILTIN_DISTRIBUTION", "CogError", "CogManager", "DependentsError", "LoadFailure"]
 
 log = logging.getLogger("plughost.cogs")
 
+_T = TypeVar("_T")
+
 #: Cogs of this distribution are built-ins: always loaded, never unloaded.
 BUILTIN_DISTRIBUTION: Final = "plughost"
-
-
-class CogError(Exception):
-    """A cog operation was refused or failed; the message is for people."""
-
-
-@final
-@dataclass(frozen=True, slots=True)
-class LoadFailure:
-    """Why the last attempt to load a cog failed (shown by ``cog list``)."""
-
-    name: str
-    stage: str
-    """"scan", "import", "init", "hooks", "cog_load" or "attach"."""
-    message: str
 
 
 @final
@@ -109,6 +106,11 @@ class CogManager:
         #: cluster layer sets it, see `plughost.cogs.changes`).
         self.announcer: Announcer | None = None
         self.loaded: dict[str, Cog] = {}
+        #: Takes the instance backup before a cog's data is migrated (the runner
+        #: sets it; None: no backup, as in the test kit or with ``--no-backup``).
+        self.backup: Backup | None = None
+        #: The services the loaded cogs offer (see :meth:`service`).
+        self.services = Services()
         self.infos: dict[str, CogInfo] = {}
         self.failures: dict[str, LoadFailure] = {}
         self.catalog: CogCatalog | None = None
@@ -152,9 +154,9 @@ class CogManager:
         Called before the bot connects, so built-in commands answer from the first
         message on; application commands are synced later, by :meth:`first_sync`.
         """
-        stored = await self._read("loaded", None)
+        stored = await read_state("loaded", None)
         await self._restore_enablement()
-        reloads = await self._stored_generations()
+        reloads = await stored_generations()
         catalog = self.rescan()
         wanted = [n for n, i in catalog.available.items() if i.distribution == BUILTIN_DISTRIBUTION]
         if self.load_all:
@@ -172,14 +174,14 @@ class CogManager:
         # loaded at startup, whatever the load order.
         for name in list(self.loaded):
             self.generations[name] = reloads.get(name, 0)
-            await self.hooks.call("cog_loaded", name=name)
+            await self._call_loaded(name)
 
     async def first_sync(self) -> None:
         """Place every loaded cog's commands in the guilds now known, and sync once."""
         async with self._lock:
             for cog in self.loaded.values():
                 self.sync.place(cog)
-            known = await self._read("synced_guilds", [])
+            known = await read_state("synced_guilds", [])
             await self.sync.start(int(g) for g in known)
             await self._persist_synced()
 
@@ -198,57 +200,50 @@ class CogManager:
         async with self._lock:
             if name in self.loaded:
                 raise CogError(f"the cog {name!r} is already loaded")
+            before = set(self.loaded)
             cog = await self._load(name, catalog=self.rescan())
-            self.generations[name] = (await self._stored_generations()).get(name, 0)
+            stored = await stored_generations()
+            for new in set(self.loaded) - before:  # the cog and the requirements it loaded
+                self.generations[new] = stored.get(new, 0)
         await self._announce("cog.loaded", {"name": name})
         return cog
 
-    async def unload(self, name: str) -> None:
+    def dependents(self, name: str) -> list[str]:
+        """The loaded cogs that need ``name``, directly or not, in the order they stop."""
+        return ordering.dependents(self, name)
+
+    async def unload(self, name: str, *, force: bool = False) -> list[str]:
+        """Unload ``name``; refused with :class:`DependentsError` while loaded cogs need
+        it, unless ``force``: then they are unloaded first. Returns what was unloaded,
+        in order (dependents first, ``name`` last)."""
         async with self._lock:
             cog = self.loaded.get(name)
             if cog is None:
                 raise CogError(f"the cog {name!r} is not loaded")
             if self.is_builtin(name):
                 raise CogError(f"the cog {name!r} is built in and cannot be unloaded")
-            await self._unload(cog)
-            self.generations.pop(name, None)
+            dependents = self.dependents(name)
+            # A remote unload was decided (and confirmed) where it was announced.
+            if dependents and not (force or is_remote()):
+                raise DependentsError(name, dependents, "unloading")
+            order = [*dependents, name]
+            withdrawn = {each: self.services.names(each) for each in order}
+            for each in order:
+                await self._unload(self.loaded[each])
+                self.generations.pop(each, None)
             await self._persist_loaded()
             await self._sync()
-        await self.hooks.call("cog_unloaded", name=name)
-        await self._announce("cog.unloaded", {"name": name})
+        for each in order:
+            await self.hooks.call("cog_unloaded", name=each)
+            for service in withdrawn[each]:
+                await self.hooks.call("service_withdrawn", service=service, provider=each)
+            await self._announce("cog.unloaded", {"name": each})
+        return order
 
     async def reload(self, name: str) -> Cog:
-        """Replace the loaded cog ``name`` with a fresh import of its code, atomically."""
-        async with self._lock:
-            old = self.loaded.get(name)
-            if old is None:
-                raise CogError(f"the cog {name!r} is not loaded")
-            info = self._available(name, self.rescan())
-            removed = purge_modules(*cog_packages(info))
-            try:
-                new = await self._prepare(name, info)
-            except CogError:
-                purge_modules(*cog_packages(info))  # whatever the failed attempt left
-                sys.modules.update(removed)
-                raise
-            await self._call_unload(old)
-            # One synchronous step: no moment in which neither instance serves.
-            self.sync.forget(old._plughost_commands)
-            detach_cog(old)
-            self.plugins.unregister(name=name)
-            attach_cog(new)
-            register_plugin(self.plugins, new, name)
-            self.loaded[name], self.infos[name] = new, info
-            self.failures.pop(name, None)
-            self.sync.place(new)
-            await self._sync()
-            if not is_remote():  # a remote reload's generation comes with its event
-                self.generations[name] = await self._count_reload(name)
-        await self.hooks.call("cog_loaded", name=name)
-        await self._announce(
-            "cog.reloaded", {"name": name, "generation": self.generations.get(name, 0)}
-        )
-        return new
+        """Replace the loaded cog ``name`` with a fresh import of its code, atomically
+        (see :mod:`plughost.cogs.reloading`)."""
+        return await reloading.reload(self, name)
 
     def applied_reload(self, name: str, generation: int) -> None:
         """Record that this process's code of ``name`` is that of reload ``generation``."""
@@ -256,11 +251,21 @@ class CogManager:
             self.generations[name] = max(generation, self.generations.get(name, 0))
 
     async def _load(
-        self, name: str, *, catalog: CogCatalog, sync: bool = True, persist: bool = True
+        self,
+        name: str,
+        *,
+        catalog: CogCatalog,
+        sync: bool = True,
+        persist: bool = True,
+        loading: tuple[str, ...] = (),
     ) -> Cog:
         info = self._available(name, catalog)
         try:
-            cog = await self._prepare(name, info)
+            cls = self._import(name, info)
+            await ordering.load_requirements(
+                self, name, cls, catalog=catalog, sync=sync, loading=(*loading, name)
+            )
+            cog = await self._prepare(name, info, cls)
         except CogError:
             # Imported but refused later: forget the modules, so that fixing the
             # code and loading again reads the fix (unless a sibling cog uses them).
@@ -270,17 +275,18 @@ class CogManager:
         try:
             attach_cog(cog)
         except Exception as exc:
-            await _stop_tasks(cog)
+            await stop_tasks(cog)
             raise self._fail(name, "attach", f"{type(exc).__name__}: {exc}") from exc
         register_plugin(self.plugins, cog, name)
         self.loaded[name], self.infos[name] = cog, info
+        self.services.put(name, offered_by(cog))
         self.failures.pop(name, None)
         if persist:
             await self._persist_loaded()
         if sync:
             self.sync.place(cog)
             await self._sync()
-            await self.hooks.call("cog_loaded", name=name)
+            await self._call_loaded(name)
         log.info("loaded cog %r (%s %s)", name, info.distribution, info.version)
         return cog
 
@@ -293,16 +299,19 @@ class CogManager:
             raise CogError(f"no installed cog is named {name!r} (installed: {installed})")
         return info
 
-    async def _prepare(self, name: str, info: CogInfo) -> Cog:
-        """Import, build and ``cog_load`` the cog, touching nothing the bot serves."""
+    def _import(self, name: str, info: CogInfo) -> type[Cog]:
         try:
-            cls = import_cog(info)
+            return import_cog(info)
         except CogImportError as exc:
             raise self._fail(name, "import", exc.quarantine.reason) from exc
+
+    async def _prepare(self, name: str, info: CogInfo, cls: type[Cog]) -> Cog:
+        """Build and ``cog_load`` the imported cog, touching nothing the bot serves."""
         try:
             cog = instantiate(cls, self.bot, name)
         except Exception as exc:
             raise self._fail(name, "init", f"__init__ raised {type(exc).__name__}: {exc}") from exc
+        await migrate_before_load(self, name, cls)
         cog._plughost_health = self.health_of(name)
         # A staging manager: validation and cog_load happen without the candidate
         # being visible to any hook call of the live cogs.
@@ -320,16 +329,53 @@ class CogManager:
             name, "cog_load", impl_timeout=self.load_timeout
         )
         if outcome is not None and outcome.error is not None:
-            await _stop_tasks(cog)
+            await stop_tasks(cog)
             if outcome.timed_out:
                 message = f"cog_load did not finish within {self.load_timeout:g} s"
             else:
                 message = f"cog_load raised {type(outcome.error).__name__}: {outcome.error}"
             raise self._fail(name, "cog_load", message) from outcome.error
+        try:
+            offered = offered_by(cog)
+            problems = self.services.conflicts(name, offered)
+        except ValueError as exc:
+            problems = [str(exc)]
+        if problems:
+            # Loaded, then refused: it may hold what cog_load opened.
+            await AsyncHookCaller(staging, logger=log).call_plugin(
+                name, "cog_unload", impl_timeout=self.load_timeout
+            )
+            await stop_tasks(cog)
+            raise self._fail(name, "services", "; ".join(problems))
         return cog
+
+    async def _call_loaded(self, name: str) -> None:
+        await self.hooks.call("cog_loaded", name=name)
+        for service in self.services.names(name):
+            await self.hooks.call("service_provided", service=service, provider=name)
+
+    def service(self, name: str, kind: type[_T]) -> _T:
+        """The service ``name`` of the cog providing it now, checked to be a ``kind``.
+
+        ``kind`` is a class or a ``@runtime_checkable`` Protocol of the caller's;
+        raises :class:`~plughost.cogs.services.ServiceUnavailable` when no loaded
+        cog provides it, or it is not a ``kind``. Look it up when needed (or keep
+        it until the ``service_withdrawn`` / ``service_provided`` hooks say): a
+        reload of the provider replaces the object.
+        """
+        return self.services.get(name, kind)
+
+    async def migration_plan(self, name: str) -> MigrationPlan:
+        """The pending migration steps of the installed cog ``name`` (``--dry-run``)."""
+        return await migration_plan(self, name)
+
+    async def migrate(self, name: str) -> MigrationPlan:
+        """Run the pending migration steps of the installed cog ``name`` (not loaded)."""
+        return await migrate_installed(self, name)
 
     async def _unload(self, cog: Cog) -> None:
         await self._call_unload(cog)
+        self.services.withdraw(cog.name)
         self.sync.forget(cog._plughost_commands)
         detach_cog(cog)
         self.plugins.unregister(name=cog.name)
@@ -340,7 +386,7 @@ class CogManager:
 
     async def _call_unload(self, cog: Cog) -> None:
         await self.hooks.call_plugin(cog.name, "cog_unload", impl_timeout=self.load_timeout)
-        await _stop_tasks(cog)
+        await stop_tasks(cog)
 
     async def stop(self) -> None:
         """Unload every cog (shutdown): each ``cog_unload`` runs, whatever the others do."""
@@ -357,13 +403,20 @@ class CogManager:
     # -- enablement ---------------------------------------------------------------------
 
     async def set_enabled(self, name: str, guild_id: int, enabled: bool) -> bool:
-        """Switch cog ``name`` in guild ``guild_id``; True if that changed anything."""
+        """Switch cog ``name`` in guild ``guild_id``; True if that changed anything.
+
+        Refused (:class:`DependentsError`) when disabling a cog that cogs enabled
+        there need (:meth:`disable` with ``force`` disables them first), and when
+        enabling a cog whose requirement is disabled there.
+        """
         async with self._lock:
             if name not in self.loaded and self.catalog and name not in self.catalog.available:
                 raise CogError(f"no installed cog is named {name!r}")
+            if not is_remote():  # a remote change was checked where it was made
+                ordering.check_switch(self, name, guild_id, enabled)
             changed = self.enablement.set(name, guild_id, enabled)
             if not is_remote():  # the announcing process stored it
-                await self._write_raw(("enabled", name), self.enablement.snapshot(name))
+                await write_state(("enabled", name), self.enablement.snapshot(name))
             if (cog := self.loaded.get(name)) is not None and changed:
                 self.sync.place(cog)
                 await self._sync()
@@ -372,6 +425,16 @@ class CogManager:
             await self.hooks.call(hook, name=name, guild_id=guild_id)
             await self._announce(hook.replace("_", "."), {"name": name, "guild_id": guild_id})
         return changed
+
+    def enabled_dependents(self, name: str, guild_id: int) -> list[str]:
+        """The loaded cogs enabled in ``guild_id`` that need ``name``, in the order to stop."""
+        return ordering.enabled_dependents(self, name, guild_id)
+
+    async def disable(self, name: str, guild_id: int, *, force: bool = False) -> list[str]:
+        """Disable ``name`` in ``guild_id``, and with ``force`` first the cogs needing it
+        there; returns the cogs this switched off, in order (``name`` last, if it was on)."""
+        order = [*self.enabled_dependents(name, guild_id), name] if force else [name]
+        return [each for each in order if await self.set_enabled(each, guild_id, False)]
 
     # -- install / upgrade / uninstall ---------------------------------------------------
 
@@ -382,65 +445,16 @@ class CogManager:
         upgrade: bool = False,
         progress: Progress | None = None,
     ) -> list[str]:
-        """pip-install ``target`` and load (or atomically reload) its cogs.
-
-        A failed install, or any failure after pip changed the environment (a cog of
-        it that fails to load, no cog in it, a cancellation), rolls pip back; cogs
-        already serving keep serving their old code. Returns the cogs' names.
-        """
-        try:
-            plan = await pip_ops.install([target], upgrade=upgrade, progress=progress)
-        except pip_ops.InstallError as exc:
-            raise CogError(str(exc)) from exc
-        done: list[str] = []
-        try:
-            names = sorted({n for dist in plan.requested for n in self.cogs_of(dist)})
-            if not plan.requested:  # a path or wheel pip found already installed
-                raise CogError(f"nothing to install: {target} is installed already")
-            if not names:
-                raise CogError(f"{target} provides no cog (no plughost.cogs entry point)")
-            for name in names:
-                if progress:
-                    progress(f"loading cog {name}")
-                await (self.reload(name) if name in self.loaded else self.load(name))
-                done.append(name)
-        except BaseException:
-            if plan.changes:
-                try:
-                    await pip_ops.rollback(plan, progress=progress)
-                except pip_ops.InstallError:  # the first failure is the one to report
-                    log.exception("rolling back the install of %s failed", target)
-            for name in done:  # back to the code that is on disk again
-                with contextlib.suppress(CogError):
-                    await (
-                        self.reload(name) if name in plan_reloads(plan, self) else self.unload(name)
-                    )
-            self.rescan()
-            raise
-        await self._announce("cog.installed", {"names": names})
-        return names
+        """pip-install ``target`` and load (or atomically reload) its cogs; all or
+        nothing (see :func:`plughost.cogs.distributions.install`). Returns their names."""
+        return await distributions.install(self, target, upgrade=upgrade, progress=progress)
 
     async def uninstall(self, distribution: str, *, progress: Progress | None = None) -> list[str]:
         """Unload the cogs of ``distribution``, then pip-uninstall it."""
-        names = self.cogs_of(distribution)
-        if any(self.is_builtin(name) for name in names):
-            raise CogError("the built-in cogs cannot be uninstalled")
-        for name in names:
-            if name in self.loaded:
-                await self.unload(name)
-        try:
-            await pip_ops.uninstall(distribution, progress=progress)
-        except pip_ops.InstallError as exc:
-            raise CogError(str(exc)) from exc
-        self.rescan()
-        return names
+        return await distributions.uninstall(self, distribution, progress=progress)
 
     def cogs_of(self, distribution: str) -> list[str]:
-        wanted = canonicalize_name(distribution)
-        catalog = self.rescan()
-        infos = [*catalog.available.values()]
-        infos += [i for q in catalog.quarantined.values() for i in q.claimants]
-        return sorted({i.name for i in infos if canonicalize_name(i.distribution) == wanted})
+        return distributions.cogs_of(self, distribution)
 
     # -- persistence --------------------------------------------------------------------
 
@@ -448,57 +462,15 @@ class CogManager:
         if await self.sync.sync():
             await self._persist_synced()
 
-    def _config(self) -> Any:
-        return cogs_config()
-
-    async def _guarded(self, action: Callable[[], Awaitable[Any]], default: Any) -> Any:
-        # A bot without an open store (a unit test's bare Bot) keeps state in memory.
-        try:
-            return await action()
-        except StoreNotOpenError as exc:
-            log.debug("cog state not persisted: %s", exc)
-            return default
-
-    async def _read(self, key: str, default: Any) -> Any:
-        return await self._guarded(self._config().get_attr(key), default)
-
-    async def _write_raw(self, path: tuple[str, ...], value: Any) -> None:
-        await self._guarded(lambda: self._config().set_raw(*path, value=value), None)
-
     async def _restore_enablement(self) -> None:
-        stored = await self._read("enabled", {})
+        stored = await read_state("enabled", {})
         self.enablement.restore(stored or {})
 
     async def refresh_from_store(self) -> None:
-        """Catch up with what other processes stored (cluster resync).
-
-        The loaded set and enablement are read again, and a loaded cog whose
-        stored reload generation is newer than the code running here (a reload
-        whose event was missed) is reloaded.
-        """
-        await self._restore_enablement()
-        stored = set(await self._read("loaded", None) or ())
-        for name in sorted(stored - set(self.loaded)):
-            with contextlib.suppress(CogError):
-                await self.load(name)
-        for name in sorted(n for n in self.loaded if n not in stored and not self.is_builtin(n)):
-            with contextlib.suppress(CogError):
-                await self.unload(name)
-        reloads = await self._stored_generations()
-        behind = [n for n in self.loaded if reloads.get(n, 0) > self.generations.get(n, 0)]
-        for name in sorted(behind):
-            log.info("cog %r was reloaded elsewhere meanwhile; reloading it here", name)
-            importlib.invalidate_caches()
-            try:
-                await self.reload(name)
-            except CogError as exc:  # the old code keeps serving; the next resync retries
-                log.warning("catching up the reload of cog %r failed: %s", name, exc)
-                continue
-            self.applied_reload(name, reloads[name])
-        async with self._lock:
-            for cog in self.loaded.values():
-                self.sync.place(cog)
-            await self._sync()
+        """Catch up with what other processes stored (cluster resync): the loaded set,
+        enablement, and reloads whose event was missed (see
+        :func:`plughost.cogs.reloading.catch_up`)."""
+        await reloading.catch_up(self)
 
     async def claim_global_commands(self) -> int:
         """This bot now pushes global commands (cluster leader): sync that scope by difference."""
@@ -509,38 +481,7 @@ class CogManager:
         if is_remote():  # the announcing process stored it
             return
         names = sorted(n for n in self.loaded if not self.is_builtin(n))
-        await self._write_raw(("loaded",), names)
-
-    async def _stored_generations(self) -> dict[str, int]:
-        stored = await self._read("reloads", {}) or {}
-        return {str(name): int(n) for name, n in stored.items()}
-
-    async def _count_reload(self, name: str) -> int:
-        """Store one more reload of ``name`` (before it is announced); its new generation."""
-        generation = (await self._stored_generations()).get(name, 0) + 1
-        await self._write_raw(("reloads", name), generation)
-        return generation
+        await write_state(("loaded",), names)
 
     async def _persist_synced(self) -> None:
-        known = set(await self._read("synced_guilds", []) or [])
-        scopes = sorted(known | {str(s) for s in self.sync.guild_scopes()})
-        await self._write_raw(("synced_guilds",), scopes)
-
-
-def plan_reloads(plan: InstallPlan, manager: CogManager) -> set[str]:
-    """Cogs whose distribution the plan replaced (rather than added): reload, not unload."""
-    replaced = set(plan.previous)
-    return {
-        name
-        for name, info in manager.infos.items()
-        if canonicalize_name(info.distribution) in replaced
-    }
-
-
-async def _stop_tasks(cog: Cog) -> None:
-    """Stop the interactions.py Tasks of ``cog`` (its per-instance copies), then cancel
-    the tasks it started with ``create_task`` and wait for them to end."""
-    for value in vars(cog).values():
-        if isinstance(value, Task) and value.running:
-            value.stop()
-    await cog._plughost_tasks.stop()
+        await add_synced_guilds(self.sync.guild_scopes())

@@ -13,9 +13,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any, Final, TypeVar, final
+from typing import TYPE_CHECKING, Any, Final, TypeVar, final
 
-__all__ = ["STOP_TIMEOUT", "CogTasks"]
+from interactions.models.internal.tasks import Task
+
+if TYPE_CHECKING:
+    from plughost.cogs.cog import Cog
+
+__all__ = ["STOP_TIMEOUT", "CogTasks", "stop_tasks"]
 
 log = logging.getLogger("plughost.cogs")
 
@@ -81,3 +86,12 @@ class CogTasks:
                 ", ".join(stuck),
             )
         return stuck
+
+
+async def stop_tasks(cog: Cog) -> None:
+    """Stop the interactions.py Tasks of ``cog`` (its per-instance copies), then cancel
+    the tasks it started with ``create_task`` and wait for them to end."""
+    for value in vars(cog).values():
+        if isinstance(value, Task) and value.running:
+            value.stop()
+    await cog._plughost_tasks.stop()

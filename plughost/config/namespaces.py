@@ -92,8 +92,9 @@ class Namespace:
 
 
 def _register_core(conf: Config) -> None:
-    # guild.prefix None: the instance's prefix; guild.embed_color None: the global one.
-    conf.register_guild(prefix=None, embed_color=None)
+    # guild.prefix None: the instance's prefix; guild.embed_color None: the global one;
+    # guild.locale None: each member's own (see plughost.i18n).
+    conf.register_guild(prefix=None, embed_color=None, locale=None)
     conf.register_global(embed_color=DEFAULT_EMBED_COLOR)
 
 

@@ -16,8 +16,10 @@ from interactions import OptionType, slash_option
 from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_subcommand
 
 from plughost import checks
-from plughost.cogs.manager import CogError, CogManager
+from plughost.cogs.manager import CogError, CogManager, DependentsError
 from plughost.cogs.targets import TargetRefused, chat_target
+from plughost.core.cog_confirm import ask_to_force, describe_forced
+from plughost.core.messages import _
 from plughost.permissions.gate import Gated
 from plughost.permissions.requests import owner_ids_of
 from plughost.runtime.contexts import send_paged
@@ -42,24 +44,28 @@ def describe_cogs(manager: CogManager, guild_id: int | None = None) -> str:
         where = ""
         if guild_id is not None:
             on = manager.enablement.is_enabled(cog.name, guild_id)
-            where = " (enabled here)" if on else " (disabled here)"
+            where = " " + (_("(enabled here)") if on else _("(disabled here)"))
         # Flagged: users are owed a statement of what each cog stores about them.
         stated = type(cog).end_user_data_statement
-        flag = "" if stated else " [no end-user data statement]"
+        flag = "" if stated else " " + _("[no end-user data statement]")
         health = manager.health.get(name)
         trouble = f" [{text}]" if health is not None and (text := health.summary()) else ""
         if refused := manager.sync.refusals.get(name):
             trouble += f" [not synced: Discord refused {'; '.join(map(str, refused))}]"
-        lines.append(f"loaded: {name}{version}{where}{flag}{trouble}")
+        lines.append(_("loaded: {cog}").format(cog=f"{name}{version}{where}{flag}{trouble}"))
     for name, info in catalog.available.items():
         if name not in manager.loaded:
-            lines.append(f"available: {name} {info.distribution} {info.version}")
+            listed = f"{name} {info.distribution} {info.version}"
+            lines.append(_("available: {cog}").format(cog=listed))
     for name, failure in sorted(manager.failures.items()):
         if name not in manager.loaded:
-            lines.append(f"failed: {name} ({failure.stage}): {failure.message}")
+            # A cog refused for what it needs is not broken itself: it waits, quarantined.
+            quarantined = failure.stage in ("requires", "migration")
+            line = _("quarantined: {cog}") if quarantined else _("failed: {cog}")
+            lines.append(line.format(cog=f"{name} ({failure.stage}): {failure.message}"))
     for name, quarantine in catalog.quarantined.items():
-        lines.append(f"quarantined: {name}: {quarantine.reason}")
-    return "\n".join(lines) or "no cogs installed"
+        lines.append(_("quarantined: {cog}").format(cog=f"{name}: {quarantine.reason}"))
+    return "\n".join(lines) or _("no cogs installed")
 
 
 def flag_names(flags: enum.IntFlag) -> str:
@@ -79,22 +85,31 @@ def _describe_one(manager: CogManager, name: str, *, for_owner: bool = False) ->
     info = manager.infos.get(name) or catalog.available.get(name)
     if info is None:
         if (q := catalog.quarantined.get(name)) is not None:
-            return f"{name}: quarantined: {q.reason}"
-        return f"no installed cog is named {name!r}"
+            return _("{name}: quarantined: {reason}").format(name=name, reason=q.reason)
+        return _("no installed cog is named {name}").format(name=repr(name))
     cog = manager.loaded.get(name)
     lines = [
-        f"{name}: {info.distribution} {info.version} ({'loaded' if cog else 'not loaded'})",
-        info.summary or "(no summary)",
+        f"{name}: {info.distribution} {info.version} "
+        + (_("(loaded)") if cog else _("(not loaded)")),
+        info.summary or _("(no summary)"),
     ]
     if info.homepage:
-        lines.append(f"homepage: {info.homepage}")
+        lines.append(_("homepage: {url}").format(url=info.homepage))
     if cog is not None:
         statement = type(cog).end_user_data_statement
-        lines.append(f"end-user data: {statement or 'WARNING: not stated'}")
-        lines.append(f"intents: {flag_names(type(cog).required_intents)}")
-        lines.append(f"permissions: {flag_names(type(cog).required_permissions)}")
+        stated = statement or _("WARNING: not stated")
+        lines.append(_("end-user data: {statement}").format(statement=stated))
+        intents = flag_names(type(cog).required_intents)
+        lines.append(_("intents: {intents}").format(intents=intents))
+        permissions = flag_names(type(cog).required_permissions)
+        lines.append(_("permissions: {permissions}").format(permissions=permissions))
+        if requires := type(cog).requires:
+            lines.append(_("requires: {cogs}").format(cogs=", ".join(requires)))
+        if needed_by := manager.dependents(name):
+            lines.append(_("needed by: {cogs}").format(cogs=", ".join(needed_by)))
     if (failure := manager.failures.get(name)) is not None and cog is None:
-        lines.append(f"last load failed ({failure.stage}): {failure.message}")
+        text = _("last load failed ({stage}): {message}")
+        lines.append(text.format(stage=failure.stage, message=failure.message))
     if cog is not None or name in manager.health:
         lines += manager.health_of(name).details(with_errors=for_owner)
     if refused := manager.sync.refusals.get(name):
@@ -120,19 +135,27 @@ class CogCommands:
     @slash_option("name", "The cog's name", opt_type=OptionType.STRING, required=True)
     @checks.is_owner()
     async def cmd_cog_load(self, ctx: HybridContext, name: str) -> None:
-        await _run(ctx, _manager(ctx).load(name), f"Loaded {name}.")
+        await _run(ctx, _manager(ctx).load(name), _("Loaded {name}.").format(name=name))
 
     @hybrid_slash_subcommand(base="cog", name="unload", description="Unload a cog (bot owner).")
     @slash_option("name", "The cog's name", opt_type=OptionType.STRING, required=True)
     @checks.is_owner()
     async def cmd_cog_unload(self, ctx: HybridContext, name: str) -> None:
-        await _run(ctx, _manager(ctx).unload(name), f"Unloaded {name}.")
+        try:
+            done = await _manager(ctx).unload(name)
+        except DependentsError as refusal:
+            await ask_to_force(ctx, "unload", refusal)
+            return
+        except CogError as exc:
+            await ctx.send(str(exc))
+            return
+        await ctx.send(describe_forced("unload", name, done))
 
     @hybrid_slash_subcommand(base="cog", name="reload", description="Reload a cog (bot owner).")
     @slash_option("name", "The cog's name", opt_type=OptionType.STRING, required=True)
     @checks.is_owner()
     async def cmd_cog_reload(self, ctx: HybridContext, name: str) -> None:
-        await _run(ctx, _manager(ctx).reload(name), f"Reloaded {name}.")
+        await _run(ctx, _manager(ctx).reload(name), _("Reloaded {name}.").format(name=name))
 
     @hybrid_slash_subcommand(base="cog", name="enable", description="Enable a cog here.")
     @slash_option("name", "The cog's name", opt_type=OptionType.STRING, required=True)
@@ -156,23 +179,25 @@ class CogCommands:
             target = chat_target(package)
         except TargetRefused as exc:
             log.warning("cog install of %r refused (from user %s): %s", package, ctx.author_id, exc)
-            await ctx.send(f"Not installed: {exc}.")
+            await ctx.send(_("Not installed: {problem}.").format(problem=exc))
             return
         await ctx.defer()
         try:
             names = await _manager(ctx).install(target)
         except CogError as exc:
             log.warning("cog install of %s failed: %s", target, exc)
-            await ctx.send(f"Install failed: {exc}")
+            await ctx.send(_("Install failed: {problem}").format(problem=exc))
             return
-        await ctx.send(f"Installed {target}; loaded {', '.join(names)}.")
+        text = _("Installed {package}; loaded {cogs}.")
+        await ctx.send(text.format(package=target, cogs=", ".join(names)))
 
     @hybrid_slash_subcommand(base="cog", name="uninstall", description="Uninstall a cog package.")
     @slash_option("package", "The distribution's name", opt_type=OptionType.STRING, required=True)
     @checks.is_owner()
     async def cmd_cog_uninstall(self, ctx: HybridContext, package: str) -> None:
         await ctx.defer()
-        await _run(ctx, _manager(ctx).uninstall(package), f"Uninstalled {package}.")
+        done = _("Uninstalled {package}.").format(package=package)
+        await _run(ctx, _manager(ctx).uninstall(package), done)
 
 
 def _owner_ids(ctx: Any) -> frozenset[int]:
@@ -193,13 +218,23 @@ async def _run(ctx: HybridContext, operation: Any, done: str) -> None:
 
 async def _switch(ctx: HybridContext, name: str, on: bool) -> None:
     if ctx.guild_id is None:
-        await ctx.send("Cogs are enabled and disabled per server: run this in one.")
+        await ctx.send(_("Cogs are enabled and disabled per server: run this in one."))
         return
     manager = _manager(ctx)
     try:
         changed = await manager.set_enabled(name, int(ctx.guild_id), on)
+    except DependentsError as refusal:
+        await ask_to_force(ctx, "disable", refusal)
+        return
     except (CogError, ValueError) as exc:
         await ctx.send(str(exc))
         return
-    state = "enabled" if on else "disabled"
-    await ctx.send(f"{name} {state} in this server." if changed else f"{name} was already {state}.")
+    if on and changed:
+        text = _("{name} enabled in this server.")
+    elif on:
+        text = _("{name} was already enabled.")
+    elif changed:
+        text = _("{name} disabled in this server.")
+    else:
+        text = _("{name} was already disabled.")
+    await ctx.send(text.format(name=name))

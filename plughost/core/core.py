@@ -9,8 +9,11 @@ from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_command
 
 from plughost.cogs import Cog
 from plughost.core.cog_commands import CogCommands
+from plughost.core.cog_confirm import CogConfirmations
 from plughost.core.embed_commands import EmbedCommands
 from plughost.core.help_commands import HelpCommands
+from plughost.core.locale_commands import LocaleCommands
+from plughost.core.messages import _
 from plughost.core.mydata import MyDataCommands
 from plughost.core.page_buttons import PageButtons
 from plughost.core.perm_commands import PermCommands
@@ -22,8 +25,10 @@ __all__ = ["Core"]
 
 class Core(
     CogCommands,
+    CogConfirmations,
     EmbedCommands,
     HelpCommands,
+    LocaleCommands,
     MyDataCommands,
     PageButtons,
     PermCommands,
@@ -38,11 +43,19 @@ class Core(
     )
     # Guild admins cannot switch core off: they would lose `cog enable` with it.
     guild_toggleable: ClassVar[bool] = False
+    # Slash descriptions in each member's language, from the same catalogs.
+    translator = _
 
     @hybrid_slash_command(name="ping", description="Check that the bot answers.")
     async def ping(self, ctx: HybridContext) -> None:
         """Answer "pong" with the shard and the gateway latency."""
         # ctx.bot, not self.bot: it is the client (shard) that received the command.
         bot = ctx.bot
-        shard = f"shard {bot._connection_state.shard_id}/{bot.total_shards}"
-        await ctx.send(f"pong ({shard}, {describe_latency(bot.latency)})")
+        shard = _("shard {id}/{total}").format(
+            id=bot._connection_state.shard_id, total=bot.total_shards
+        )
+        await ctx.send(
+            _("pong ({shard}, {latency})").format(
+                shard=shard, latency=describe_latency(bot.latency)
+            )
+        )

@@ -16,6 +16,7 @@ from plughost.commands.embeds import (
     parse_color,
     set_embed_color,
 )
+from plughost.core.messages import _
 
 __all__ = ["EmbedCommands"]
 
@@ -23,21 +24,23 @@ _RESET = frozenset({"reset", "default", "none"})
 
 
 async def _show_or_set(guild_id: int | None, value: str) -> str:
-    where = "this server" if guild_id is not None else "every server without its own"
+    where = _("this server") if guild_id is not None else _("every server without its own")
     value = value.strip()
     if not value:
         current = format_color(await embed_color_for(guild_id))
-        return f"The embed colour for {where} is `{current}`."
+        return _("The embed colour for {where} is `{color}`.").format(where=where, color=current)
     if value.lower() in _RESET:
         await set_embed_color(guild_id, None)
         now = format_color(await embed_color_for(guild_id))
-        return f"Embed colour for {where} reset; it is now `{now}`."
+        text = _("Embed colour for {where} reset; it is now `{color}`.")
+        return text.format(where=where, color=now)
     try:
         color = parse_color(value)
     except BadArgument as exc:
-        return f"That is not a colour: {exc}."
+        return _("That is not a colour: {problem}.").format(problem=exc)
     await set_embed_color(guild_id, color)
-    return f"Embed colour for {where} set to `{format_color(color)}`."
+    text = _("Embed colour for {where} set to `{color}`.")
+    return text.format(where=where, color=format_color(color))
 
 
 class EmbedCommands:

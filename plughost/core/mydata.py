@@ -28,6 +28,7 @@ from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_subcomm
 from plughost import checks
 from plughost.cogs.manager import CogManager
 from plughost.commands.paging import pagify, send_pages
+from plughost.core.messages import _
 from plughost.runtime.parts import RunningBot, running_bot_of
 from plughost.userdata import DeletionResult, ExportResult
 
@@ -59,7 +60,7 @@ _OWNER_GROUP: Final = LocalisedName(english_us="owner")
 def _bot(ctx: Any) -> RunningBot:
     bot = running_bot_of(ctx.bot)
     if bot is None:
-        raise errors.BadArgument("This needs a plughost bot.")
+        raise errors.BadArgument(_("This needs a plughost bot."))
     return bot
 
 
@@ -76,24 +77,29 @@ def describe_statements(manager: CogManager) -> str:
         if isinstance(statement, str) and statement.strip():
             lines.append(f"**{name}**: {statement.strip()}")
         else:
-            lines.append(f"**{name}**: ⚠ not stated: this cog does not say what it stores")
-    header = "What each part of this bot stores about you:"
-    return "\n".join([header, *lines]) if lines else "No cogs are loaded."
+            unstated = _("⚠ not stated: this cog does not say what it stores")
+            lines.append(f"**{name}**: {unstated}")
+    header = _("What each part of this bot stores about you:")
+    return "\n".join([header, *lines]) if lines else _("No cogs are loaded.")
 
 
 def describe_deletion(result: DeletionResult) -> str:
     """What a deletion did, for the person who asked (never the data itself)."""
-    text = f"Deleted {result.documents_removed} stored records"
+    count = result.documents_removed
     if result.handled:
-        text += f"; cleaned up by {', '.join(sorted(result.handled))}"
-    text += "."
+        text = _("Deleted {count} stored records; cleaned up by {cogs}.").format(
+            count=count, cogs=", ".join(sorted(result.handled))
+        )
+    else:
+        text = _("Deleted {count} stored records.").format(count=count)
     if result.failed:
         names = ", ".join(sorted(f.cog for f in result.failed))
-        text += (
-            f" These parts failed and may still hold data: {names}."
-            " The bot owner can see why in the request log."
+        failed = _(
+            "These parts failed and may still hold data: {cogs}. "
+            "The bot owner can see why in the request log."
         )
-    return text + f" (request {result.request_id})"
+        text += " " + failed.format(cogs=names)
+    return text + " " + _("(request {id})").format(id=result.request_id)
 
 
 def parse_user_id(text: str) -> int | None:
@@ -111,29 +117,32 @@ async def _dm_zip(user: Any, export: ExportResult, text: str) -> str | None:
     """DM ``export`` as a zip to ``user``; None when sent, else why not (for the channel)."""
     if len(export.data) > MAX_ATTACHMENT_BYTES:
         size = len(export.data) / (1024 * 1024)
-        return f"The export is {size:.1f} MiB, too large for Discord; the bot owner can export it."
+        text = _("The export is {size} MiB, too large for Discord; the bot owner can export it.")
+        return text.format(size=f"{size:.1f}")
     name = f"userdata-{export.user_id}-{export.request_id}.zip"
     file = interactions.File(io.BytesIO(export.data), file_name=name)
     try:
         await user.send(text, file=file)
     except errors.HTTPException:
-        return "I could not send you a direct message: allow DMs from this server, then try again."
+        return _(
+            "I could not send you a direct message: allow DMs from this server, then try again."
+        )
     return None
 
 
 def _export_note(export: ExportResult) -> str:
     failed = ", ".join(sorted(f.cog for f in export.failed))
-    return f" (failed, so missing: {failed})" if failed else ""
+    return " " + _("(failed, so missing: {cogs})").format(cogs=failed) if failed else ""
 
 
 async def _confirm_forget(ctx: ComponentContext, user_id: int, deadline: int) -> None:
     if int(ctx.author.id) != user_id:
         # Anyone in the channel sees a prefixed reply's buttons.
-        await ctx.send("Only the person who asked can confirm this.", ephemeral=True)
+        await ctx.send(_("Only the person who asked can confirm this."), ephemeral=True)
         return
     if time.time() > deadline:
         await ctx.edit_origin(
-            content="That confirmation expired; nothing was deleted. Run `mydata forget` again.",
+            content=_("That confirmation expired; nothing was deleted. Run `mydata forget` again."),
             components=[],
         )
         return
@@ -164,9 +173,11 @@ class MyDataCommands:
         user_id = int(ctx.author.id)
         export = await _bot(ctx).export_user_data(user_id, requester="user", requester_id=user_id)
         problem = await _dm_zip(
-            ctx.author, export, "Your data, as this bot holds it" + _export_note(export) + "."
+            ctx.author,
+            export,
+            _("Your data, as this bot holds it{note}.").format(note=_export_note(export)),
         )
-        await ctx.send(problem or "Sent your data to your direct messages.", ephemeral=True)
+        await ctx.send(problem or _("Sent your data to your direct messages."), ephemeral=True)
 
     @hybrid_slash_subcommand(
         base="mydata", name="forget", description="Delete your data from this bot (asks first)."
@@ -177,16 +188,18 @@ class MyDataCommands:
         buttons = [
             interactions.Button(
                 style=ButtonStyle.DANGER,
-                label="Delete my data",
+                label=_("Delete my data"),
                 custom_id=f"{_FORGET}:{user_id}:{deadline}",
             ),
             interactions.Button(
-                style=ButtonStyle.SECONDARY, label="Cancel", custom_id=f"{_CANCEL}:{user_id}"
+                style=ButtonStyle.SECONDARY, label=_("Cancel"), custom_id=f"{_CANCEL}:{user_id}"
             ),
         ]
         await ctx.send(
-            f"{ctx.author.mention}, this deletes what this bot stores about you, in every "
-            f"server, and cannot be undone. Confirm within {CONFIRM_SECONDS // 60} minutes.",
+            _(
+                "{who}, this deletes what this bot stores about you, in every "
+                "server, and cannot be undone. Confirm within {minutes} minutes."
+            ).format(who=ctx.author.mention, minutes=CONFIRM_SECONDS // 60),
             components=interactions.ActionRow(*buttons),
             ephemeral=True,
         )
@@ -202,9 +215,9 @@ class MyDataCommands:
         match = _CANCEL_ID.match(ctx.custom_id)
         assert match is not None  # registered for this pattern only
         if int(ctx.author.id) != int(match.group(1)):
-            await ctx.send("Only the person who asked can cancel this.", ephemeral=True)
+            await ctx.send(_("Only the person who asked can cancel this."), ephemeral=True)
             return
-        await ctx.edit_origin(content="Cancelled; nothing was deleted.", components=[])
+        await ctx.edit_origin(content=_("Cancelled; nothing was deleted."), components=[])
 
     @hybrid_slash_subcommand(
         base="mydata",
@@ -218,13 +231,14 @@ class MyDataCommands:
     async def cmd_mydata_owner_delete(self, ctx: HybridContext, user_id: str) -> None:
         target = parse_user_id(user_id)
         if target is None:
-            await ctx.send(f"{user_id!r} is not a user id.")
+            await ctx.send(_("{given} is not a user id.").format(given=repr(user_id)))
             return
         await ctx.defer()
         result = await _bot(ctx).delete_user_data(
             target, requester="owner", requester_id=int(ctx.author.id)
         )
-        await ctx.send(f"User {target}: {describe_deletion(result)}")
+        text = _("User {id}: {deletion}").format(id=target, deletion=describe_deletion(result))
+        await ctx.send(text)
 
     @hybrid_slash_subcommand(
         base="mydata",
@@ -237,12 +251,14 @@ class MyDataCommands:
     async def cmd_mydata_owner_export(self, ctx: HybridContext, user_id: str) -> None:
         target = parse_user_id(user_id)
         if target is None:
-            await ctx.send(f"{user_id!r} is not a user id.")
+            await ctx.send(_("{given} is not a user id.").format(given=repr(user_id)))
             return
         await ctx.defer(ephemeral=True)
         export = await _bot(ctx).export_user_data(
             target, requester="owner", requester_id=int(ctx.author.id)
         )
         note = _export_note(export)
-        problem = await _dm_zip(ctx.author, export, f"The data of user {target}{note}.")
-        await ctx.send(problem or f"Sent the data of user {target} to your DMs.", ephemeral=True)
+        text = _("The data of user {id}{note}.").format(id=target, note=note)
+        problem = await _dm_zip(ctx.author, export, text)
+        sent = _("Sent the data of user {id} to your DMs.").format(id=target)
+        await ctx.send(problem or sent, ephemeral=True)

@@ -9,6 +9,7 @@ from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_command
 
 from plughost import checks, text
 from plughost.commands.prefixes import guild_prefix, set_guild_prefix
+from plughost.core.messages import _
 from plughost.runtime.parts import running_bot_of
 
 __all__ = ["PrefixCommands"]
@@ -32,13 +33,13 @@ class PrefixCommands:
         assert bot is not None, "the core cog runs on a plughost bot"
         if not new.strip():
             current = await guild_prefix(bot, guild_id)
-            await ctx.send(f"This server's prefix is `{current}`.")
+            await ctx.send(_("This server's prefix is `{prefix}`.").format(prefix=current))
             return
         if new.strip().lower() in _RESET:
             await set_guild_prefix(guild_id, None)
             default = await guild_prefix(bot, None)
-            await ctx.send(f"Prefix reset to the default, `{default}`.")
+            await ctx.send(_("Prefix reset to the default, `{prefix}`.").format(prefix=default))
             return
         new = text.prefix(new, argument="new")  # the one prefix rule, as a bad argument
         await set_guild_prefix(guild_id, new)
-        await ctx.send(f"Prefix set to `{new}`.")
+        await ctx.send(_("Prefix set to `{prefix}`.").format(prefix=new))

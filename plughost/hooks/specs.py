@@ -237,6 +237,17 @@ async def web_pages(guild_id: int) -> Sequence[WebPage] | None:
 
 
 @hookspec
+async def service_provided(service: str, provider: str) -> None:
+    """Observe that the cog ``provider`` now offers the service ``service``.
+
+    Called on every loaded cog that implements it after ``provider`` loaded, and
+    again after each reload of it: the object ``bot.cogs.service(service, ...)``
+    returns is then the new instance's. A cog that keeps the object should take
+    the new one here. Returns nothing.
+    """
+
+
+@hookspec
 async def web_settings(guild_id: int) -> Sequence[SettingsForm] | None:
     """Describe this cog's settings forms for guild ``guild_id`` on the web console.
 
@@ -255,6 +266,58 @@ async def web_settings(guild_id: int) -> Sequence[SettingsForm] | None:
     cog's own chat commands enforce, so both paths refuse the same values.
 
     Should not: write anything, or return another guild's group.
+    """
+
+
+@hookspec
+async def service_withdrawn(service: str, provider: str) -> None:
+    """Observe that the service ``service`` went away with the cog ``provider``.
+
+    Called on every remaining cog that implements it after ``provider`` was
+    unloaded (cogs that ``require`` the provider were unloaded before it, so
+    this reaches cogs that use the service optionally). Should drop any reference
+    to the object. Returns nothing.
+    """
+
+
+@hookspec
+async def cog_handover() -> object:
+    """Give the new instance of this cog what the old one holds, during a reload.
+
+    Called on the old instance only, once the new instance's ``cog_load`` has
+    returned and while the old one still serves; what it returns is passed to
+    the new instance's ``cog_takeover``. The state is handed over by reference
+    (the same cache, session or scheduler objects), so commands the old
+    instance is still answering update what the new one gets.
+
+    Should: return the objects worth keeping (caches, open sessions, pending
+    schedules), quickly; keep serving with them until ``cog_unload``.
+
+    Should not: close or stop what it hands over, neither here nor in its
+    ``cog_unload`` (which still runs on the old instance after this). A cog that
+    does not implement it is reloaded empty, as before. Raising abandons the
+    reload: the old instance keeps serving.
+
+    Returns the state, any object.
+    """
+
+
+@hookspec
+async def cog_takeover(state: object) -> None:
+    """Take over the state the old instance handed over, during a reload.
+
+    Called on the new instance only, after its ``cog_load`` and after the old
+    instance's ``cog_handover`` returned ``state``, before its commands go live.
+    It is not called on a plain load, nor when the old code does not implement
+    ``cog_handover``.
+
+    Should: adopt the objects (replace what ``cog_load`` built), and check what
+    it receives: the old code may be an older version.
+
+    Should not: raise for state it does not understand (start empty instead);
+    raising abandons the reload, and the old instance keeps serving.
+
+    Returns nothing.
     """
 
 

@@ -26,7 +26,9 @@ from dataclasses import replace
 from typing import Any, Final, Protocol, runtime_checkable
 
 import interactions
+from interactions.ext.hybrid_commands import HybridContext
 
+from plughost.i18n import DEFAULT_LOCALE, guild_locale, normalise, use_locale
 from plughost.permissions.requests import ChainCheck, ChainDenied, command_of, request_for_event
 
 __all__ = ["NOT_ALLOWED", "CogGate", "Gated", "denial_reply", "event_guild_id"]
@@ -89,6 +91,7 @@ class CogGate:
         """The command check: the permission chain decides, enablement being one of
         its links, so the chain runs once per invocation, first. A denial is raised
         as :class:`ChainDenied`, carrying the deciding link and the decision."""
+        await _serve_in_locale(ctx.guild_id, _member_locale(ctx))
         if self.chain_check is None:
             return True
         invocation = await self.chain_check.decide(ctx, cog_name=self.cog_name)
@@ -164,6 +167,7 @@ class CogGate:
             event = args[-1] if len(args) > 1 else None
             if event is not None and not await self.listener_allowed(event):
                 return None
+            await _serve_in_locale(event_guild_id(event) if event is not None else None, None)
             return await callback(*args, **kwargs)
 
         gated.__wrapped__ = callback  # type: ignore[attr-defined]  # for introspection
@@ -186,6 +190,21 @@ class CogGate:
             bot_permissions=chain.has_cog_links(),
         )
         return (await chain.decide(request)).allowed
+
+
+def _member_locale(ctx: Any) -> str | None:
+    """The invoking member's Discord locale, which only interactions carry."""
+    inner = ctx.inner_context if isinstance(ctx, HybridContext) else ctx
+    return inner.locale if isinstance(inner, interactions.InteractionContext) else None
+
+
+async def _serve_in_locale(guild_id: object, member_locale: object) -> None:
+    """Set the locale the cog serves this invocation in (see :mod:`plughost.i18n`): the
+    guild's setting, else the member's Discord locale (interactions carry it)."""
+    chosen = await guild_locale(int(str(guild_id))) if guild_id else None
+    if chosen is None and isinstance(member_locale, str):
+        chosen = normalise(member_locale)
+    use_locale(chosen or DEFAULT_LOCALE)
 
 
 def denial_reply(denied: ChainDenied, *, interaction: bool) -> str | None:

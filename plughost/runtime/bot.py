@@ -216,8 +216,9 @@ class Bot(interactions.Client):
         """Load the installed cog ``name`` (raises ``plughost.cogs.CogError``)."""
         return await self.cogs.load(name)
 
-    async def unload_cog(self, name: str) -> None:
-        await self.cogs.unload(name)
+    async def unload_cog(self, name: str, *, force: bool = False) -> list[str]:
+        """Unload cog ``name`` (with ``force``, first the cogs that need it); what went."""
+        return await self.cogs.unload(name, force=force)
 
     async def reload_cog(self, name: str) -> Cog:
         """Replace cog ``name`` with its code as now on disk; the old one serves on failure."""

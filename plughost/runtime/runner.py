@@ -14,7 +14,7 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -32,6 +32,7 @@ __all__ = [
     "UnusablePrefix",
     "checked_prefix",
     "event_loop_factory",
+    "instance_backup",
     "open_store",
     "run_bot",
     "serve",
@@ -87,6 +88,20 @@ async def open_store(label: str, dsn: str) -> AsyncIterator[None]:
             log.debug("opening the store failed", exc_info=True)
             raise StoreUnavailable(f"cannot open the store of {label}: {exc}") from exc
         yield
+
+
+def instance_backup(name: str) -> Callable[[], Awaitable[object]]:
+    """Take instance ``name``'s backup (``plughost backup``), off the event loop: what
+    the cog manager runs before the first step of a data migration."""
+
+    async def take() -> object:
+        from plughost.instances import backup
+
+        path = await asyncio.to_thread(backup, name)
+        log.info("backed up instance %r to %s before a data migration", name, path)
+        return path
+
+    return take
 
 
 def run_bot(
@@ -189,6 +204,8 @@ async def serve(
                 )
                 for shard in shard_ids
             ]
+            for bot in bots:  # one takes it: the first to migrate a cog's data
+                bot.cogs.backup = instance_backup(instance.name)
             # PostgreSQL: events, leader election and heartbeats with the other processes.
             beside = alongside(bots) if alongside is not None else contextlib.nullcontext()
             async with (

@@ -70,9 +70,12 @@ _COG = '''\
 # command parameters at runtime to convert arguments, and cannot from strings.
 from interactions.ext import prefixed_commands as prefixed
 from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_command
-from plughost import Bot, Cog, Config, checks, hookimpl
+from plughost import Bot, Cog, Config, Translator, checks, hookimpl
 
 __all__ = ["__CLASS__"]
+
+# Translations: locales/<lang>/LC_MESSAGES/__NAME__.mo beside this file (see locales/README.md).
+_ = Translator("__NAME__", __file__)
 
 
 class __CLASS__(Cog):
@@ -107,7 +110,7 @@ class __CLASS__(Cog):
     async def set_greeting(self, ctx: prefixed.PrefixedContext, word: str) -> None:
         """Set this server's greeting word (server admins): `!__NAME__-greeting Howdy`."""
         if ctx.guild is None:
-            await ctx.send("Greetings are set per server.")
+            await ctx.send(_("Greetings are set per server."))
             return
         await self.config.guild(ctx.guild).greeting.set(word)
         await ctx.send(f"The greeting is now {word!r}.")
@@ -289,6 +292,23 @@ jobs:
       - uses: pypa/gh-action-pypi-publish@release/v1
 """
 
+_LOCALES = """\
+# Translations of the __NAME__ cog
+
+gettext catalogs, read by the cog's `_ = Translator("__NAME__", __file__)`:
+
+```
+plughost cogs i18n extract src/__PACKAGE__ --domain __NAME__   # writes __NAME__.pot here
+mkdir -p src/__PACKAGE__/locales/fr/LC_MESSAGES
+cp src/__PACKAGE__/locales/__NAME__.pot src/__PACKAGE__/locales/fr/LC_MESSAGES/__NAME__.po
+# translate the msgstr lines, then:
+plughost cogs i18n compile src/__PACKAGE__                     # writes the .mo files
+```
+
+Servers pick their language with `!set locale fr`; otherwise slash commands
+answer in each member's Discord language. Ship the `.mo` files in the wheel.
+"""
+
 _GITIGNORE = """\
 __pycache__/
 *.egg-info/
@@ -300,6 +320,7 @@ dist/
 FILES: Final[dict[str, str]] = {
     "pyproject.toml": _PYPROJECT,
     "src/__PACKAGE__/__init__.py": _COG,
+    "src/__PACKAGE__/locales/README.md": _LOCALES,
     "tests/conftest.py": _CONFTEST,
     "tests/test___NAME__.py": _TESTS,
     "README.md": _README,

@@ -5,6 +5,9 @@ URL: a guild the viewer may not manage, or one the bot is not in, is a 403 whate
 the ids, so no page tells a forged id from a real one. Changes go through the same
 calls as the chat commands (``CogManager.set_enabled``, ``set_guild_prefix``,
 Config), so other processes of a cluster hear of them as they would of a command.
+Like the chat command, disabling a cog that cogs enabled in the server need asks
+first, and then disables them before it; enabling a cog whose requirement is
+disabled there is refused with the reason.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any, Final
 
 from aiohttp import web
 
-from plughost.cogs.manager import CogError
+from plughost.cogs.manager import CogError, DependentsError
 from plughost.commands import text
 from plughost.commands.arguments import ArgumentError
 from plughost.commands.prefixes import MAX_PREFIX_LENGTH, guild_prefix, set_guild_prefix
@@ -150,23 +153,47 @@ async def guild_page(request: web.Request) -> web.Response:
 
 @routes.post("/guilds/{guild_id}/cogs/{cog}/{action:enable|disable}")
 async def switch_cog(request: web.Request) -> web.Response:
-    shard, _guild, guild_id = await guild_managed(request)
+    shard, guild, guild_id = await guild_managed(request)
     name = request.match_info["cog"]
     on = request.match_info["action"] == "enable"
+    manager = shard.bot.cogs
+    # "force" comes from the confirmation page only; the dependents are looked up
+    # again here, so a cog enabled meanwhile is disabled too, never left without
+    # what it needs.
+    forced = not on and (await request.post()).get("force") == "1"
     try:
-        changed = await shard.bot.cogs.set_enabled(name, guild_id, on)
+        if forced:
+            done = await manager.disable(name, guild_id, force=True)
+        else:
+            done = [name] if await manager.set_enabled(name, guild_id, on) else []
+    except DependentsError as exc:
+        return render(
+            request,
+            "confirm_disable.html",
+            guild=guild,
+            cog=name,
+            dependents=exc.dependents,
+            reason=str(exc),
+        )
     except (CogError, ValueError) as exc:
         flash(request, "error", str(exc))
         return redirect(f"/guilds/{guild_id}")
-    state = "enabled" if on else "disabled"
-    if changed:
-        await audit(request, guild_id, f"web.cog.{request.match_info['action']}", name)
-    flash(
-        request,
-        "done",
-        f"{name} {state} in this server." if changed else f"{name} was already {state}.",
-    )
+    for each in done:  # one entry per cog switched, dependents first
+        await audit(request, guild_id, f"web.cog.{request.match_info['action']}", each)
+    flash(request, "done", _switched(name, on, done))
     return redirect(f"/guilds/{guild_id}")
+
+
+def _switched(name: str, on: bool, done: list[str]) -> str:
+    """What the switch did, the dependents it disabled first named as such."""
+    state = "enabled" if on else "disabled"
+    others = [each for each in done if each != name]
+    if others:
+        listed = ", ".join(others)
+        if name not in done:
+            return f"Disabled {listed} (they need {name}); {name} was already disabled."
+        return f"Disabled {listed} (they need {name}), then {name} in this server."
+    return f"{name} {state} in this server." if done else f"{name} was already {state}."
 
 
 @routes.post("/guilds/{guild_id}/prefix")

@@ -59,6 +59,7 @@ def test_the_project_has_every_file_and_passes_ruff(tmp_path: Path) -> None:
         "README.md",
         "pyproject.toml",
         "src/plughost_daily_quote/__init__.py",
+        "src/plughost_daily_quote/locales/README.md",
         "tests/conftest.py",
         "tests/test_daily_quote.py",
     ]

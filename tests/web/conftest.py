@@ -56,6 +56,17 @@ class Greeter(Cog):
         await ctx.send(text.upper() if conf["shout"] else text)
 
 
+class Welcomer(Cog):
+    """Welcomes newcomers with the server's greeting."""
+
+    end_user_data_statement = "Stores nothing about users."
+    requires = ("greeter",)
+
+    @prefixed.prefixed_command()
+    async def welcome(self, ctx):
+        await ctx.send("Welcome aboard")
+
+
 class Broken(Cog):
     """Cannot start: its database is down."""
 
@@ -85,9 +96,11 @@ def _install(site: Path, cogs: dict[str, str], source: str) -> str:
 
 @pytest.fixture
 def web_cogs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """``greeter`` and ``broken`` installed for this test only."""
+    """``greeter``, ``welcomer`` (which requires greeter) and ``broken`` installed for
+    this test only."""
     site = tmp_path / "site"
-    package = _install(site, {"greeter": "Greeter", "broken": "Broken"}, COGS_SOURCE)
+    cogs = {"greeter": "Greeter", "welcomer": "Welcomer", "broken": "Broken"}
+    package = _install(site, cogs, COGS_SOURCE)
     monkeypatch.syspath_prepend(str(site))
     yield package
     for name in [m for m in sys.modules if m.partition(".")[0] == package]:

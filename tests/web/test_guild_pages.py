@@ -152,3 +152,65 @@ async def test_a_post_without_the_csrf_token_gets_403(
     response = await page.request.post(url, form={"csrf": csrf_of(await page.content())})
     assert response.ok
     assert not bot.cogs.enablement.is_enabled("greeter", demo)
+
+
+async def test_disabling_a_cog_others_need_asks_then_disables_them_first(
+    console: WebConsole, page: Page, fake_discord: FakeDiscord, bot: Bot
+) -> None:
+    await bot.load_cog("welcomer")  # requires greeter
+    carol = fake_discord.member("carol", permissions=MANAGE_GUILD)
+    demo = fake_discord.guild.id
+    await discord_login(page, console, "carol")
+    await page.goto(f"{console.url}/guilds/{demo}")
+    greeter, welcomer = page.locator("#cog-greeter"), page.locator("#cog-welcomer")
+
+    # Disabling greeter: the page names welcomer and asks; nothing is switched yet.
+    await greeter.get_by_role("button", name="Disable").click()
+    await expect(page.locator("#dependents-reason")).to_have_text(
+        "welcomer needs greeter: disabling greeter disables them here too."
+    )
+    assert bot.cogs.enablement.is_enabled("greeter", demo)
+    assert [m.content for m in await fake_discord.send("!welcome", author=carol)] == [
+        "Welcome aboard"
+    ]
+    # Cancel goes back to the server's page, both still on.
+    await page.get_by_role("link", name="Cancel").click()
+    await expect(greeter.locator(".state")).to_have_text("enabled")
+    await expect(welcomer.locator(".state")).to_have_text("enabled")
+
+    # Confirmed: welcomer first, then greeter.
+    await greeter.get_by_role("button", name="Disable").click()
+    await page.get_by_role("button", name="Disable them all").click()
+    await expect(page.locator(".flash")).to_have_text(
+        "Disabled welcomer (they need greeter), then greeter in this server."
+    )
+    await expect(greeter.locator(".state")).to_have_text("disabled")
+    await expect(welcomer.locator(".state")).to_have_text("disabled")
+    assert await fake_discord.send("!welcome", author=carol) == []
+    assert await _greet(fake_discord, carol) == []
+
+    # Enabling welcomer while greeter is off here: refused, with the reason.
+    await welcomer.get_by_role("button", name="Enable").click()
+    await expect(page.locator(".flash.error")).to_have_text(
+        "welcomer needs greeter, disabled in this server: enable greeter first"
+    )
+    await expect(welcomer.locator(".state")).to_have_text("disabled")
+    assert not bot.cogs.enablement.is_enabled("welcomer", demo)
+
+    # In the right order, both come back.
+    await greeter.get_by_role("button", name="Enable").click()
+    await expect(greeter.locator(".state")).to_have_text("enabled")
+    await welcomer.get_by_role("button", name="Enable").click()
+    await expect(welcomer.locator(".state")).to_have_text("enabled")
+    assert [m.content for m in await fake_discord.send("!welcome", author=carol)] == [
+        "Welcome aboard"
+    ]
+
+    assert bot.permission_store is not None
+    entries = await bot.permission_store.audit_log(demo)
+    assert [(e.action, e.detail) for e in reversed(entries)] == [
+        ("web.cog.disable", "welcomer"),
+        ("web.cog.disable", "greeter"),
+        ("web.cog.enable", "greeter"),
+        ("web.cog.enable", "welcomer"),
+    ]

@@ -155,7 +155,7 @@ class Invoker:
             "channel": channel_json(state, channel),
             "token": token,
             "version": 1,
-            "locale": "en-US",
+            "locale": (who.user if isinstance(who, Member) else who).locale,
             "entitlements": [],
             "attachment_size_limit": 10 * 1024 * 1024,
         }

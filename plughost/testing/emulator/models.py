@@ -28,6 +28,8 @@ class User:
     global_name: str | None = None
     bot: bool = False
     system: bool = False
+    #: The language the person set in their Discord client: interactions carry it.
+    locale: str = "en-US"
 
     @property
     def name(self) -> str:

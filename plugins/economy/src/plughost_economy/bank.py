@@ -88,6 +88,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from plughost import Config, Group, RedData, RedImport
+from plughost_economy.messages import _
 
 __all__ = [
     "MAX_AMOUNT",
@@ -171,15 +172,21 @@ def check_room(balance: int, amount: int) -> None:
     """BankError unless ``balance + amount`` stays within :data:`MAX_AMOUNT`."""
     if balance + amount > MAX_AMOUNT:
         raise BankError(
-            f"That would make the balance {balance + amount:,}; "
-            f"an account holds at most {MAX_AMOUNT:,}."
+            _("That would make the balance {total}; an account holds at most {cap}.").format(
+                total=f"{balance + amount:,}", cap=f"{MAX_AMOUNT:,}"
+            )
         )
+
+
+def _not_enough(balance: int) -> str:
+    return _("Not enough money: the balance is {balance}.").format(balance=f"{balance:,}")
 
 
 def check_amount(amount: int) -> int:
     """``amount`` if it is a whole number from 1 to :data:`MAX_AMOUNT`; BankError otherwise."""
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
-        raise BankError(f"The amount must be a whole number from 1 to {MAX_AMOUNT:,}.")
+        text = _("The amount must be a whole number from 1 to {limit}.")
+        raise BankError(text.format(limit=f"{MAX_AMOUNT:,}"))
     return amount
 
 
@@ -275,7 +282,7 @@ class Bank:
         check_amount(amount)
         async with self.account(ref, user_id).all() as acct:
             if acct["balance"] < amount:
-                raise BankError(f"Not enough money: the balance is {acct['balance']:,}.")
+                raise BankError(_not_enough(acct["balance"]))
             acct["balance"] -= amount
             new: int = acct["balance"]
         return new
@@ -317,7 +324,7 @@ class Bank:
         """
         check_amount(amount)
         if sender == recipient:
-            raise BankError("You cannot send money to yourself.")
+            raise BankError(_("You cannot send money to yourself."))
         # The cap, checked before the debit: a credit cannot be refused once the
         # money left the sender. (A grant landing in between can still push the
         # recipient past it by this one transfer; grants and paydays check first.)
@@ -343,7 +350,7 @@ class Bank:
         process killed mid-transfer is made whole when the cog loads again.
         """
         found = 0
-        for ref, sender, _ in await self._in_flight():
+        for ref, sender, _pending in await self._in_flight():
             found += await self._settle(ref, sender)
         return found
 
@@ -372,7 +379,7 @@ class Bank:
                 if stuck is None:
                     # Refuse before changing anything: a block writes even when it raises.
                     if acct["balance"] < amount:
-                        raise BankError(f"Not enough money: the balance is {acct['balance']:,}.")
+                        raise BankError(_not_enough(acct["balance"]))
                     if not acct["key"]:
                         acct["key"] = secrets.token_urlsafe(12)  # 96 random bits
                     acct["sent"] += 1

@@ -41,6 +41,7 @@ from plughost_economy.bank import (
     OnCooldown,
 )
 from plughost_economy.console import bank_forms, leaderboard_page
+from plughost_economy.messages import _
 
 __all__ = ["CONFIG_IDENTIFIER", "Economy"]
 
@@ -91,6 +92,12 @@ class Economy(Cog):
         "member of a server (server bank) or per user (global bank)."
     )
 
+    #: Other cogs use the bank through plughost, not by importing this package:
+    #: ``bot.cogs.service("bank", TheirBankProtocol)`` (see the README).
+    provides = {"bank": "bank"}
+    #: Slash names, descriptions and options localised from the same catalogs.
+    translator = _
+
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
         self.config = Config.get_conf(self, identifier=CONFIG_IDENTIFIER, force_registration=True)
@@ -123,7 +130,7 @@ class Economy(Cog):
     async def _may_administer(self, ctx: HybridContext, ref: BankRef) -> bool:
         """Server admins run their server's bank; only the bot owner runs a global one."""
         if ref.is_global and not _is_bot_owner(ctx):
-            text = "The bank is global: only the bot owner can change it."
+            text = _("The bank is global: only the bot owner can change it.")
             await _say(ctx, text, error=True)
             return False
         return True
@@ -132,10 +139,11 @@ class Economy(Cog):
     async def _account_holder(ctx: HybridContext, who: Any) -> bool:
         """Refuse bots, and users who are not members of this server."""
         if not isinstance(who, interactions.Member):
-            await _say(ctx, f"{who.mention} is not a member of this server.", error=True)
+            text = _("{who} is not a member of this server.").format(who=who.mention)
+            await _say(ctx, text, error=True)
             return False
         if who.bot:
-            await _say(ctx, "Bots do not have bank accounts.", error=True)
+            await _say(ctx, _("Bots do not have bank accounts."), error=True)
             return False
         return True
 
@@ -152,7 +160,9 @@ class Economy(Cog):
         ref = await self._ref(ctx)
         amount = await self.bank.balance(ref, int(who.id))
         bank_name = await self.bank.settings(ref).bank_name()
-        await _say(ctx, f"{who.mention} has {await self._money(ref, amount)} in {bank_name}.")
+        money = await self._money(ref, amount)
+        text = _("{who} has {money} in {bank}.")
+        await _say(ctx, text.format(who=who.mention, money=money, bank=bank_name))
 
     @hybrid_slash_command(name="payday", description="Collect your pay.")
     @checks.guild_only()
@@ -163,16 +173,13 @@ class Economy(Cog):
             paid, balance = await self.bank.payday(ref, int(ctx.author.id))
         except OnCooldown as exc:
             wait = describe_duration(exc.seconds)
-            await _say(ctx, f"No payday yet: try again in {wait}.", error=True)
+            await _say(ctx, _("No payday yet: try again in {wait}.").format(wait=wait), error=True)
             return
         except BankError as exc:  # the balance is at the cap
             await _say(ctx, str(exc), error=True)
             return
-        await _say(
-            ctx,
-            f"Payday! You got {await self._money(ref, paid)}; "
-            f"your balance is {await self._money(ref, balance)}.",
-        )
+        got, now = await self._money(ref, paid), await self._money(ref, balance)
+        await _say(ctx, _("Payday! You got {got}; your balance is {now}.").format(got=got, now=now))
 
     @hybrid_slash_command(name="transfer", description="Send money to another member.")
     @slash_option("member", "Who gets the money", OptionType.USER, required=True)
@@ -181,7 +188,7 @@ class Economy(Cog):
     async def transfer(self, ctx: HybridContext, member: interactions.Member, amount: int) -> None:
         """Send money to another member: `!transfer @bob 50`."""
         if int(member.id) == int(ctx.author.id):
-            await _say(ctx, "You cannot send money to yourself.", error=True)
+            await _say(ctx, _("You cannot send money to yourself."), error=True)
             return
         if not await self._account_holder(ctx, member):
             return
@@ -192,7 +199,8 @@ class Economy(Cog):
             await _say(ctx, str(exc), error=True)
             return
         sent, balance = await self._money(ref, amount), await self._money(ref, left)
-        await _say(ctx, f"You sent {sent} to {member.mention}; your balance is {balance}.")
+        text = _("You sent {sent} to {who}; your balance is {balance}.")
+        await _say(ctx, text.format(sent=sent, who=member.mention, balance=balance))
 
     @hybrid_slash_command(name="leaderboard", description="The richest account holders.")
     @slash_option("page", "Which page (10 per page)", OptionType.INTEGER, required=False)
@@ -203,14 +211,16 @@ class Economy(Cog):
         ranking = await self.bank.ranking(ref)
         settings = await self.bank.settings(ref).all()
         if not ranking:
-            await _say(ctx, f"Nobody has any {settings['currency']} yet.")
+            text = _("Nobody has any {currency} yet.")
+            await _say(ctx, text.format(currency=settings["currency"]))
             return
         pages = -(-len(ranking) // PAGE_SIZE)
         if not 1 <= page <= pages:
-            await _say(ctx, f"There {_pages(pages)}: pick one from 1 to {pages}.", error=True)
+            await _say(ctx, _pages(pages), error=True)
             return
         start = (page - 1) * PAGE_SIZE
-        lines = [f"**{settings['bank_name']}** leaderboard, page {page} of {pages}:"]
+        head = _("**{bank}** leaderboard, page {page} of {pages}:")
+        lines = [head.format(bank=settings["bank_name"], page=page, pages=pages)]
         for rank, (user_id, amount) in enumerate(ranking[start : start + PAGE_SIZE], start + 1):
             lines.append(f"`{rank:>3}.` <@{user_id}>: {amount:,} {settings['currency']}")
         await _say(ctx, "\n".join(lines))
@@ -223,14 +233,26 @@ class Economy(Cog):
         """Show which bank serves this server, its names, payday and total money."""
         ref = await self._ref(ctx)
         s = await self.bank.settings(ref).all()
-        kind = "global bank, shared by every server" if ref.is_global else "this server's bank"
+        kind = _("this server's bank")
+        if ref.is_global:
+            kind = _("global bank, shared by every server")
         every = describe_duration(s["payday_cooldown"])
         total = await self.bank.total(ref)
+        text = _(
+            "**{bank}** ({kind}). Currency: {currency}. "
+            "Payday: {amount} {currency} every {every}. "
+            "Money in the bank: {total} {currency}."
+        )
         await _say(
             ctx,
-            f"**{s['bank_name']}** ({kind}). Currency: {s['currency']}. "
-            f"Payday: {s['payday_amount']:,} {s['currency']} every {every}. "
-            f"Money in the bank: {total:,} {s['currency']}.",
+            text.format(
+                bank=s["bank_name"],
+                kind=kind,
+                currency=s["currency"],
+                amount=f"{s['payday_amount']:,}",
+                every=every,
+                total=f"{total:,}",
+            ),
         )
 
     @hybrid_slash_subcommand(
@@ -251,16 +273,19 @@ class Economy(Cog):
         brings the other kind's balances back as they were."""
         enable = mode == "on"
         if await self.bank.is_global() == enable:
-            await _say(ctx, f"The bank is already {'global' if enable else 'per server'}.")
+            if enable:
+                await _say(ctx, _("The bank is already global."))
+            else:
+                await _say(ctx, _("The bank is already per server."))
             return
         await self.bank.set_global(enable)
         if enable:
-            text = (
+            text = _(
                 "The bank is now global: one account per user, in every server. "
                 "Server balances are kept, unused, until the bank is per server again."
             )
         else:
-            text = (
+            text = _(
                 "The bank is now per server: one account per member of each server. "
                 "Global balances are kept, unused, until the bank is global again."
             )
@@ -271,14 +296,14 @@ class Economy(Cog):
     @checks.admin_or_permissions(manage_guild=True)
     async def bank_name(self, ctx: HybridContext, name: str) -> None:
         """Rename the bank: `!bank name Gringotts`."""
-        await self._set_name(ctx, "bank_name", name, "The bank is now called")
+        await self._set_name(ctx, "bank_name", name, _("The bank is now called {name}."))
 
     @hybrid_slash_subcommand(base="bank", name="currency", description="Rename the currency.")
     @slash_option("name", f"At most {MAX_NAME} characters", OptionType.STRING, required=True)
     @checks.admin_or_permissions(manage_guild=True)
     async def bank_currency(self, ctx: HybridContext, name: str) -> None:
         """Rename the currency: `!bank currency galleons`."""
-        await self._set_name(ctx, "currency", name, "The currency is now")
+        await self._set_name(ctx, "currency", name, _("The currency is now {name}."))
 
     async def _set_name(self, ctx: HybridContext, setting: str, name: str, done: str) -> None:
         # Refused with a reply naming the argument: controls, zero-width and bidi
@@ -287,7 +312,7 @@ class Economy(Cog):
         ref = await self._ref(ctx)
         if await self._may_administer(ctx, ref):
             await self.bank.settings(ref).get_attr(setting).set(name)
-            await _say(ctx, f"{done} {name}.")
+            await _say(ctx, done.format(name=name))
 
     @hybrid_slash_subcommand(base="bank", name="payday", description="Set the payday amount.")
     @slash_option("amount", "Paid per payday", OptionType.INTEGER, required=True)
@@ -295,12 +320,14 @@ class Economy(Cog):
     async def bank_payday(self, ctx: HybridContext, amount: int) -> None:
         """Set how much a payday pays: `!bank payday 250`."""
         if not 0 < amount <= MAX_AMOUNT:
-            await _say(ctx, f"The amount must be from 1 to {MAX_AMOUNT:,}.", error=True)
+            text = _("The amount must be from 1 to {limit}.").format(limit=f"{MAX_AMOUNT:,}")
+            await _say(ctx, text, error=True)
             return
         ref = await self._ref(ctx)
         if await self._may_administer(ctx, ref):
             await self.bank.settings(ref).payday_amount.set(amount)
-            await _say(ctx, f"A payday now pays {await self._money(ref, amount)}.")
+            money = await self._money(ref, amount)
+            await _say(ctx, _("A payday now pays {money}.").format(money=money))
 
     @hybrid_slash_subcommand(
         base="bank", name="cooldown", description="Set the time between paydays."
@@ -312,13 +339,14 @@ class Economy(Cog):
     ) -> None:
         """Set the time between a member's paydays: `!bank cooldown 1d` for a daily."""
         if every > MAX_COOLDOWN:
-            await _say(ctx, "The cooldown can be at most 30 days.", error=True)
+            await _say(ctx, _("The cooldown can be at most 30 days."), error=True)
             return
         ref = await self._ref(ctx)
         if await self._may_administer(ctx, ref):
             seconds = int(every.total_seconds())
             await self.bank.settings(ref).payday_cooldown.set(seconds)
-            await _say(ctx, f"Paydays are now every {describe_duration(seconds)}.")
+            every_text = describe_duration(seconds)
+            await _say(ctx, _("Paydays are now every {every}.").format(every=every_text))
 
     @hybrid_slash_subcommand(base="bank", name="set", description="Set a member's balance.")
     @slash_option("member", "Whose balance", OptionType.USER, required=True)
@@ -327,13 +355,15 @@ class Economy(Cog):
     async def bank_set(self, ctx: HybridContext, member: interactions.Member, amount: int) -> None:
         """Set a member's balance: `!bank set @alice 500` (0 empties the account)."""
         if not 0 <= amount <= MAX_AMOUNT:
-            await _say(ctx, f"A balance must be from 0 to {MAX_AMOUNT:,}.", error=True)
+            text = _("A balance must be from 0 to {limit}.").format(limit=f"{MAX_AMOUNT:,}")
+            await _say(ctx, text, error=True)
             return
         ref = await self._ref(ctx)
         if await self._account_holder(ctx, member) and await self._may_administer(ctx, ref):
             await self.bank.set_balance(ref, int(member.id), amount)
             money = await self._money(ref, amount)
-            await _say(ctx, f"{member.mention}'s balance is now {money}.")
+            text = _("{who}'s balance is now {money}.").format(who=member.mention, money=money)
+            await _say(ctx, text)
 
     @hybrid_slash_subcommand(base="bank", name="grant", description="Give a member money.")
     @slash_option("member", "Who gets the money", OptionType.USER, required=True)
@@ -352,7 +382,8 @@ class Economy(Cog):
             await _say(ctx, str(exc), error=True)
             return
         granted, now = await self._money(ref, amount), await self._money(ref, balance)
-        await _say(ctx, f"Granted {granted} to {member.mention}; their balance is {now}.")
+        text = _("Granted {granted} to {who}; their balance is {now}.")
+        await _say(ctx, text.format(granted=granted, who=member.mention, now=now))
 
     # -- the web console --------------------------------------------------------------
 
@@ -393,4 +424,7 @@ class Economy(Cog):
 
 
 def _pages(count: int) -> str:
-    return "is 1 page" if count == 1 else f"are {count} pages"
+    """The refusal of a page number that does not exist."""
+    if count == 1:
+        return _("There is 1 page: pick one from 1 to 1.")
+    return _("There are {count} pages: pick one from 1 to {count}.").format(count=count)

@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Final
 
 from plughost import Config, RedData, RedImport
+from plughost_moderation.messages import N_
 
 __all__ = ["ACTIONS", "RED_MODLOG", "Case", "CaseBook"]
 
@@ -46,11 +47,11 @@ _RED_ACTIONS: Final = {
 
 #: What a case can record, and how a sentence names it.
 ACTIONS: Final = {
-    "kick": "Kick",
-    "ban": "Ban",
-    "unban": "Unban",
-    "timeout": "Timeout",
-    "warn": "Warning",
+    "kick": N_("Kick"),
+    "ban": N_("Ban"),
+    "unban": N_("Unban"),
+    "timeout": N_("Timeout"),
+    "warn": N_("Warning"),
 }
 
 #: The moderator id a case keeps once the moderator's own data was deleted.

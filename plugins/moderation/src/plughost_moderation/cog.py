@@ -46,6 +46,7 @@ from plughost import text as policy
 from plughost_moderation.cases import ACTIONS, RED_MODLOG, Case, CaseBook
 from plughost_moderation.console import cases_page, modlog_forms
 from plughost_moderation.hierarchy import Rank, refusal
+from plughost_moderation.messages import N_, _
 
 __all__ = ["CONFIG_IDENTIFIER", "Moderation", "describe_case"]
 
@@ -57,11 +58,11 @@ CONFIG_IDENTIFIER: Final = 0x9EC0_0002
 COG_NAME: Final = "moderation"
 #: How a sentence says each action ("You cannot time out yourself.").
 VERBS: Final = {
-    "kick": "kick",
-    "ban": "ban",
-    "unban": "unban",
-    "timeout": "time out",
-    "warn": "warn",
+    "kick": N_("kick"),
+    "ban": N_("ban"),
+    "unban": N_("unban"),
+    "timeout": N_("time out"),
+    "warn": N_("warn"),
 }
 #: Discord's limits: a timeout lasts at most 28 days; a ban deletes at most 7 days
 #: of messages; an audit-log reason has at most 512 characters.
@@ -125,19 +126,25 @@ def _guild_id(ctx: HybridContext) -> int:
     return int(ctx.guild_id)
 
 
+def _not_a_member(member: Any) -> str:
+    return _("{who} is not a member of this server.").format(who=member.mention)
+
+
 def describe_case(case: Case) -> str:
     """A case as the mod-log and `case N` show it."""
     # A moderator whose data was deleted is kept as id 0 (see CaseBook.forget).
-    moderator = f"<@{case.moderator_id}>" if case.moderator_id else "a deleted user"
+    moderator = f"<@{case.moderator_id}>" if case.moderator_id else _("a deleted user")
     lines = [
-        f"**Case #{case.number}: {ACTIONS[case.action]}**",
-        f"Member: <@{case.user_id}> ({case.user_id})",
-        f"Moderator: {moderator}",
-        f"Reason: {case.reason or 'none given'}",
+        _("**Case #{number}: {action}**").format(
+            number=case.number, action=_(ACTIONS[case.action])
+        ),
+        _("Member: {who} ({id})").format(who=f"<@{case.user_id}>", id=case.user_id),
+        _("Moderator: {who}").format(who=moderator),
+        _("Reason: {reason}").format(reason=case.reason or _("none given")),
     ]
     if case.until is not None:
-        lines.append(f"Until: <t:{case.until}:f>")
-    lines.append(f"When: <t:{case.created_at}:f>")
+        lines.append(_("Until: {when}").format(when=f"<t:{case.until}:f>"))
+    lines.append(_("When: {when}").format(when=f"<t:{case.created_at}:f>"))
     return "\n".join(lines)
 
 
@@ -152,6 +159,8 @@ class Moderation(Cog):
         "deletion removes those too."
     )
     # Shown by `cog info` and used for invite links: what the bot needs to moderate.
+    #: Slash names, descriptions and options localised from the same catalogs.
+    translator = _
     required_permissions = (
         interactions.Permissions.KICK_MEMBERS
         | interactions.Permissions.BAN_MEMBERS
@@ -183,9 +192,10 @@ class Moderation(Cog):
         # Controls (NUL included) and invisible-only reasons are refused naming the argument.
         reason = " ".join(policy.free_text(reason, argument="reason", required=False).split())
         if len(reason) > MAX_REASON:
-            await _say(ctx, f"A reason has at most {MAX_REASON} characters.", error=True)
+            text = _("A reason has at most {limit} characters.").format(limit=MAX_REASON)
+            await _say(ctx, text, error=True)
             return
-        verb = VERBS[action]
+        verb = _(VERBS[action])
         if action != "unban":
             why = refusal(
                 verb,
@@ -205,15 +215,18 @@ class Moderation(Cog):
                 await discord_call()
             except HTTPException as exc:
                 log.warning("Discord refused %s of %s in %s: %s", action, target.id, guild.id, exc)
-                await _say(ctx, f"Discord refused to {verb} {target.mention}.", error=True)
+                text = _("Discord refused to {verb} {who}.").format(verb=verb, who=target.mention)
+                await _say(ctx, text, error=True)
                 return
         case = await self.cases.open(
             int(guild.id), action, int(target.id), int(ctx.author.id), reason or None, until=until
         )
         posted = await self._post(ctx, case)
-        done = f"Case #{case.number}: {ACTIONS[case.action].lower()} of {target.mention} recorded."
+        done = _("Case #{number}: {action} of {who} recorded.").format(
+            number=case.number, action=_(ACTIONS[case.action]).lower(), who=target.mention
+        )
         if not posted:
-            done += " I could not post it in the mod-log channel."
+            done += " " + _("I could not post it in the mod-log channel.")
         await _say(ctx, done)
 
     async def _post(self, ctx: HybridContext, case: Case) -> bool:
@@ -243,7 +256,7 @@ class Moderation(Cog):
     ) -> None:
         """Kick a member: `!kick @bob spamming`."""
         if not isinstance(member, interactions.Member):
-            await _say(ctx, f"{member.mention} is not a member of this server.", error=True)
+            await _say(ctx, _not_a_member(member), error=True)
             return
         await self._act(ctx, "kick", member, reason, lambda: member.kick(reason=_audit(reason)))
 
@@ -270,13 +283,13 @@ class Moderation(Cog):
         guild = ctx.guild
         assert guild is not None
         if not 0 <= delete_days <= MAX_DELETE_DAYS:
-            text = f"Messages can be deleted for 0 to {MAX_DELETE_DAYS} days."
+            text = _("Messages can be deleted for 0 to {limit} days.").format(limit=MAX_DELETE_DAYS)
             await _say(ctx, text, error=True)
             return
 
         async def not_banned_yet() -> str | None:
             if await guild.fetch_ban(user) is not None:
-                return f"{user.mention} is already banned."
+                return _("{who} is already banned.").format(who=user.mention)
             return None
 
         async def ban() -> None:
@@ -298,10 +311,11 @@ class Moderation(Cog):
         assert guild is not None
         target = await _fetch_user(ctx, user)
         if target is None:
-            await _say(ctx, f"I found no user {user!r}: give a user id or mention.", error=True)
+            text = _("I found no user {given}: give a user id or mention.").format(given=repr(user))
+            await _say(ctx, text, error=True)
             return
         if await guild.fetch_ban(target) is None:
-            await _say(ctx, f"{target.mention} is not banned.", error=True)
+            await _say(ctx, _("{who} is not banned.").format(who=target.mention), error=True)
             return
         await self._act(
             ctx, "unban", target, reason, lambda: guild.unban(target, reason=_audit(reason))
@@ -324,15 +338,15 @@ class Moderation(Cog):
     ) -> None:
         """Time a member out (they cannot talk, react or join voice): `!timeout @bob 1h spam`."""
         if not isinstance(member, interactions.Member):
-            await _say(ctx, f"{member.mention} is not a member of this server.", error=True)
+            await _say(ctx, _not_a_member(member), error=True)
             return
         if not datetime.timedelta(seconds=1) <= duration <= MAX_TIMEOUT:
-            await _say(ctx, "A timeout lasts from 1 second to 28 days.", error=True)
+            await _say(ctx, _("A timeout lasts from 1 second to 28 days."), error=True)
             return
 
         async def not_an_admin() -> str | None:
             if member.has_permission(interactions.Permissions.ADMINISTRATOR):
-                return "Discord does not let anyone time out an administrator."
+                return _("Discord does not let anyone time out an administrator.")
             return None
 
         until = int(time.time() + duration.total_seconds())
@@ -352,10 +366,10 @@ class Moderation(Cog):
     ) -> None:
         """Warn a member; nothing happens on Discord, the case is the record: `!warn @bob spam`."""
         if not isinstance(member, interactions.Member):
-            await _say(ctx, f"{member.mention} is not a member of this server.", error=True)
+            await _say(ctx, _not_a_member(member), error=True)
             return
         if not reason.strip():
-            await _say(ctx, "A warning needs a reason.", error=True)
+            await _say(ctx, _("A warning needs a reason."), error=True)
             return
         await self._act(ctx, "warn", member, reason, None)
 
@@ -368,7 +382,8 @@ class Moderation(Cog):
         """Show case N: `!case 3`."""
         found = await self.cases.get(_guild_id(ctx), number)
         if found is None:
-            await _say(ctx, f"There is no case #{number} in this server.", error=True)
+            text = _("There is no case #{number} in this server.").format(number=number)
+            await _say(ctx, text, error=True)
             return
         await _say(ctx, describe_case(found))
 
@@ -381,20 +396,31 @@ class Moderation(Cog):
         By id or mention, so that members who left (or were banned) can be looked up."""
         user_id = _user_id(user)
         if user_id is None:
-            await _say(ctx, f"{user!r} is not a user id or mention.", error=True)
+            text = _("{given} is not a user id or mention.").format(given=repr(user))
+            await _say(ctx, text, error=True)
             return
         found = await self.cases.of_user(_guild_id(ctx), user_id)
         if not found:
-            await _say(ctx, f"<@{user_id}> has no cases in this server.")
+            await _say(ctx, _("{who} has no cases in this server.").format(who=f"<@{user_id}>"))
             return
-        lines = [f"Cases about <@{user_id}>:"]
+        lines = [_("Cases about {who}:").format(who=f"<@{user_id}>")]
         older = len(found) - MAX_LISTED
         if older > 0:
-            lines.append(f"({older} older {'case' if older == 1 else 'cases'} not shown)")
+            hidden = (
+                _("(1 older case not shown)")
+                if older == 1
+                else _("({count} older cases not shown)")
+            )
+            lines.append(hidden.format(count=older))
         for case in found[-MAX_LISTED:]:
-            reason = _shortened(case.reason or "no reason given")
+            reason = _shortened(case.reason or _("no reason given"))
             lines.append(
-                f"#{case.number} {ACTIONS[case.action]}, <t:{case.created_at}:d>: {reason}"
+                _("#{number} {action}, {when}: {reason}").format(
+                    number=case.number,
+                    action=_(ACTIONS[case.action]),
+                    when=f"<t:{case.created_at}:d>",
+                    reason=reason,
+                )
             )
         await _say(ctx, "\n".join(lines))
 
@@ -408,17 +434,18 @@ class Moderation(Cog):
     async def modlog_set(self, ctx: HybridContext, channel: interactions.GuildChannel) -> None:
         """Post every new case in a channel: `!modlog set #mod-log`."""
         if not isinstance(channel, interactions.GuildText):
-            await _say(ctx, f"{channel.mention} is not a text channel.", error=True)
+            text = _("{channel} is not a text channel.").format(channel=channel.mention)
+            await _say(ctx, text, error=True)
             return
         await self.cases.set_modlog_channel(_guild_id(ctx), int(channel.id))
-        await _say(ctx, f"New cases will be posted in {channel.mention}.")
+        await _say(ctx, _("New cases will be posted in {channel}.").format(channel=channel.mention))
 
     @hybrid_slash_subcommand(base="modlog", name="off", description="Stop posting cases.")
     @checks.admin_or_permissions(manage_guild=True)
     async def modlog_off(self, ctx: HybridContext) -> None:
         """Stop posting cases (they are still recorded): `!modlog off`."""
         await self.cases.set_modlog_channel(_guild_id(ctx), None)
-        await _say(ctx, "Cases will no longer be posted.")
+        await _say(ctx, _("Cases will no longer be posted."))
 
     @hybrid_slash_subcommand(base="modlog", name="show", description="Show the mod-log channel.")
     @checks.mod()
@@ -426,9 +453,9 @@ class Moderation(Cog):
         """Show where cases are posted: `!modlog show`."""
         channel_id = await self.cases.modlog_channel(_guild_id(ctx))
         if channel_id is None:
-            await _say(ctx, "Cases are not posted anywhere; set a channel with `modlog set`.")
+            await _say(ctx, _("Cases are not posted anywhere; set a channel with `modlog set`."))
         else:
-            await _say(ctx, f"Cases are posted in <#{channel_id}>.")
+            await _say(ctx, _("Cases are posted in {channel}.").format(channel=f"<#{channel_id}>"))
 
     # -- user data --------------------------------------------------------------------
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from plughost_moderation.messages import _
+
 __all__ = ["Rank", "refusal"]
 
 
@@ -38,15 +40,17 @@ def refusal(  # noqa: PLR0911 - one return per rule, in the order they apply
     rank does not matter.
     """
     if target.id == actor.id:
-        return f"You cannot {verb} yourself."
+        return _("You cannot {verb} yourself.").format(verb=verb)
     if target.id == bot.id:
-        return f"I cannot {verb} myself."
+        return _("I cannot {verb} myself.").format(verb=verb)
     if target.owner:
-        return f"Nobody can {verb} the server owner."
+        return _("Nobody can {verb} the server owner.").format(verb=verb)
     if target.top is None or actor.top is None or bot.top is None:
         return None  # not a member: no rank to compare
     if not actor.owner and target.top >= actor.top:
-        return f"You cannot {verb} <@{target.id}>: their top role is at or above yours."
+        text = _("You cannot {verb} {who}: their top role is at or above yours.")
+        return text.format(verb=verb, who=f"<@{target.id}>")
     if bot_acts and target.top >= bot.top:
-        return f"I cannot {verb} <@{target.id}>: their top role is at or above mine."
+        text = _("I cannot {verb} {who}: their top role is at or above mine.")
+        return text.format(verb=verb, who=f"<@{target.id}>")
     return None

@@ -13,6 +13,8 @@ from typing import Final, Literal
 
 from interactions import ActionRow, Button, ButtonStyle, Modal, ShortText
 
+from plughost_reminders.messages import _
+
 __all__ = [
     "BUTTON_PATTERN",
     "FORM_PATTERN",
@@ -62,17 +64,17 @@ def buttons(owner_id: int, reminder_id: int) -> list[ActionRow]:
         ActionRow(
             Button(
                 style=ButtonStyle.PRIMARY,
-                label=f"Snooze {SNOOZE_MINUTES} min",
+                label=_("Snooze {minutes} min").format(minutes=SNOOZE_MINUTES),
                 custom_id=_custom_id("snooze", owner_id, reminder_id),
             ),
             Button(
                 style=ButtonStyle.SECONDARY,
-                label="Snooze…",
+                label=_("Snooze…"),
                 custom_id=_custom_id("later", owner_id, reminder_id),
             ),
             Button(
                 style=ButtonStyle.SUCCESS,
-                label="Done",
+                label=_("Done"),
                 custom_id=_custom_id("done", owner_id, reminder_id),
             ),
         )
@@ -83,12 +85,12 @@ def snooze_form(owner_id: int, reminder_id: int) -> Modal:
     """The form "Snooze…" opens: how long to wait, as a time span."""
     return Modal(
         ShortText(
-            label="Remind me again in",
+            label=_("Remind me again in"),
             custom_id=SPAN_FIELD,
             placeholder="30m, 2h, 1d",
             min_length=1,
             max_length=40,
         ),
-        title="Snooze reminder",
+        title=_("Snooze reminder"),
         custom_id=_custom_id("form", owner_id, reminder_id),
     )

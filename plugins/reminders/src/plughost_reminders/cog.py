@@ -27,6 +27,7 @@ from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_subcomm
 
 from plughost import Bot, Cog, Config, TimeSpan, hookimpl
 from plughost import text as policy
+from plughost.i18n import DEFAULT_LOCALE, guild_locale, use_locale
 from plughost_reminders.book import ReminderBook
 from plughost_reminders.buttons import (
     BUTTON_PATTERN,
@@ -38,6 +39,7 @@ from plughost_reminders.buttons import (
     snooze_form,
 )
 from plughost_reminders.clock import Clock, SystemClock
+from plughost_reminders.messages import _
 from plughost_reminders.reminder import (
     MAX_TEXT,
     Reminder,
@@ -65,6 +67,8 @@ class Reminders(Cog):
         "Stores the reminders you set (their text, when they are due and the channel "
         "they were set in) until you finish or cancel them, or a week after they went off."
     )
+    #: Slash names, descriptions and options localised from the same catalogs.
+    translator = _
 
     #: Where the cog reads the time and waits for it. Tests replace it with a
     #: `ManualClock` before loading the cog (see the README).
@@ -140,14 +144,17 @@ class Reminders(Cog):
 
     async def _create(self, ctx: Any, span: datetime.timedelta, text: str) -> str:
         if span.total_seconds() < 1:
-            return "A reminder needs to be at least a second away."
+            return _("A reminder needs to be at least a second away.")
         if len(text) > MAX_TEXT:
-            return f"That is too long for a reminder (at most {MAX_TEXT} characters)."
+            text = _("That is too long for a reminder (at most {limit} characters).")
+            return text.format(limit=MAX_TEXT)
         text = policy.free_text(text, argument="text")
         owner_id = int(ctx.author.id)
         pending = [r for r in await self.book.of(owner_id) if r.pending]
         if len(pending) >= MAX_PENDING:
-            return f"You have {MAX_PENDING} reminders already; cancel one first."
+            return _("You have {count} reminders already; cancel one first.").format(
+                count=MAX_PENDING
+            )
         now = self.clock.now()
         in_guild = ctx.guild_id is not None
         reminder = await self.book.add(
@@ -159,12 +166,13 @@ class Reminders(Cog):
             guild_id=int(ctx.guild_id) if in_guild else None,
         )
         self.scheduler.schedule(owner_id, reminder.id, reminder.due)
-        return (
-            f"Reminder #{reminder.id} set: in {describe_span(span)} "
-            f"({discord_time(reminder.due)}), here."
+        text = (
+            _("Reminder #{number} set: in {span} ({when}), here.")
             if in_guild
-            else f"Reminder #{reminder.id} set: in {describe_span(span)} "
-            f"({discord_time(reminder.due)})."
+            else _("Reminder #{number} set: in {span} ({when}).")
+        )
+        return text.format(
+            number=reminder.id, span=describe_span(span), when=discord_time(reminder.due)
         )
 
     # -- listing and cancelling -----------------------------------------------------
@@ -180,13 +188,14 @@ class Reminders(Cog):
         now = self.clock.now()
         pending = [r for r in await self.book.of(int(ctx.author.id)) if r.pending]
         if not pending:
-            await ctx.send("You have no pending reminders.", ephemeral=True)
+            await ctx.send(_("You have no pending reminders."), ephemeral=True)
             return
-        lines = [f"Your reminders ({len(pending)}):"]
+        lines = [_("Your reminders ({count}):").format(count=len(pending))]
         for reminder in pending:
             left = datetime.timedelta(seconds=max(0, round(reminder.due - now)))
             text = reminder.text if len(reminder.text) <= 80 else reminder.text[:79] + "…"
-            lines.append(f"#{reminder.id} in {describe_span(left)}: {text}")
+            line = _("#{number} in {span}: {text}")
+            lines.append(line.format(number=reminder.id, span=describe_span(left), text=text))
         await ctx.send("\n".join(lines), ephemeral=True, allowed_mentions=_NO_PINGS)
 
     @hybrid_slash_subcommand(
@@ -206,10 +215,11 @@ class Reminders(Cog):
         """Cancel one of your reminders: `reminders cancel 3`."""
         removed = await self.book.remove(int(ctx.author.id), number)
         if removed is None:
-            await ctx.send(f"You have no reminder #{number}.", ephemeral=True)
+            text = _("You have no reminder #{number}.").format(number=number)
+            await ctx.send(text, ephemeral=True)
             return
         self.scheduler.cancel(number)
-        await ctx.send(f"Reminder #{number} cancelled.", ephemeral=True)
+        await ctx.send(_("Reminder #{number} cancelled.").format(number=number), ephemeral=True)
 
     # -- going off -------------------------------------------------------------------
 
@@ -219,6 +229,9 @@ class Reminders(Cog):
         reminder = await self.book.get(owner_id, reminder_id)
         if reminder is None or reminder.delivered:
             return
+        # No invocation sets the locale of a reminder going off: its server's does.
+        where = await guild_locale(reminder.guild_id) if reminder.guild_id else None
+        use_locale(where or DEFAULT_LOCALE)
         # Claimed before posting, so that the reminder is no longer listed as
         # pending once its post can be seen; one claimed but never posted (the
         # bot stopped in between) has no message id and goes off at the next start.
@@ -241,9 +254,12 @@ class Reminders(Cog):
 
     @staticmethod
     def _announcement(reminder: Reminder, late: bool) -> str:
-        text = f"⏰ <@{reminder.owner_id}>, you asked me to remind you: {reminder.text}"
+        text = _("⏰ {who}, you asked me to remind you: {text}").format(
+            who=f"<@{reminder.owner_id}>", text=reminder.text
+        )
         if late:
-            text += f"\n(Late: this was due {discord_time(reminder.due)}, while I was offline.)"
+            late_note = _("(Late: this was due {when}, while I was offline.)")
+            text += "\n" + late_note.format(when=discord_time(reminder.due))
         return text
 
     async def _deliver(self, reminder: Reminder, content: str) -> Message | None:
@@ -278,7 +294,9 @@ class Reminders(Cog):
             return
         if int(ctx.author.id) != pressed.owner_id:
             await ctx.send(
-                f"Only <@{pressed.owner_id}> can snooze or finish this reminder.",
+                _("Only {who} can snooze or finish this reminder.").format(
+                    who=f"<@{pressed.owner_id}>"
+                ),
                 ephemeral=True,
                 allowed_mentions=_NO_PINGS,
             )
@@ -286,7 +304,8 @@ class Reminders(Cog):
         reminder = await self.book.get(pressed.owner_id, pressed.reminder_id)
         shown = ctx.message.content if ctx.message is not None else ""
         if reminder is None:
-            await ctx.edit_origin(content=f"{shown}\n(This reminder was cancelled.)", components=[])
+            cancelled = _("(This reminder was cancelled.)")
+            await ctx.edit_origin(content=f"{shown}\n{cancelled}", components=[])
             return
         if pressed.action == "later":
             await ctx.send_modal(snooze_form(pressed.owner_id, pressed.reminder_id))
@@ -294,10 +313,10 @@ class Reminders(Cog):
         if pressed.action == "done":
             await self.book.remove(pressed.owner_id, pressed.reminder_id)
             self.scheduler.cancel(pressed.reminder_id)
-            status = "✅ Done."
+            status = _("✅ Done.")
         else:
             due = await self._snooze(reminder, datetime.timedelta(minutes=SNOOZE_MINUTES))
-            status = f"💤 Snoozed until {discord_time(due, 't')}."
+            status = _("💤 Snoozed until {when}.").format(when=discord_time(due, "t"))
         await ctx.edit_origin(
             content=f"{shown}\n{status}", components=[], allowed_mentions=_NO_PINGS
         )
@@ -306,22 +325,25 @@ class Reminders(Cog):
     async def snooze_form_sent(self, ctx: ModalContext, **fields: str) -> None:
         pressed = parse(ctx.custom_id)
         if pressed is None or int(ctx.author.id) != pressed.owner_id:
-            await ctx.send("This is not your reminder.", ephemeral=True)
+            await ctx.send(_("This is not your reminder."), ephemeral=True)
             return
         try:
             span = await TimeSpan().convert(ctx, fields.get(SPAN_FIELD, ""))
         except BadArgument as exc:
-            await ctx.send(f"{exc}. The reminder was not snoozed.", ephemeral=True)
+            text = _("{problem}. The reminder was not snoozed.").format(problem=exc)
+            await ctx.send(text, ephemeral=True)
             return
         if span.total_seconds() < 1:
-            await ctx.send("Snooze for at least a second.", ephemeral=True)
+            await ctx.send(_("Snooze for at least a second."), ephemeral=True)
             return
         reminder = await self.book.get(pressed.owner_id, pressed.reminder_id)
         if reminder is None:
-            await ctx.send("This reminder was cancelled.", ephemeral=True)
+            await ctx.send(_("This reminder was cancelled."), ephemeral=True)
             return
         due = await self._snooze(reminder, span)
-        status = f"💤 Snoozed for {describe_span(span)}, until {discord_time(due, 't')}."
+        status = _("💤 Snoozed for {span}, until {when}.").format(
+            span=describe_span(span), when=discord_time(due, "t")
+        )
         message = ctx.message
         if message is None:
             await ctx.send(status, ephemeral=True)

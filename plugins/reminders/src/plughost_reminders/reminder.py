@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final
 
+from plughost_reminders.messages import _
+
 __all__ = [
     "MAX_TEXT",
     "Reminder",
@@ -78,13 +80,20 @@ def discord_time(when: float, style: str = "f") -> str:
 def describe_span(span: datetime.timedelta) -> str:
     """``1 hour 30 minutes``, ``10 minutes``, ``2 days``: at most the two largest units."""
     seconds = int(span.total_seconds())
-    units = (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
+    # One msgid per unit and number: whole phrases translate, suffixes do not.
+    units = (
+        (604800, _("1 week"), _("{count} weeks")),
+        (86400, _("1 day"), _("{count} days")),
+        (3600, _("1 hour"), _("{count} hours")),
+        (60, _("1 minute"), _("{count} minutes")),
+        (1, _("1 second"), _("{count} seconds")),
+    )
     parts: list[str] = []
-    for name, size in units:
+    for size, one, many in units:
         count, seconds = divmod(seconds, size)
         if count:
-            parts.append(f"{count} {name}{'' if count == 1 else 's'}")
-    return " ".join(parts[:2]) or "0 seconds"
+            parts.append(one if count == 1 else many.format(count=count))
+    return " ".join(parts[:2]) or _("{count} seconds").format(count=0)
 
 
 def split_request(request: str) -> tuple[str, str]:
@@ -95,8 +104,8 @@ def split_request(request: str) -> tuple[str, str]:
     """
     match = _REQUEST.match(request)
     if match is None:
-        raise ValueError("Say when and what: `remind me in 10m stretch your legs`.")
+        raise ValueError(_("Say when and what: `remind me in 10m stretch your legs`."))
     span, text = match.group("span"), (match.group("text") or "").strip()
     if not text:
-        raise ValueError("What should I remind you of? `remind me in 10m stretch your legs`.")
+        raise ValueError(_("What should I remind you of? `remind me in 10m stretch your legs`."))
     return span, text
