@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, final
 
-from plughost.cluster.throughput import Throughput
+from plughost.cluster.throughput import NOT_COUNTED, Throughput
 from plughost.config.models import PROCESS_TABLE
 
 __all__ = [
@@ -67,7 +67,8 @@ class ProcessRow:
     latency_ms: dict[int, float | None]
     events: int
     last_event: str
-    commands: Throughput
+    commands: Throughput = NOT_COUNTED
+    """Commands of the last window (NOT_COUNTED: the process has no metrics endpoint)."""
 
 
 @final

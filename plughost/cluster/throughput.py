@@ -16,7 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Protocol, final, runtime_checkable
 
-__all__ = ["WINDOW_SECONDS", "CommandCounting", "CommandTotals", "CommandWindow", "Throughput"]
+__all__ = [
+    "NOT_COUNTED",
+    "WINDOW_SECONDS",
+    "CommandCounting",
+    "CommandTotals",
+    "CommandWindow",
+    "Throughput",
+]
 
 #: The span the rate and the p99 are measured over.
 WINDOW_SECONDS: Final = 10.0
@@ -55,6 +62,10 @@ class Throughput:
     """None: no command in the window (or none counted)."""
 
 
+#: A process that does not count commands (no metrics endpoint).
+NOT_COUNTED: Final = Throughput(0, 0, None, None)
+
+
 class CommandWindow:
     """The last ``seconds`` of totals, sampled once per heartbeat."""
 
@@ -67,7 +78,7 @@ class CommandWindow:
         """Take the source's totals at monotonic time ``now``; the throughput so far."""
         totals = self.source() if self.source is not None else None
         if totals is None:
-            return Throughput(0, 0, None, None)
+            return NOT_COUNTED
         samples = self._samples
         samples.append((now, totals))
         while len(samples) > 2 and now - samples[1][0] >= self.seconds:

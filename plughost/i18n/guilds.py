@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plughost.config import StoreNotOpenError
+from plughost.config import StoreNotOpenError, StoreOutageError
 from plughost.config.namespaces import core_config
 
 __all__ = ["guild_locale", "set_guild_locale"]
@@ -13,6 +13,10 @@ async def guild_locale(guild_id: int) -> str | None:
     try:
         code: str | None = await core_config().guild_from_id(guild_id).locale()
     except StoreNotOpenError:  # a bare bot keeps no settings
+        return None
+    except StoreOutageError:
+        # During a store outage, commands that need no store keep answering (issue
+        # 14): in the member's locale, or the default, until the store is back.
         return None
     return code
 

@@ -154,11 +154,12 @@ def test_a_pipe_sees_last_runs_data_and_no_library_log_lines(dev: Path) -> None:
     assert first.returncode == 0, first.stderr
     [paid] = [line for line in first.stdout.splitlines() if line.startswith("bot: Payday!")]
     balance = paid.rpartition("your balance is ")[2].rstrip(".")
-    # interactions.py logs the 404 of <@999> as an ERROR: in the log, not the prompt.
+    # interactions.py logs the 404 of <@999> as an ERROR; plughost lowers the 404s it
+    # handles to DEBUG (issue 14), and nothing of it reaches the prompt.
     assert "404" not in first.stdout + first.stderr
     assert "ERROR" not in first.stdout + first.stderr
     log = (dev / "dev" / "logs" / "plughost.log").read_text()
-    assert re.search(r"ERROR .*members/\d+: 404", log), log[-2000:]
+    assert not re.search(r"ERROR .*members/\d+: 404", log), log[-2000:]
 
     second = _pipe(dev, "!balance\n")
     assert second.returncode == 0, second.stderr
