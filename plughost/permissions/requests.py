@@ -32,6 +32,7 @@ __all__ = [
     "command_of",
     "event_author_and_channel",
     "guild_permissions_of",
+    "invocation_kind",
     "invocation_of",
     "owner_ids_of",
     "request_for",
@@ -87,7 +88,8 @@ def owner_ids_of(client: interactions.Client) -> frozenset[int]:
     return frozenset(ids)
 
 
-def _kind(ctx: Any) -> InvocationKind:
+def invocation_kind(ctx: Any) -> InvocationKind:
+    """How ``ctx``'s command was invoked (a hybrid command: by its prefix or by slash)."""
     if isinstance(ctx, interactions.AutocompleteContext):
         return "autocomplete"
     if isinstance(ctx, interactions.ComponentContext):
@@ -163,7 +165,7 @@ def request_from_context(
         member=None,
         command=command,
         cog_name=cog_name,
-        kind=kind or _kind(ctx),
+        kind=kind or invocation_kind(ctx),
         bot_permissions=bot_permissions,
     )
 

@@ -18,7 +18,7 @@ from interactions.client import errors
 from interactions.ext.prefixed_commands import PrefixedContext
 
 from plughost.cogs.cog import Cog
-from plughost.permissions.requests import ChainDenied, invocation_of
+from plughost.permissions.requests import ChainDenied, invocation_kind, invocation_of
 
 __all__ = [
     "COMPLETION_EVENTS",
@@ -112,16 +112,9 @@ def command_of(ctx: Any) -> str:
 
 
 def kind_of(ctx: Any) -> str:
-    """How the command was invoked (a hybrid command by its prefix or by slash)."""
-    if isinstance(ctx, PrefixedContext):
-        return "prefixed"
-    if isinstance(ctx, interactions.AutocompleteContext):
-        return "autocomplete"
-    if isinstance(ctx, interactions.ContextMenuContext):
-        return "context_menu"
-    if isinstance(ctx, interactions.ComponentContext):
-        return "component"
-    return "slash"
+    """How the command was invoked (a hybrid command by its prefix or by slash): the
+    permission chain's own classification, so metrics and decisions agree."""
+    return invocation_kind(ctx)
 
 
 def command_fields(ctx: Any, outcome: Outcome | None = None) -> CommandFields:
