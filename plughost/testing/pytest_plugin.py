@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import pytest
 import pytest_asyncio
@@ -102,6 +102,26 @@ def pytest_configure(config: pytest.Config) -> None:
 def _validating(config: pytest.Config) -> bool:
     chosen = config.getoption("plughost_validate")
     return bool(config.getini("plughost_validate") if chosen is None else chosen)
+
+
+_WORKER_TOTALS: Final = "plughost_spec_totals"
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # Under pytest-xdist each worker checks its own tests; it hands its counts to the
+    # controller, which prints one summary for the whole run (pytest_testnodedown).
+    totals = session.config.stash.get(_TOTALS, None)
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if totals is not None and workeroutput is not None:
+        workeroutput[_WORKER_TOTALS] = totals.as_dict()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    totals = node.config.stash.get(_TOTALS, None)
+    counts = getattr(node, "workeroutput", {}).get(_WORKER_TOTALS)
+    if totals is not None and counts is not None:
+        totals.merge(counts)
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

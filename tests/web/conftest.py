@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import textwrap
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -23,7 +24,11 @@ from plughost.testing.emulator import FakeDiscord
 from plughost.web import WebAddress, WebConsole
 
 CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "img"
+#: Where `shot` writes: docs/img only when asked (PLUGHOST_SCREENSHOTS=docs/img, to refresh the
+#: pictures in docs/web.md), else a temporary folder, so that a test run leaves the clone clean.
+SCREENSHOTS = Path(
+    os.environ.get("PLUGHOST_SCREENSHOTS") or Path(tempfile.gettempdir()) / "plughost-screenshots"
+)
 MANAGE_GUILD = 1 << 5
 
 COGS_SOURCE = '''
@@ -168,7 +173,7 @@ async def discord_login(page: Page, web: WebConsole, who: str) -> None:
 
 
 async def shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    os.makedirs(SCREENSHOTS, exist_ok=True)
     await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 

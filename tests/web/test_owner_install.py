@@ -24,6 +24,9 @@ from plughost.testing.emulator import FakeDiscord
 from .conftest import shot
 from .test_cli_web import _link_from
 
+#: How long a click may wait for a page that runs pip (seconds of pip, on a loaded machine).
+PIP_TIMEOUT = 180_000
+
 pytestmark = pytest.mark.slow
 
 
@@ -106,9 +109,10 @@ async def test_owner_installs_and_uninstalls_a_cog_after_confirming(
         await shot(page, "owner-confirm")
         token = await page.locator("input[name=token]").get_attribute("value")
         csrf = await page.locator("main input[name=csrf]").get_attribute("value")
-        await page.locator("#confirm").click()
+        # The click waits for the POST's navigation, which lasts as long as pip runs.
+        await page.locator("#confirm").click(timeout=PIP_TIMEOUT)
         await expect(page.locator(".flash")).to_have_text(
-            "Installed phweb-inst; loaded webinst.", timeout=60_000
+            "Installed phweb-inst; loaded webinst.", timeout=PIP_TIMEOUT
         )
         await expect(page.locator("#cog-webinst .state")).to_have_text("loaded")
         assert await say(fake_discord, "!webinst") == "installed from the web"
@@ -125,9 +129,9 @@ async def test_owner_installs_and_uninstalls_a_cog_after_confirming(
         # A package whose cog fails to load is rolled back, as in chat.
         await page.locator("#install input[name=package]").fill("phweb-bad")
         await page.locator("#install").get_by_role("button", name="Install…").click()
-        await page.locator("#confirm").click()
+        await page.locator("#confirm").click(timeout=PIP_TIMEOUT)
         await expect(page.locator(".flash.error")).to_contain_text(
-            "Install failed:", timeout=60_000
+            "Install failed:", timeout=PIP_TIMEOUT
         )
         await expect(page.locator(".flash.error")).to_contain_text("cannot start here")
         # Its failure stays to read; the package is gone, so nothing to load or uninstall.
@@ -146,8 +150,8 @@ async def test_owner_installs_and_uninstalls_a_cog_after_confirming(
         await expect(page.locator("#confirm-detail")).to_have_text(
             "Its cogs (webinst) are unloaded, then pip uninstalls it."
         )
-        await page.locator("#confirm").click()
-        await expect(page.locator(".flash")).to_have_text("Uninstalled phweb-inst.", timeout=60_000)
+        await page.locator("#confirm").click(timeout=PIP_TIMEOUT)
+        await expect(page.locator(".flash")).to_have_text("Uninstalled phweb-inst.", timeout=PIP_TIMEOUT)
         await expect(row).to_have_count(0)
         assert await say(fake_discord, "!webinst", wait=1.5) == ""
         replies = await fake_discord.send("!perm audit global", author=owner)

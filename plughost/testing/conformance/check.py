@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
@@ -73,6 +73,28 @@ class SpecTotals:
         self.request_violations += sum(1 for v in check.violations if v.direction == "request")
         self.refused_requests += check.refused_requests
         self.tolerated.update(check.tolerated)
+
+    def as_dict(self) -> dict[str, Any]:
+        """These counts as plain data, to cross a process boundary (pytest-xdist's workers)."""
+        return {
+            "operations": sorted(self.operations),
+            "responses": self.responses,
+            "response_violations": self.response_violations,
+            "requests": self.requests,
+            "request_violations": self.request_violations,
+            "refused_requests": self.refused_requests,
+            "tolerated": dict(self.tolerated),
+        }
+
+    def merge(self, data: Mapping[str, Any]) -> None:
+        """Add counts made by `as_dict` in another process."""
+        self.operations |= set(data["operations"])
+        self.responses += data["responses"]
+        self.response_violations += data["response_violations"]
+        self.requests += data["requests"]
+        self.request_violations += data["request_violations"]
+        self.refused_requests += data["refused_requests"]
+        self.tolerated.update(data["tolerated"])
 
 
 def _wrong_branch(errors: Sequence[ValidationError], depth: int) -> bool:
