@@ -151,7 +151,9 @@ async def test_owner_installs_and_uninstalls_a_cog_after_confirming(
             "Its cogs (webinst) are unloaded, then pip uninstalls it."
         )
         await page.locator("#confirm").click(timeout=PIP_TIMEOUT)
-        await expect(page.locator(".flash")).to_have_text("Uninstalled phweb-inst.", timeout=PIP_TIMEOUT)
+        await expect(page.locator(".flash")).to_have_text(
+            "Uninstalled phweb-inst.", timeout=PIP_TIMEOUT
+        )
         await expect(row).to_have_count(0)
         assert await say(fake_discord, "!webinst", wait=1.5) == ""
         replies = await fake_discord.send("!perm audit global", author=owner)
