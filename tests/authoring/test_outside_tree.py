@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from plughost._version import __version__
+from plughost.scaffold import plughost_range
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -126,6 +127,9 @@ def test_an_author_outside_the_tree_goes_from_new_cog_to_the_console(tmp_path: P
     checked = author.run("plughost cogs check hello", project)
     assert f"PASS  plughost range: plughost<1,>=0.1 includes {__version__}" in checked
     assert checked.endswith("all checks passed (1 cog)\n"), checked
+    # docs/guide/publishing.md: the project folder checks every cog it declares.
+    assert "all checks passed (1 cog)" in author.run("plughost cogs check .", project)
+    assert "PLUGHOST_REQUIREMENT" in readme.split("## Publish", 1)[1]
     console = author.run("plughost console", project, stdin="!hello\n/hello\n")
     assert "Hello, alice! That is greeting number 1." in console, console
     assert "That is greeting number 2." in console, console
@@ -140,7 +144,9 @@ def test_an_author_outside_the_tree_goes_from_new_cog_to_the_console(tmp_path: P
         "python -m pytest -q",
         "plughost cogs check hello",
     ]
-    assert test_job[0][1] == {"PLUGHOST": "${{ vars.PLUGHOST_REQUIREMENT || 'plughost>=0.1,<1' }}"}
+    assert test_job[0][1] == {
+        "PLUGHOST": f"${{{{ vars.PLUGHOST_REQUIREMENT || 'plughost{plughost_range()}' }}}}"
+    }
     for run, _ in test_job:
         author.run(run, project, env={"PLUGHOST": str(plughost_wheel)})
     for run, env in _workflow_runs(workflow, "build"):
