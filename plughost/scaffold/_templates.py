@@ -196,8 +196,10 @@ plughost console            # try it in the terminal: type !__NAME__
 The GitHub workflow `.github/workflows/publish.yml` tests every push, and builds
 and publishes to PyPI every tag `v*`, with PyPI trusted publishing (no token).
 Once: on PyPI, add a trusted publisher for this repository, workflow
-`publish.yml`, environment `pypi`. Then bump `version` in `pyproject.toml`, and
-`git tag v0.1.0 && git push --tags`.
+`publish.yml`, environment `pypi`. Until plughost is on PyPI, also set the
+repository variable `PLUGHOST_REQUIREMENT` to where the tests get plughost (a
+wheel URL, or `plughost @ git+https://github.com/OWNER/plughost@v0.1.0`). Then
+bump `version` in `pyproject.toml`, and `git tag v0.1.0 && git push --tags`.
 
 ## Data
 

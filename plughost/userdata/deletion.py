@@ -40,7 +40,9 @@ async def delete_user_data(
     Raises ``ValueError``/``TypeError`` for a bad requester, user id, requester id or
     timeout, and ``RuntimeError`` when no config store is open, before any cog is
     called or anything is written. An error of the store in step 2 is recorded and
-    raised; a cog's error never is.
+    raised; a cog's error never is. The user's documents are read once before the
+    hooks, so that the result counts what a cog's own hook removed; an error of the
+    store there is raised before any cog is called.
     """
     requester = check_deletion_requester(requester)
     user_part(user_id)
@@ -51,6 +53,10 @@ async def delete_user_data(
 
     requested_at = datetime.now(UTC)
     request_id = new_request_id(requested_at)
+    # Read before the hooks: a cog that clears its own documents (as economy and the
+    # scaffold's cog do) leaves the sweep nothing to find, and "Deleted 0 stored
+    # records" would be false. What was there before and is gone after counts.
+    held = await find_core_documents(store, user_id)
     hooks = await fan_out(caller, "delete_user_data", limit, requester=requester, user_id=user_id)
     handled = tuple(outcome.plugin_name for outcome in hooks.succeeded)
     summary = {
@@ -74,7 +80,8 @@ async def delete_user_data(
             {**summary, "removed": {}, "error": error},
         )
         raise
-    removed = count_by_cog(documents)
+    gone = {doc.key: doc for doc in held} | {doc.key: doc for doc in documents}
+    removed = count_by_cog(list(gone.values()))
     await record_request(
         request_id,
         "delete",

@@ -62,8 +62,9 @@ class DeletionResult:
     without_hook: tuple[str, ...]
     """Registered cogs that do not implement the hook: only the core deletion applies."""
     removed: DocumentCounts
-    """USER and MEMBER documents the core removed, by cog name and scope (every cog
-    in the store, loaded or not)."""
+    """The user's USER and MEMBER documents gone after the request, by cog name and
+    scope (every cog in the store, loaded or not): those a cog's own hook removed and
+    those the core's sweep removed after the hooks."""
 
     @property
     def ok(self) -> bool:

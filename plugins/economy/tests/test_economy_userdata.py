@@ -58,3 +58,19 @@ async def test_deleting_a_user_first_finishes_their_transfers_in_flight(fake_dis
     accounts = (await economy.config.all_members())[fake_discord.guild.id]
     assert alice not in accounts
     assert all(acct["pending"] is None for acct in accounts.values())
+
+
+async def test_mydata_forget_after_payday_counts_the_balance_it_deleted(
+    fake_discord, economy, balance_of
+):
+    alice = fake_discord.member("alice")
+    await fake_discord.send("!payday", author=alice)
+    assert await balance_of(alice) > 0
+    [question] = await fake_discord.send("!mydata forget", author=alice)
+    await fake_discord.click(question, "Delete my data", author=alice)
+    # The cog's hook clears the account itself, before the core's sweep: it still counts.
+    assert question.content.startswith("Deleted 1 stored records; cleaned up by "), question
+    assert "economy" in question.content
+    assert await balance_of(alice) == 0
+    replies = await fake_discord.send("!balance", author=alice)
+    assert replies[0].content == f"{alice.mention} has 0 credits in Bank."
