@@ -20,7 +20,7 @@ SOURCE = '''
 import interactions
 from interactions.ext.hybrid_commands import hybrid_slash_command
 from plughost import Cog
-from plughost.i18n import Translator
+from plughost import Translator
 
 _ = Translator("greeter", __file__)
 
