@@ -26,12 +26,13 @@ if TYPE_CHECKING:
     from plughost.hooks.red import RedData, RedImport
     from plughost.hooks.specs import hookimpl
     from plughost.hooks.web import SettingHint, SettingsForm, WebPage, WebTable
-    from plughost.i18n import Translator
+    from plughost.i18n import DEFAULT_LOCALE, Translator, current_locale, guild_locale, use_locale
     from plughost.permissions.decision import Decision, PermissionRequest
     from plughost.permissions.levels import PrivilegeLevel
     from plughost.runtime.bot import Bot
 
 __all__ = [
+    "DEFAULT_LOCALE",
     "Bot",
     "Cog",
     "Config",
@@ -53,15 +54,19 @@ __all__ = [
     "WebTable",
     "__version__",
     "checks",
+    "current_locale",
+    "guild_locale",
     "hookimpl",
     "migration",
     "text",
+    "use_locale",
 ]
 
 _LAZY: Final = {
     "Bot": "plughost.runtime.bot",
     "Cog": "plughost.cogs.cog",
     "Config": "plughost.config",
+    "DEFAULT_LOCALE": "plughost.i18n",
     "Decision": "plughost.permissions.decision",
     "DependentsError": "plughost.cogs.errors",
     "Group": "plughost.config",
@@ -78,8 +83,11 @@ _LAZY: Final = {
     "Value": "plughost.config",
     "WebPage": "plughost.hooks.web",
     "WebTable": "plughost.hooks.web",
+    "current_locale": "plughost.i18n",
+    "guild_locale": "plughost.i18n",
     "hookimpl": "plughost.hooks.specs",
     "migration": "plughost.cogs.migrations",
+    "use_locale": "plughost.i18n",
 }
 
 #: Public names that are whole modules (``from plughost import checks``).

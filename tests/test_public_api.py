@@ -10,6 +10,7 @@ import pytest
 import plughost
 
 EXPECTED = [
+    "DEFAULT_LOCALE",
     "Bot",
     "Cog",
     "Config",
@@ -31,9 +32,12 @@ EXPECTED = [
     "WebTable",
     "__version__",
     "checks",
+    "current_locale",
+    "guild_locale",
     "hookimpl",
     "migration",
     "text",
+    "use_locale",
 ]
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Final, final
 
 from plughost.config import StoreOutageError
+from plughost.i18n.messages import _
 
 __all__ = ["ERROR_WINDOW", "CogHealth", "Stall"]
 
@@ -140,23 +141,30 @@ class CogHealth:
         if self.stalls:
             longest = self.longest_stall
             assert longest is not None
+            text = _("blocked the event loop {count}x, longest {seconds} s in {handler}")
             parts.append(
-                f"blocked the event loop {self.stalls}x, longest {longest.seconds:.1f} s "
-                f"in {longest.handler}"
+                text.format(
+                    count=self.stalls, seconds=f"{longest.seconds:.1f}", handler=longest.handler
+                )
             )
         if self.errors:
-            parts.append(f"{self.errors} error(s)")
+            parts.append(_("{count} error(s)").format(count=self.errors))
         return "; ".join(parts)
 
     def details(self, *, with_errors: bool) -> list[str]:
         """Lines for ``cog info``; the last error's text only ``with_errors`` (for bot
         owners: an exception's message may carry what members should not read)."""
-        last = f", last: {self.last_error}" if self.errors and with_errors else ""
-        lines = [f"errors: {self.errors}{last}"]
-        if self.longest_stall is not None:
+        if self.errors and with_errors:
+            text = _("errors: {count}, last: {error}")
+        else:
+            text = _("errors: {count}")
+        lines = [text.format(count=self.errors, error=self.last_error)]
+        if (longest := self.longest_stall) is not None:
+            text = _("event loop blocked: {count} time(s), longest {seconds} s in {handler}")
             lines.append(
-                f"event loop blocked: {self.stalls} time(s), longest "
-                f"{self.longest_stall.seconds:.1f} s in {self.longest_stall.handler}"
+                text.format(
+                    count=self.stalls, seconds=f"{longest.seconds:.1f}", handler=longest.handler
+                )
             )
         return lines
 

@@ -14,6 +14,7 @@ from interactions.client.const import GLOBAL_SCOPE
 from plughost.cogs.cog import bound_cog
 from plughost.cogs.hosts import HasPrefixedCommands
 from plughost.commands.usage import command_path, display_prefix, usage_line
+from plughost.i18n.messages import _
 from plughost.permissions.gate import Gated
 from plughost.permissions.requests import request_for
 
@@ -171,7 +172,7 @@ async def help_overview(ctx: Any) -> str:
             lines.append(f"\n**{entry.cog}**" + (f": {about}" if about else ""))
         lines.append(f"`{entry.usage}`" + (f" {entry.summary}" if entry.summary else ""))
     if not lines:
-        return "There are no commands you can run here."
+        return _("There are no commands you can run here.")
     return "\n".join(lines).strip()
 
 
@@ -185,7 +186,7 @@ async def command_help(ctx: Any, name: str) -> str:
         group = [e for e in entries if e.name.lower().startswith(wanted + " ")]
         if group:
             return "\n".join(f"`{e.usage}` {e.summary}".rstrip() for e in group)
-        return f"No command called `{name.strip()}`."
+        return _("No command called {name}.").format(name=f"`{name.strip()}`")
     entry = matches[0]
     text = f"`{entry.usage}`"
     if entry.description:

@@ -28,6 +28,8 @@ from typing import Any, Final, Protocol, runtime_checkable
 import interactions
 from interactions import ActionRow, Button, ButtonStyle
 
+from plughost.i18n.messages import N_, _
+
 __all__ = [
     "MESSAGE_LIMIT",
     "PAGE_BUTTON",
@@ -50,8 +52,8 @@ PAGE_TIMEOUT: Final = 300.0
 PAGE_BUTTON: Final = re.compile(r"^plughost\.page:([0-9a-f]{16}):(prev|next|count)$")
 # Paged messages remembered at once; the oldest stop turning beyond this.
 _MAX_OPEN: Final = 1000
-_EXPIRED: Final = "These pages have expired; run the command again to see them."
-_NOT_YOURS: Final = "Only the member who asked can turn these pages."
+_EXPIRED: Final = N_("These pages have expired; run the command again to see them.")
+_NOT_YOURS: Final = N_("Only the member who asked can turn these pages.")
 
 
 def pagify(text: str, limit: int = MESSAGE_LIMIT) -> Iterator[str]:
@@ -236,10 +238,10 @@ async def on_page_button(ctx: interactions.ComponentContext) -> None:
     pager = ctx.client.pager if isinstance(ctx.client, HasPager) else None
     paged = pager.get(match.group(1)) if match is not None and pager is not None else None
     if match is None or pager is None or paged is None:
-        await ctx.send(_EXPIRED, ephemeral=True)
+        await ctx.send(_(_EXPIRED), ephemeral=True)
         return
     if int(ctx.author.id) != paged.author_id:
-        await ctx.send(_NOT_YOURS, ephemeral=True)
+        await ctx.send(_(_NOT_YOURS), ephemeral=True)
         return
     token, action = match.groups()
     if action == "next":

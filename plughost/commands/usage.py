@@ -6,6 +6,7 @@ import re
 from typing import Any, Final
 
 from plughost.commands.arguments import ArgumentError
+from plughost.i18n.messages import _
 
 __all__ = ["cooldown_reply", "usage_line", "usage_reply"]
 
@@ -84,25 +85,29 @@ def usage_reply(ctx: Any, error: Exception) -> str:
     the argument, then the command's usage line."""
     message = str(error)
     if isinstance(error, ArgumentError):
-        head = f"Bad argument `{error.param}`: {error.reason}"
+        head = _("Bad argument `{name}`: {reason}").format(name=error.param, reason=error.reason)
     elif match := _MISSING.match(message):
-        head = f"Missing argument `{match.group(1)}`."
+        head = _("Missing argument `{name}`.").format(name=match.group(1))
     elif _TOO_MANY.match(message):
-        head = "Too many arguments."
+        head = _("Too many arguments.")
+    elif message:
+        head = _("Bad argument: {reason}").format(reason=message)
     else:
-        head = f"Bad argument: {message}" if message else "Bad argument."
+        head = _("Bad argument.")
     command = _invoked_command(ctx)
     if command is None:
         return head
-    return f"{head}\nUsage: `{usage_line(command, display_prefix(ctx))}`"
+    usage = _("Usage: {line}").format(line=f"`{usage_line(command, display_prefix(ctx))}`")
+    return f"{head}\n{usage}"
 
 
 def cooldown_reply(wait: float) -> str:
     """The answer to a command on cooldown: how long to wait, in words a member reads."""
     if wait < 1:
-        return "That command is on cooldown; try again in a moment."
+        return _("That command is on cooldown; try again in a moment.")
     seconds = round(wait)
     if seconds < 90:
-        return f"That command is on cooldown; try again in {seconds} s."
+        return _("That command is on cooldown; try again in {seconds} s.").format(seconds=seconds)
     minutes, seconds = divmod(seconds, 60)
-    return f"That command is on cooldown; try again in {minutes} min {seconds} s."
+    text = _("That command is on cooldown; try again in {minutes} min {seconds} s.")
+    return text.format(minutes=minutes, seconds=seconds)

@@ -51,7 +51,8 @@ def describe_cogs(manager: CogManager, guild_id: int | None = None) -> str:
         health = manager.health.get(name)
         trouble = f" [{text}]" if health is not None and (text := health.summary()) else ""
         if refused := manager.sync.refusals.get(name):
-            trouble += f" [not synced: Discord refused {'; '.join(map(str, refused))}]"
+            text = _("not synced: Discord refused {why}").format(why="; ".join(map(str, refused)))
+            trouble += f" [{text}]"
         lines.append(_("loaded: {cog}").format(cog=f"{name}{version}{where}{flag}{trouble}"))
     for name, info in catalog.available.items():
         if name not in manager.loaded:

@@ -1,8 +1,6 @@
-"""The core cog's ``_``: its replies in the invocation's language (``locales/``)."""
+"""The core cog's ``_``: plughost's own catalog (``plughost/locales/``), which it
+shares with the layers below it (:mod:`plughost.i18n.messages`)."""
 
-from plughost.i18n import Translator
+from plughost.i18n.messages import _
 
 __all__ = ["_"]
-
-#: Translates with locales/<lang>/LC_MESSAGES/core.mo beside this module.
-_ = Translator("core", __file__)

@@ -22,6 +22,7 @@ from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_subcomm
 
 from plughost import checks
 from plughost.commands.paging import pagify, send_pages
+from plughost.core.messages import _
 from plughost.permissions.chain import PermissionChain
 from plughost.permissions.requests import command_name_of, request_for
 from plughost.permissions.rules import GLOBAL, Rule
@@ -93,25 +94,31 @@ def parse_target(ctx: Any, kind: str, text: str, *, global_scope: bool) -> int:
         for item in pool:
             if str(item.name).lower() == name:
                 return int(item.id)
-    raise PermError(f"I could not find the {kind} {text!r}: use a mention, an id or a name.")
+    raise PermError(
+        _("I could not find the {kind} {text}: use a mention, an id or a name.").format(
+            kind=kind, text=repr(text)
+        )
+    )
 
 
 def _store(ctx: Any) -> tuple[PermissionStore, PermissionChain]:
     bot = running_bot_of(ctx.bot)
     if bot is None or bot.permission_store is None:
-        raise PermError("Permissions cannot be changed: this bot has no store open.")
+        raise PermError(_("Permissions cannot be changed: this bot has no store open."))
     return bot.permission_store, bot.permission_chain
 
 
 def _scope(ctx: Any, scope: str | None) -> int | None:
     """The guild id to act on, or None for global (bot owners only)."""
     if scope is not None and scope.lower() in (*_GLOBAL_WORDS, "global"):
-        _, chain = _store(ctx)
+        chain = _store(ctx)[1]
         if int(ctx.author.id) not in chain.owner_ids:
-            raise PermError("Only the bot owner can change global permissions.")
+            raise PermError(_("Only the bot owner can change global permissions."))
         return None
     if scope not in (None, "", "guild", "here"):
-        raise PermError(f"Unknown scope {scope!r}: leave it out, or say `global`.")
+        raise PermError(
+            _("Unknown scope {scope}: leave it out, or say `global`.").format(scope=repr(scope))
+        )
     return int(ctx.guild_id)
 
 
@@ -122,7 +129,7 @@ def _mention(kind: str, target_id: int, guild_id: int | None) -> str:
         return "@everyone" if target_id == guild_id else f"<@&{target_id}>"
     if kind == "channel":
         return f"<#{target_id}>"
-    return "every server" if target_id == GLOBAL else "this server"
+    return _("every server") if target_id == GLOBAL else _("this server")
 
 
 def describe_rule(rule: Rule) -> str:
@@ -143,7 +150,7 @@ def find_command(bot: RunningBot, name: str) -> tuple[str | None, Any]:
         for command in _walk(cog._plughost_commands):
             if (command_name_of(command) or "").lower() == wanted:
                 return cog_name, command
-    raise PermError(f"No loaded command is called `{name}`.")
+    raise PermError(_("No loaded command is called {name}.").format(name=f"`{name}`"))
 
 
 def _walk(commands: list[Any]) -> list[Any]:
@@ -285,23 +292,23 @@ class PermCommands:
 
 
 async def _explain(ctx: Any, name: str, member: Any, channel: Any) -> str:
-    _, chain = _store(ctx)
+    chain = _store(ctx)[1]
     cog_name, command = find_command(ctx.bot, name)
     if not isinstance(member, interactions.Member):
-        raise PermError("That user is not a member of this server.")
+        raise PermError(_("That user is not a member of this server."))
     where = channel or ctx.channel
     request = request_for(ctx.bot, member, ctx.guild, where, command, cog_name=cog_name)
     explanation = await chain.explain(request)
-    verdict = "allowed" if explanation.decision.allowed else "denied"
+    verdict = _("allowed") if explanation.decision.allowed else _("denied")
     lines = [
         f"`{request.command_name}` for {member.mention} in <#{int(where.id)}>: **{verdict}**",
-        f"decided by: {explanation.link}",
-        f"their level: {explanation.level.name}",
+        _("decided by: {link}").format(link=explanation.link),
+        _("their level: {level}").format(level=explanation.level.name),
     ]
     if explanation.rule is not None:
-        lines.append(f"rule: {describe_rule(explanation.rule)}")
+        lines.append(_("rule: {rule}").format(rule=describe_rule(explanation.rule)))
     elif explanation.decision.reason:
-        lines.append(f"reason: {explanation.decision.reason}")
+        lines.append(_("reason: {reason}").format(reason=explanation.decision.reason))
     return "\n".join(lines)
 
 
@@ -311,15 +318,15 @@ async def _rules(ctx: Any) -> str:
     lines = [describe_rule(rule) for rule in store.rules(guild_id)]
     roles = chain.state.roles.get(guild_id)
     if roles is not None and (roles.mod or roles.admin):
-        mods = " ".join(_mention("role", r, guild_id) for r in sorted(roles.mod)) or "none"
-        admins = " ".join(_mention("role", r, guild_id) for r in sorted(roles.admin)) or "none"
-        lines.append(f"mod roles: {mods}; admin roles: {admins}")
+        mods = " ".join(_mention("role", r, guild_id) for r in sorted(roles.mod)) or _("none")
+        admins = " ".join(_mention("role", r, guild_id) for r in sorted(roles.admin)) or _("none")
+        lines.append(_("mod roles: {mods}; admin roles: {admins}").format(mods=mods, admins=admins))
     lines += _describe_lists(store, guild_id, "")
     # Global rules bind this server too, but only the bot owner may see who they name.
     if int(ctx.author.id) in chain.owner_ids:
         lines += [f"global: {describe_rule(rule)}" for rule in store.rules(None)]
         lines += _describe_lists(store, None, "global ")
-    return _joined(lines, "No permission rules or lists are set.")
+    return _joined(lines, _("No permission rules or lists are set."))
 
 
 def _describe_lists(store: PermissionStore, guild_id: int | None, prefix: str) -> list[str]:
@@ -337,9 +344,9 @@ def _describe_lists(store: PermissionStore, guild_id: int | None, prefix: str) -
 def _clean(kind: str, name: str, target: str) -> tuple[str, str, str]:
     kind, target = kind.lower(), target.lower()
     if kind not in ("cog", "command"):
-        raise PermError("Say `cog` or `command`.")
+        raise PermError(_("Say `cog` or `command`."))
     if target not in ("user", "role", "channel", "guild"):
-        raise PermError("Say who or where: `user`, `role`, `channel` or `guild`.")
+        raise PermError(_("Say who or where: `user`, `role`, `channel` or `guild`."))
     return kind, " ".join(name.split()), target
 
 
@@ -353,13 +360,13 @@ def _split_scope(who: str, scope: str | None) -> tuple[str, str | None]:
 async def _set_rule(
     ctx: Any, allow: bool, *, kind: str, name: str, target: str, who: str, scope: str | None
 ) -> str:
-    store, _ = _store(ctx)
+    store, _chain = _store(ctx)
     kind, name, target = _clean(kind, name, target)
     who, scope = _split_scope(who, scope)
     guild_id = _scope(ctx, scope)
     target_id = parse_target(ctx, target, who, global_scope=guild_id is None)
     if kind == "cog" and name not in ctx.bot.cogs.loaded:
-        raise PermError(f"No loaded cog is called `{name}`.")
+        raise PermError(_("No loaded cog is called {name}.").format(name=f"`{name}`"))
     if kind == "command":
         find_command(ctx.bot, name)  # a typo would make a rule that never applies
     try:
@@ -367,14 +374,15 @@ async def _set_rule(
     except ValueError as exc:
         raise PermError(str(exc)) from None
     await store.set_rule(rule, actor_id=int(ctx.author.id))
-    where = "globally" if guild_id is None else "in this server"
-    return f"Done: {describe_rule(rule)} {where}."
+    if guild_id is None:
+        return _("Done: {rule} globally.").format(rule=describe_rule(rule))
+    return _("Done: {rule} in this server.").format(rule=describe_rule(rule))
 
 
 async def _clear_rule(
     ctx: Any, *, kind: str, name: str, target: str, who: str, scope: str | None
 ) -> str:
-    store, _ = _store(ctx)
+    store, _chain = _store(ctx)
     kind, name, target = _clean(kind, name, target)
     who, scope = _split_scope(who, scope)
     guild_id = _scope(ctx, scope)
@@ -388,17 +396,17 @@ async def _clear_rule(
         actor_id=int(ctx.author.id),
     )
     if removed is None:
-        return "There was no such rule."
-    return f"Removed: {describe_rule(removed)}."
+        return _("There was no such rule.")
+    return _("Removed: {rule}.").format(rule=describe_rule(removed))
 
 
 async def _list_change(
     ctx: Any, add: bool, *, kind: str, member: str, who: str, scope: str | None
 ) -> str:
-    store, _ = _store(ctx)
+    store, _chain = _store(ctx)
     kind, member = kind.lower(), member.lower()
     if kind not in ("allow", "block") or member not in ("user", "role"):
-        raise PermError("Say `allow` or `block`, then `user` or `role`.")
+        raise PermError(_("Say `allow` or `block`, then `user` or `role`."))
     guild_id = _scope(ctx, scope)
     target_id = parse_target(ctx, member, who, global_scope=guild_id is None)
     change = store.list_add if add else store.list_remove
@@ -409,18 +417,20 @@ async def _list_change(
         target_id,
         actor_id=int(ctx.author.id),
     )
-    label = f"the {'global ' if guild_id is None else ''}{kind}list"
+    label = f"{'global ' if guild_id is None else ''}{kind}list"
     who_text = _mention(member, target_id, guild_id)
     if not changed:
-        return f"{who_text} was {'already' if add else 'not'} on {label}."
-    return f"{who_text} {'added to' if add else 'removed from'} {label}."
+        text = _("{who} was already on the {list}.") if add else _("{who} was not on the {list}.")
+    else:
+        text = _("{who} added to the {list}.") if add else _("{who} removed from the {list}.")
+    return text.format(who=who_text, list=label)
 
 
 async def _set_roles(ctx: Any, level: str, text: str) -> str:
-    store, _ = _store(ctx)
+    store, _chain = _store(ctx)
     level = level.lower()
     if level not in ("mod", "admin"):
-        raise PermError("Say `mod` or `admin`.")
+        raise PermError(_("Say `mod` or `admin`."))
     ids: set[int] = set()
     if text.strip().lower() not in ("none", "-", ""):
         for word in text.replace(",", " ").split():
@@ -428,13 +438,14 @@ async def _set_roles(ctx: Any, level: str, text: str) -> str:
     guild_id = int(ctx.guild_id)
     changes: dict[str, set[int]] = {level: ids}
     await store.set_roles(guild_id, actor_id=int(ctx.author.id), **changes)
-    shown = " ".join(_mention("role", i, guild_id) for i in sorted(ids)) or "none"
-    return f"{level.capitalize()} roles: {shown}."
+    shown = " ".join(_mention("role", i, guild_id) for i in sorted(ids)) or _("none")
+    text = _("Mod roles: {roles}.") if level == "mod" else _("Admin roles: {roles}.")
+    return text.format(roles=shown)
 
 
 async def _audit(ctx: Any, scope: str | None) -> str:
-    store, _ = _store(ctx)
+    store, _chain = _store(ctx)
     guild_id = _scope(ctx, scope)
     entries = await store.audit_log(guild_id, limit=100)
     lines = [f"{e.at:%Y-%m-%d %H:%M:%S} <@{e.actor_id}> {e.action}: {e.detail}" for e in entries]
-    return _joined(lines, "No permission changes recorded yet.")
+    return _joined(lines, _("No permission changes recorded yet."))

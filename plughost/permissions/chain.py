@@ -28,6 +28,7 @@ from typing import Any, Final, Protocol, TypeAlias, cast, final
 
 import pluggy
 
+from plughost.i18n.messages import N_, _
 from plughost.permissions.decision import ALLOW, NO_AUTHOR, Decision, PermissionRequest
 from plughost.permissions.levels import PrivilegeLevel, has_permissions, member_level
 from plughost.permissions.levels import permission_names as _names
@@ -49,8 +50,10 @@ _Link: TypeAlias = Callable[[PermissionRequest], Decision | None]
 _OWNER: Final = Decision(True, "bot owner")
 _RULE_ALLOW: Final = Decision(True, "allowed by a rule")
 _DEFAULT: Final = ALLOW
-_RULE_DENY: Final = Decision.deny("A permission rule does not allow you to use this here.")
-_GUILD_ONLY: Final = Decision.deny("This command only works in a server.")
+# Denials are worded when the chain decides, in the invocation's locale (the gate
+# sets it first), because the reason is what the member reads.
+_RULE_DENIED: Final = N_("A permission rule does not allow you to use this here.")
+_GUILD_ONLY: Final = N_("This command only works in a server.")
 
 
 class CogEnablement(Protocol):
@@ -221,14 +224,14 @@ class PermissionChain:
             return None
         if enabled(cog, request.guild_id):
             return None
-        return Decision.deny(f"The {cog} cog is disabled in this server.")
+        return Decision.deny(_("The {cog} cog is disabled in this server.").format(cog=cog))
 
     def _rules(self, request: PermissionRequest) -> Decision | None:
         rule = self.state.rules.deciding_rule(request)
         if rule is None:
             return None
         if not rule.allow:
-            return _RULE_DENY
+            return Decision.deny(_(_RULE_DENIED))
         need = request.requirement
         if need is not None and need.level > PrivilegeLevel.ADMIN:
             # A rule may open MOD/ADMIN commands to others, never owner commands:
@@ -264,13 +267,13 @@ class PermissionChain:
                 task = asyncio.current_task()
                 if task is not None and task.cancelling():
                     raise  # the invocation itself is being cancelled
-                return "cog:" + impl.plugin_name, _broken(impl.plugin_name, "was cancelled")
+                return "cog:" + impl.plugin_name, _broken(impl.plugin_name, _BROKEN_CANCELLED)
             except TimeoutError:
                 _log.error("permission link of cog %r timed out", impl.plugin_name)
-                return "cog:" + impl.plugin_name, _broken(impl.plugin_name, "took too long")
+                return "cog:" + impl.plugin_name, _broken(impl.plugin_name, _BROKEN_LONG)
             except Exception:
                 _log.exception("permission link of cog %r failed", impl.plugin_name)
-                return "cog:" + impl.plugin_name, _broken(impl.plugin_name, "failed")
+                return "cog:" + impl.plugin_name, _broken(impl.plugin_name, _BROKEN_FAILED)
             if answer is None:
                 continue
             if not isinstance(answer, Decision):
@@ -279,7 +282,7 @@ class PermissionChain:
                     impl.plugin_name,
                     answer,
                 )
-                return "cog:" + impl.plugin_name, _broken(impl.plugin_name, "answered nonsense")
+                return "cog:" + impl.plugin_name, _broken(impl.plugin_name, _BROKEN_NONSENSE)
             return "cog:" + impl.plugin_name, answer
         return None
 
@@ -322,7 +325,7 @@ def context_denial(request: PermissionRequest) -> Decision | None:
     if need is None:
         return None
     if need.guild_only and request.guild_id is None:
-        return _GUILD_ONLY
+        return Decision.deny(_(_GUILD_ONLY))
     held = request.bot_permissions
     if (
         need.bot_permissions
@@ -331,8 +334,10 @@ def context_denial(request: PermissionRequest) -> Decision | None:
     ):
         missing = need.bot_permissions & ~held
         names = _names(missing)
-        noun = "permission" if len(names) == 1 else "permissions"
-        return Decision.deny(f"I need the {_listed(names)} {noun} here.")
+        text = _("I need the {names} permission here.")
+        if len(names) != 1:
+            text = _("I need the {names} permissions here.")
+        return Decision.deny(text.format(names=_listed(names)))
     return None
 
 
@@ -348,26 +353,38 @@ def level_denial(request: PermissionRequest, level: PrivilegeLevel) -> Decision 
     return Decision.deny(_level_reason(need.level, alternatives))
 
 
-def _broken(cog: str, what: str) -> Decision:
-    return Decision.deny(f"The permission check of the {cog} cog {what}; denied to be safe.")
+def _broken(cog: str, text: str) -> Decision:
+    return Decision.deny(_(text).format(cog=cog))
+
+
+_BROKEN_CANCELLED: Final = N_(
+    "The permission check of the {cog} cog was cancelled; denied to be safe."
+)
+_BROKEN_LONG: Final = N_("The permission check of the {cog} cog took too long; denied to be safe.")
+_BROKEN_FAILED: Final = N_("The permission check of the {cog} cog failed; denied to be safe.")
+_BROKEN_NONSENSE: Final = N_(
+    "The permission check of the {cog} cog answered nonsense; denied to be safe."
+)
 
 
 _LEVEL_NAMES: Final = MappingProxyType(
     {
-        PrivilegeLevel.MOD: "a moderator",
-        PrivilegeLevel.ADMIN: "an administrator",
-        PrivilegeLevel.GUILD_OWNER: "the server owner",
-        PrivilegeLevel.BOT_OWNER: "the bot owner",
+        PrivilegeLevel.MOD: N_("Only a moderator can use this command"),
+        PrivilegeLevel.ADMIN: N_("Only an administrator can use this command"),
+        PrivilegeLevel.GUILD_OWNER: N_("Only the server owner can use this command"),
+        PrivilegeLevel.BOT_OWNER: N_("Only the bot owner can use this command"),
     }
 )
 
 
 def _level_reason(level: PrivilegeLevel, alternatives: int) -> str:
-    reason = f"Only {_LEVEL_NAMES[level]} can use this command"
+    reason = _(_LEVEL_NAMES[level])
     if alternatives:
         names = _names(alternatives)
-        noun = "permission" if len(names) == 1 else "permissions"
-        reason += f" (or a member with the {_listed(names)} {noun})"
+        extra = _(" (or a member with the {names} permission)")
+        if len(names) != 1:
+            extra = _(" (or a member with the {names} permissions)")
+        reason += extra.format(names=_listed(names))
     return reason + "."
 
 
@@ -375,4 +392,4 @@ def _listed(names: list[str]) -> str:
     """``A``, ``A and B``, ``A, B and C``."""
     if len(names) <= 1:
         return "".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"
+    return _("{first} and {last}").format(first=", ".join(names[:-1]), last=names[-1])

@@ -29,11 +29,13 @@ import interactions
 from interactions.ext.hybrid_commands import HybridContext
 
 from plughost.i18n import DEFAULT_LOCALE, guild_locale, normalise, use_locale
+from plughost.i18n.messages import N_, _
 from plughost.permissions.requests import ChainCheck, ChainDenied, command_of, request_for_event
 
 __all__ = ["NOT_ALLOWED", "CogGate", "Gated", "denial_reply", "event_guild_id"]
 
-NOT_ALLOWED: Final = "You are not allowed to run that command here."
+#: English, as written; :func:`denial_reply` translates it.
+NOT_ALLOWED: Final = N_("You are not allowed to run that command here.")
 """The reply when a check failed and the chain has no reason to give."""
 
 # Where interactions.py events keep the guild, tried in order: most events carry
@@ -216,4 +218,5 @@ def denial_reply(denied: ChainDenied, *, interaction: bool) -> str | None:
         return None
     if denied.link == "enablement" and not interaction:
         return None
-    return decision.reason or NOT_ALLOWED
+    # The chain worded the reason in the invocation's locale when it decided.
+    return decision.reason or _(NOT_ALLOWED)

@@ -38,6 +38,7 @@ from plughost.commands.prefixes import PlughostPrefixedManager, prefixes
 from plughost.commands.usage import cooldown_reply, usage_reply
 from plughost.config import StoreNotOpenError, StoreOutageError
 from plughost.hooks.specs import DeletionRequester
+from plughost.i18n.messages import N_, _
 from plughost.permissions.chain import PermissionChain
 from plughost.permissions.gate import NOT_ALLOWED, denial_reply
 from plughost.permissions.requests import ChainCheck, ChainDenied, owner_ids_of
@@ -87,10 +88,10 @@ DEFAULT_INTENTS: Final = (
 #: The client-side request rate against an API on this machine (see `api_is_local`).
 LOCAL_REQUESTS_PER_SECOND: Final = 100_000
 #: What a user sees when a command fails inside a cog; the owner gets the traceback in the log.
-APOLOGY: Final = "Something went wrong while running that command. The bot owner has been told."
+APOLOGY: Final = N_("Something went wrong while running that command. The bot owner has been told.")
 #: What a user sees when a command needs the config store and it is unreachable;
 #: the owner got one log line when the outage began (``plughost.config``).
-STORE_UNAVAILABLE: Final = "Storage is unavailable right now; try again shortly."
+STORE_UNAVAILABLE: Final = N_("Storage is unavailable right now; try again shortly.")
 
 
 def use_discord_api(api_base: str | None) -> None:
@@ -460,7 +461,7 @@ class Bot(interactions.Client):
                 return  # blocklisted, or a prefixed command of a cog disabled here
             reply = answer
         elif isinstance(error, errors.CommandCheckFailure):
-            reply = NOT_ALLOWED
+            reply = _(NOT_ALLOWED)
         elif isinstance(error, errors.BadArgument):
             reply = usage_reply(ctx, error)
         elif isinstance(error, errors.CommandOnCooldown):
@@ -468,7 +469,7 @@ class Bot(interactions.Client):
         elif isinstance(error, StoreOutageError):
             # Not a bug in the command: no traceback per command during an outage.
             log.debug("command %r: %s", getattr(ctx, "invoke_target", "?"), error)
-            reply = STORE_UNAVAILABLE
+            reply = _(STORE_UNAVAILABLE)
         else:
             target = getattr(ctx, "invoke_target", "?")
             author, guild = getattr(ctx, "author_id", "?"), getattr(ctx, "guild_id", None)
@@ -482,7 +483,7 @@ class Bot(interactions.Client):
                 )
             else:
                 log.error("command %r failed%s", target, context, exc_info=error, extra=fields)
-            reply = APOLOGY
+            reply = _(APOLOGY)
         # Ephemeral where Discord supports it (interactions); a plain reply otherwise.
         private = isinstance(ctx, interactions.InteractionContext | hybrid_commands.HybridContext)
         try:

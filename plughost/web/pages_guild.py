@@ -25,6 +25,8 @@ from plughost.commands.arguments import ArgumentError
 from plughost.commands.prefixes import MAX_PREFIX_LENGTH, guild_prefix, set_guild_prefix
 from plughost.config import Config, Group, current_store
 from plughost.hooks.web import SettingHint, SettingsForm
+from plughost.i18n import guild_locale, normalise, set_guild_locale
+from plughost.i18n.messages import _ as plughost_messages
 from plughost.web.access import Shard
 from plughost.web.contributed import guild_menu
 from plughost.web.forms import FormError, changes, fields_of
@@ -140,6 +142,7 @@ async def guild_page(request: web.Request) -> web.Response:
             if fields:
                 forms.append({"cog": name, "key": form.key, "title": form.title, "fields": fields})
     prefix = await guild_prefix(shard.bot, guild_id)
+    locale = await guild_locale(guild_id)
     return render(
         request,
         "guild.html",
@@ -147,6 +150,8 @@ async def guild_page(request: web.Request) -> web.Response:
         cogs=cogs,
         forms=forms,
         prefix=prefix,
+        locale=locale or "",
+        locales=sorted({*_locales(manager.loaded.values()), *([locale] if locale else [])}),
         menu=await guild_menu(shard, guild_id),
     )
 
@@ -210,6 +215,36 @@ async def change_prefix(request: web.Request) -> web.Response:
     await set_guild_prefix(guild_id, new)
     await audit(request, guild_id, "web.prefix.set", new)
     flash(request, "done", f"Prefix set to {new}.")
+    return redirect(f"/guilds/{guild_id}")
+
+
+def _locales(cogs: Any) -> list[str]:
+    """The locales a catalog exists for: plughost's own, and each loaded cog's."""
+    found = set(plughost_messages.locales())
+    for cog in cogs:
+        if (translator := type(cog).translator) is not None:
+            found.update(translator.locales())
+    return sorted(found)
+
+
+@routes.post("/guilds/{guild_id}/locale")
+async def change_locale(request: web.Request) -> web.Response:
+    """The same setting as ``set locale``; empty is "default" (each member's own)."""
+    shard, _guild, guild_id = await guild_managed(request)
+    form = await request.post()
+    wanted = str(form.get("locale", "")).strip()
+    if not wanted:
+        await set_guild_locale(guild_id, None)
+        await audit(request, guild_id, "web.locale.reset", "")
+        flash(request, "done", "Each member now gets the bot in their own Discord language.")
+        return redirect(f"/guilds/{guild_id}")
+    locale = normalise(wanted)
+    if locale is None or locale not in _locales(shard.bot.cogs.loaded.values()):
+        flash(request, "error", "Locale refused: choose one from the list.")
+        return redirect(f"/guilds/{guild_id}")
+    await set_guild_locale(guild_id, locale)
+    await audit(request, guild_id, "web.locale.set", locale)
+    flash(request, "done", f"Locale set to {locale}.")
     return redirect(f"/guilds/{guild_id}")
 
 

@@ -20,7 +20,7 @@ SOURCE = '''
 import interactions
 from interactions.ext.hybrid_commands import hybrid_slash_command
 from plughost import Cog
-from plughost.i18n import Translator
+from plughost import Translator
 
 _ = Translator("greeter", __file__)
 
@@ -142,7 +142,7 @@ async def test_slash_names_and_descriptions_are_localised_from_the_catalogs(
 
 
 def test_the_core_catalog_translates_every_message_it_extracts() -> None:
-    locales = Path(core_messages.__file__).parent / "locales"
+    locales = core_messages._.localedir
     with (locales / "core.pot").open("rb") as template:
         wanted = [m.id for m in read_po(template) if m.id]
     with (locales / "fr" / "LC_MESSAGES" / "core.po").open("rb") as source:

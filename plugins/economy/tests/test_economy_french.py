@@ -5,7 +5,7 @@ import contextvars
 from babel.messages.pofile import read_po
 from plughost_economy import messages
 
-from plughost.i18n import use_locale
+from plughost import use_locale
 
 
 def test_every_message_has_a_french_translation():

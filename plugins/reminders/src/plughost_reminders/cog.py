@@ -25,9 +25,8 @@ from interactions.client.errors import BadArgument, HTTPException
 from interactions.ext import prefixed_commands as prefixed
 from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_subcommand
 
-from plughost import Bot, Cog, Config, TimeSpan, hookimpl
+from plughost import DEFAULT_LOCALE, Bot, Cog, Config, TimeSpan, guild_locale, hookimpl, use_locale
 from plughost import text as policy
-from plughost.i18n import DEFAULT_LOCALE, guild_locale, use_locale
 from plughost_reminders.book import ReminderBook
 from plughost_reminders.buttons import (
     BUTTON_PATTERN,
