@@ -35,14 +35,12 @@ from interactions.ext.hybrid_commands import HybridContext
 
 from plughost.cogs import discovery
 from plughost.config import connect
-from plughost.runtime.bot import Bot
+from plughost.runtime.bot import LOCAL_REQUESTS_PER_SECOND, Bot
 from plughost.runtime.contexts import PlughostHybridContext
 from plughost.testing.emulator import FakeDiscord
 from plughost.testing.running import running_bot
 
 UPSTREAM_REQUESTS_PER_SECOND = 45
-#: The bench's client-side rate after the block (the bot keeps interactions.py's).
-LOCAL_REQUESTS_PER_SECOND = UPSTREAM_REQUESTS_PER_SECOND
 
 
 @contextmanager

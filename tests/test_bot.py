@@ -101,15 +101,13 @@ async def test_replies_follow_each_author_and_channel(bot: Bot, fake_discord: Fa
     assert replies[0].channel_id == random.id
 
 
-async def test_the_request_throttle_stays_on_against_the_local_discord_too() -> None:
-    from plughost.runtime.bot import use_discord_api
+async def test_the_request_throttle_is_lifted_only_against_this_machine() -> None:
+    from plughost.runtime.bot import LOCAL_REQUESTS_PER_SECOND, use_discord_api
 
     try:
-        # The local Discord rate-limits as Discord does, so interactions.py's own
-        # throttle stays as it is on Discord.
         use_discord_api("http://127.0.0.1:1/api/v10")
-        assert Bot().http.global_lock.max_requests == 45
-        use_discord_api(None)
+        assert Bot().http.global_lock.max_requests == LOCAL_REQUESTS_PER_SECOND
+        use_discord_api(None)  # Discord itself: interactions.py's own throttle stays
         assert Bot().http.global_lock.max_requests == 45
     finally:
         use_discord_api(None)
