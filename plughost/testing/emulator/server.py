@@ -16,6 +16,7 @@ from plughost.testing.emulator.clock import ManualClock
 from plughost.testing.emulator.events import EventSource
 from plughost.testing.emulator.gateway import Gateway, ShardStatus
 from plughost.testing.emulator.oauth import OAuthProvider
+from plughost.testing.emulator.rate_limits import RateLimited, RateLimits
 from plughost.testing.emulator.records import RecordedRequest
 from plughost.testing.emulator.replay import DEFAULT_REPLAY_EVENTS, DEFAULT_REPLAY_SECONDS
 from plughost.testing.emulator.rest import ApiError, RestContext, Router, read_request, reply
@@ -65,13 +66,21 @@ class DiscordEmulator:
         replay_seconds: float = DEFAULT_REPLAY_SECONDS,
         clock: Clock | None = None,
         id_seed: str | None = None,
+        rate_limits: RateLimits | None = None,
     ) -> None:
         """``replay_events`` and ``replay_seconds`` bound each gateway session's resume
         window (see `plughost.testing.emulator.replay`). ``clock`` measures that window's
         age and the interaction deadlines (3 s to the first response, 15 minutes of
         token); by default a `ManualClock` that moves only when a test advances it, so
         no test sleeps and a slow machine never makes a reply late. A server meant for
-        real time passes ``plughost.runtime.clock.LoopClock()``."""
+        real time passes ``plughost.runtime.clock.LoopClock()``. ``rate_limits``:
+        Discord's buckets and global limit. By default ``RateLimits.relaxed()`` (the
+        buckets and headers, every limit 1000 times Discord's), because interactions.py
+        gives up on a request after three 429s and returns None without raising, which
+        would lose replies in a concurrent burst; pass ``RateLimits()`` for Discord's
+        own numbers, on real time."""
+        #: Discord's per-route buckets and global limit; 429 when a request is over.
+        self.rate_limits = rate_limits if rate_limits is not None else RateLimits.relaxed()
         self.clock: Clock = clock if clock is not None else ManualClock()
         self.shard_count = shard_count
         #: When set, every REST exchange is validated against Discord's published spec.
@@ -188,6 +197,7 @@ class DiscordEmulator:
         path = "/" + tail
         record = RecordedRequest(request.method, path, dict(request.query), None, time.time())
         self.requests.append(record)
+        limit_headers: dict[str, str] = {}
         try:
             parsed = await read_request(request, path)
             record.json = parsed.json
@@ -199,7 +209,11 @@ class DiscordEmulator:
                 log.warning("emulator: no route for %s %s%s", request.method, API_PREFIX, path)
                 raise ApiError(404, "404: Not Found")
             handler, parsed.params = found
+            # Over a limit, the request is refused before it runs: nothing changes.
+            limit_headers = self.rate_limits.admit(request.method, path)
             response = await handler(parsed)
+        except RateLimited as exc:
+            response = exc.response
         except NotFound as exc:
             response = reply({"message": str(exc), "code": exc.code}, 404)
         except ApiError as exc:
@@ -207,6 +221,7 @@ class DiscordEmulator:
         except (ValueError, KeyError, TypeError) as exc:
             log.warning("emulator: malformed %s %s: %r", request.method, path, exc)
             response = reply({"message": "Invalid Form Body", "code": 50035}, 400)
+        response.headers.update(limit_headers)
         record.status = response.status
         if self.spec_check is not None:
             body = response.body if isinstance(response.body, bytes) else b""
