@@ -16,6 +16,10 @@ from .conftest import worker_command
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
+#: Seen well before any polling or expiry would show it: the notification did it. Not a
+#: latency target (bench/config.py measures that); 50 ms failed on a loaded machine.
+NOTIFIED = 0.5
+
 
 async def _seen_after_other_process_sets(conf: Config, dsn: str, value: str) -> float:
     """Seconds from another process acknowledging ``value`` until this one reads it."""
@@ -33,13 +37,13 @@ async def _seen_after_other_process_sets(conf: Config, dsn: str, value: str) -> 
     return seen
 
 
-async def test_write_in_another_process_is_seen_within_50ms(pg_schema_dsn: str) -> None:
+async def test_write_in_another_process_is_seen_by_notification(pg_schema_dsn: str) -> None:
     async with connect(pg_schema_dsn) as store:
         conf = Config.get_conf(None, identifier=42, cog_name="Example")
         await conf.value.set("mine")
         assert await conf.value() == "mine"  # now cached here
         assert store.cache.peek(conf.value._key) is not None
-        assert await _seen_after_other_process_sets(conf, pg_schema_dsn, "theirs") < 0.05
+        assert await _seen_after_other_process_sets(conf, pg_schema_dsn, "theirs") < NOTIFIED
 
 
 async def test_listener_loss_flushes_the_cache_and_resubscribes(pg_schema_dsn: str) -> None:
@@ -50,12 +54,12 @@ async def test_listener_loss_flushes_the_cache_and_resubscribes(pg_schema_dsn: s
         assert await conf.value() == "before"
         await _terminate(pg_schema_dsn, store)
         # While the listener is down nothing stale is served ...
-        assert await _seen_after_other_process_sets(conf, pg_schema_dsn, "during") < 0.05
+        assert await _seen_after_other_process_sets(conf, pg_schema_dsn, "during") < NOTIFIED
         # ... and once it is back, notifications flow again.
         await store.listener.wait_connected()
         assert store.listener.losses == 1
         assert await conf.value() == "during"
-        assert await _seen_after_other_process_sets(conf, pg_schema_dsn, "after") < 0.05
+        assert await _seen_after_other_process_sets(conf, pg_schema_dsn, "after") < NOTIFIED
 
 
 async def _terminate(dsn: str, store: ConfigStore) -> None:
