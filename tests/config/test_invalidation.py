@@ -1,4 +1,4 @@
-"""PostgreSQL: another process's write reaches this process's cache within 50 ms."""
+"""PostgreSQL: another process's write reaches this process's cache by notification."""
 
 from __future__ import annotations
 
