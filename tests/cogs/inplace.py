@@ -8,12 +8,11 @@ import, hooks). Each call makes a package of its own name.
 from __future__ import annotations
 
 import sys
-import textwrap
-import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from cog_distribution import write_cog_distribution
 
 __all__ = ["InPlace", "in_place"]
 
@@ -27,18 +26,7 @@ class InPlace:
 
     def install(self, cogs: Mapping[str, str], source: str) -> str:
         """``source`` as a new package whose entry points are ``cogs`` (name -> class)."""
-        package = f"phdep_{uuid.uuid4().hex[:10]}"
-        (self.site / package).mkdir(parents=True)
-        (self.site / package / "__init__.py").write_text(textwrap.dedent(source))
-        info = self.site / f"{package}-0.1.dist-info"
-        info.mkdir()
-        (info / "METADATA").write_text(
-            f"Metadata-Version: 2.1\nName: {package}\nVersion: 0.1\n"
-            "Summary: a test cog\nRequires-Dist: plughost>=0.1\n"
-        )
-        points = "".join(f"{name} = {package}:{cls}\n" for name, cls in cogs.items())
-        (info / "entry_points.txt").write_text(f"[plughost.cogs]\n{points}")
-        (info / "top_level.txt").write_text(f"{package}\n")
+        package = write_cog_distribution(self.site, "phdep", cogs, source)
         self.packages.append(package)
         return package
 

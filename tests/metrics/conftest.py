@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import sys
-import textwrap
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cog_distribution import write_cog_distribution
 
 COGS_SOURCE = '''
 import interactions
@@ -77,20 +76,14 @@ class Beta(Cog):
 
 def install_cogs(site: Path) -> str:
     """Install alpha and beta as a new package (version 0.3) under ``site``; its name."""
-    package = f"phmetrics_{uuid.uuid4().hex[:10]}"
-    (site / package).mkdir(parents=True)
-    (site / package / "__init__.py").write_text(textwrap.dedent(COGS_SOURCE))
-    info = site / f"{package}-0.3.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(
-        f"Metadata-Version: 2.1\nName: {package}\nVersion: 0.3\n"
-        "Summary: metrics test cogs\nRequires-Dist: plughost>=0.1\n"
+    return write_cog_distribution(
+        site,
+        "phmetrics",
+        {"alpha": "Alpha", "beta": "Beta"},
+        COGS_SOURCE,
+        version="0.3",
+        summary="metrics test cogs",
     )
-    (info / "entry_points.txt").write_text(
-        f"[plughost.cogs]\nalpha = {package}:Alpha\nbeta = {package}:Beta\n"
-    )
-    (info / "top_level.txt").write_text(f"{package}\n")
-    return package
 
 
 @pytest.fixture

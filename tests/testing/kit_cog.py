@@ -7,12 +7,11 @@ with ``entry_points.txt`` next to the package, on ``sys.path``.
 from __future__ import annotations
 
 import sys
-import textwrap
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cog_distribution import write_cog_distribution
 
 __all__ = ["WIDGETS_SOURCE", "install_cog", "widgets_installed"]
 
@@ -118,19 +117,7 @@ def install_cog(site: Path, cogs: dict[str, str], source: str) -> str:
 
     Returns the package name (unique per call, so no test sees another's module).
     """
-    package = f"phkit_{uuid.uuid4().hex[:10]}"
-    (site / package).mkdir(parents=True)
-    (site / package / "__init__.py").write_text(textwrap.dedent(source))
-    info = site / f"{package}-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(
-        f"Metadata-Version: 2.1\nName: {package}\nVersion: 0.1\n"
-        "Summary: test-kit test cog\nRequires-Dist: plughost>=0.1\n"
-    )
-    points = "".join(f"{name} = {package}:{cls}\n" for name, cls in cogs.items())
-    (info / "entry_points.txt").write_text(f"[plughost.cogs]\n{points}")
-    (info / "top_level.txt").write_text(f"{package}\n")
-    return package
+    return write_cog_distribution(site, "phkit", cogs, source, summary="test-kit test cog")
 
 
 @pytest.fixture

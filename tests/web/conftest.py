@@ -11,12 +11,11 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import textwrap
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from cog_distribution import write_cog_distribution
 from playwright.async_api import Browser, ConsoleMessage, Page, async_playwright
 
 from plughost.runtime.bot import Bot
@@ -83,29 +82,15 @@ class Broken(Cog):
 '''
 
 
-def _install(site: Path, cogs: dict[str, str], source: str) -> str:
-    package = f"phweb_{uuid.uuid4().hex[:10]}"
-    (site / package).mkdir(parents=True)
-    (site / package / "__init__.py").write_text(textwrap.dedent(source))
-    info = site / f"{package}-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(
-        f"Metadata-Version: 2.1\nName: {package}\nVersion: 0.1\n"
-        "Summary: web console test cogs\nRequires-Dist: plughost>=0.1\n"
-    )
-    points = "".join(f"{name} = {package}:{cls}\n" for name, cls in cogs.items())
-    (info / "entry_points.txt").write_text(f"[plughost.cogs]\n{points}")
-    (info / "top_level.txt").write_text(f"{package}\n")
-    return package
-
-
 @pytest.fixture
 def web_cogs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """``greeter``, ``welcomer`` (which requires greeter) and ``broken`` installed for
     this test only."""
     site = tmp_path / "site"
     cogs = {"greeter": "Greeter", "welcomer": "Welcomer", "broken": "Broken"}
-    package = _install(site, cogs, COGS_SOURCE)
+    package = write_cog_distribution(
+        site, "phweb", cogs, COGS_SOURCE, summary="web console test cogs"
+    )
     monkeypatch.syspath_prepend(str(site))
     yield package
     for name in [m for m in sys.modules if m.partition(".")[0] == package]:
