@@ -3,8 +3,7 @@
 A package of a fresh, unique name beside its ``.dist-info`` (METADATA, entry points in
 ``plughost.cogs``, top_level.txt): plughost's discovery reads exactly this, so a test
 can load cogs through the real path (scan, import, hooks) without a venv build. The
-fixtures in tests/cogs/inplace.py, tests/testing/kit_cog.py, tests/web/conftest.py and
-tests/metrics/conftest.py all write their cogs with it.
+tests' in-process cog fixtures all write their cogs with it.
 """
 
 from __future__ import annotations

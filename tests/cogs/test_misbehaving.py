@@ -16,12 +16,11 @@ from __future__ import annotations
 import logging
 import re
 import sys
-import textwrap
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cog_distribution import write_cog_distribution
 
 from plughost.runtime.bot import APOLOGY, Bot
 from plughost.testing.emulator import FakeDiscord
@@ -88,17 +87,8 @@ class Noisy(Cog):
 def misbehaving(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The cogs sleepy, spawner and noisy, installed for this test only."""
     site = tmp_path / "site"
-    package = f"phbad_{uuid.uuid4().hex[:10]}"
-    (site / package).mkdir(parents=True)
-    (site / package / "__init__.py").write_text(textwrap.dedent(SOURCE))
-    info = site / f"{package}-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(
-        f"Metadata-Version: 2.1\nName: {package}\nVersion: 0.1\nRequires-Dist: plughost>=0.1\n"
-    )
-    points = "".join(f"{c.lower()} = {package}:{c}\n" for c in ("Sleepy", "Spawner", "Noisy"))
-    (info / "entry_points.txt").write_text(f"[plughost.cogs]\n{points}")
-    (info / "top_level.txt").write_text(f"{package}\n")
+    cogs = {c.lower(): c for c in ("Sleepy", "Spawner", "Noisy")}
+    package = write_cog_distribution(site, "phbad", cogs, SOURCE)
     monkeypatch.syspath_prepend(str(site))
     yield package
     for name in [m for m in sys.modules if m.partition(".")[0] == package]:

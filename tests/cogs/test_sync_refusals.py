@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import logging
 import sys
-import textwrap
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cog_distribution import write_cog_distribution
 from interactions.api.events import GuildJoin
 
 from plughost.runtime.bot import Bot
@@ -61,18 +60,8 @@ class Weather(Cog):
 def cogs_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """``flavours`` and ``weather`` installed for this test (a dist-info on sys.path)."""
     site = tmp_path / "site"
-    package = f"phsync_{uuid.uuid4().hex[:10]}"
-    (site / package).mkdir(parents=True)
-    (site / package / "__init__.py").write_text(textwrap.dedent(SOURCE))
-    info = site / f"{package}-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(
-        f"Metadata-Version: 2.1\nName: {package}\nVersion: 0.1\nRequires-Dist: plughost>=0.1\n"
-    )
-    (info / "entry_points.txt").write_text(
-        f"[plughost.cogs]\nflavours = {package}:Flavours\nweather = {package}:Weather\n"
-    )
-    (info / "top_level.txt").write_text(f"{package}\n")
+    cogs = {"flavours": "Flavours", "weather": "Weather"}
+    package = write_cog_distribution(site, "phsync", cogs, SOURCE)
     monkeypatch.syspath_prepend(str(site))
     yield package
     for name in [m for m in sys.modules if m.partition(".")[0] == package]:

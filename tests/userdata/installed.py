@@ -13,12 +13,12 @@ nothing and implements none.
 from __future__ import annotations
 
 import sys
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from cog_distribution import write_cog_distribution
 
 from plughost.config import Config
 
@@ -72,19 +72,14 @@ class Installed:
 def installed_cogs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Installed]:
     """``wallet`` and ``diary`` installed for this test only (a package name of its own,
     so no test imports another's module)."""
-    package = f"phud_{uuid.uuid4().hex[:10]}"
     site = tmp_path / "site"
-    (site / package).mkdir(parents=True)
-    (site / package / "__init__.py").write_text(_SOURCE.format(statement=WALLET_STATEMENT))
-    info = site / f"{package}-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(
-        f"Metadata-Version: 2.1\nName: {package}\nVersion: 0.1\nSummary: user data test cogs\n"
+    package = write_cog_distribution(
+        site,
+        "phud",
+        {"wallet": "Wallet", "diary": "Diary"},
+        _SOURCE.format(statement=WALLET_STATEMENT),
+        summary="user data test cogs",
     )
-    (info / "entry_points.txt").write_text(
-        f"[plughost.cogs]\nwallet = {package}:Wallet\ndiary = {package}:Diary\n"
-    )
-    (info / "top_level.txt").write_text(f"{package}\n")
     monkeypatch.syspath_prepend(str(site))
     yield Installed(package, site)
     sys.modules.pop(package, None)
