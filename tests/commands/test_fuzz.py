@@ -94,6 +94,7 @@ def _covering(
 
 def _check_cover(lines: list[Line], names: list[str], words: list[str], most: int) -> None:
     """Every (turn, command, argument count) and every (command, word) occurs."""
+    assert names, "no commands to fuzz"
     turns = {turn for turn, _, _ in lines}
     wanted: set[tuple[object, ...]] = {
         (t, n, c) for t in turns for n in names for c in range(most + 1)
