@@ -92,10 +92,11 @@ def _covering(
     return lines
 
 
-def _check_cover(lines: list[Line], names: list[str], words: list[str], most: int) -> None:
+def _check_cover(
+    lines: list[Line], names: list[str], words: list[str], most: int, turns: list[str]
+) -> None:
     """Every (turn, command, argument count) and every (command, word) occurs."""
     assert names, "no commands to fuzz"
-    turns = {turn for turn, _, _ in lines}
     wanted: set[tuple[object, ...]] = {
         (t, n, c) for t in turns for n in names for c in range(most + 1)
     }
@@ -121,7 +122,7 @@ def _lines(bot: Bot, rng: random.Random) -> list[str]:
     # The bot's prefix, its mention, none, another prefix; up to 3 arguments.
     heads = ["!", f"<@{bot.user.id}> ", "", "?"]
     lines = _covering(rng, names, _WORDS, 3, heads)
-    _check_cover(lines, names, _WORDS, 3)
+    _check_cover(lines, names, _WORDS, 3, heads)
     return [f"{head}{_text(name, args)}".strip() or "!" for head, name, args in lines]
 
 
@@ -190,7 +191,7 @@ def _cog_lines(bot: Bot, rng: random.Random, people: dict[str, str]) -> list[tup
     words = [*_WORDS, *_HOSTILE, *people.values()]
     # Every author in turn, up to 4 arguments.
     lines = _covering(rng, names, words, 4, list(people))
-    _check_cover(lines, names, words, 4)
+    _check_cover(lines, names, words, 4, list(people))
     # The mention: a fuzzed `prefix` command changes the server's prefix.
     return [(author, f"<@{bot.user.id}> {_text(name, args)}") for author, name, args in lines]
 
