@@ -12,7 +12,7 @@ import pytest
 
 from plughost.testing.emulator import FakeDiscord
 
-from .dists import Venv, write_cog_project
+from .dists import Venv, build_wheels, write_cog_project
 from .live import hello_cog, live_bot, make_instance, say
 
 pytestmark = pytest.mark.slow
@@ -31,32 +31,27 @@ def _cli(venv: Venv, *args: str, wheels: Path | None = None) -> subprocess.Compl
     )
 
 
-async def test_install_upgrade_uninstall_and_refusal(
-    cog_venv: Venv, fake_discord: FakeDiscord, home: Path, tmp_path: Path
-) -> None:
-    src, wheels = tmp_path / "src", tmp_path / "wheels"
+@pytest.fixture(scope="module")
+def live_wheels(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A wheel folder for pip's PIP_FIND_LINKS, built once for the two tests below (each
+    installs and removes its own names): phlive-inst 1.0 and 2.0, phlive-lib 1.0 and
+    2.0, phlive-dep (requiring phlive-lib<2), and phlive-broken, whose cog fails at
+    import (an install of it is rolled back)."""
+    root = tmp_path_factory.mktemp("live-wheels")
+    src, wheels = root / "src", root / "wheels"
     wheels.mkdir()
     projects = [
         write_cog_project(
             src,
-            "phlive-inst",
+            f"phlive-{name}",
             version=version,
-            cogs={"liveinst": "phlive_inst:Hello"},
-            files={"__init__.py": hello_cog("inst", f"inst v{version}")},
+            cogs={f"live{name}": f"phlive_{name}:Hello"},
+            files={"__init__.py": hello_cog(name, answer.format(version))},
         )
+        for name, answer in [("inst", "inst v{}"), ("lib", "lib")]
         for version in ("1.0", "2.0")
     ]
-    projects += [
-        write_cog_project(
-            src,
-            "phlive-lib",
-            version=version,
-            cogs={"livelib": "phlive_lib:Hello"},
-            files={"__init__.py": hello_cog("lib", "lib")},
-        )
-        for version in ("1.0", "2.0")
-    ]
-    projects.append(  # its cog fails at import: an install of it is rolled back
+    projects.append(
         write_cog_project(
             src,
             "phlive-broken",
@@ -73,21 +68,33 @@ async def test_install_upgrade_uninstall_and_refusal(
             files={"__init__.py": hello_cog("dep", "dep")},
         )
     )
-    # Two pip runs, not five (each costs seconds): pip refuses two versions of one
-    # name in a run, so the 1.0s (and phlive-dep) first, then the 2.0s.
-    for version in ("1.0", "2.0"):
-        cog_venv.build_wheels([p for p in projects if p.name.endswith(f"-{version}")], wheels)
-    # CLI: an install brings its dependencies...
-    done = _cli(cog_venv, "install", "phlive-dep", wheels=wheels)
-    assert done.returncode == 0, done.stderr
-    assert "installed phlive-dep: cogs livedep" in done.stdout
-    # ...and the dry run refuses an upgrade that would break another cog, saying why.
-    refused = _cli(cog_venv, "upgrade", "phlive-lib", wheels=wheels)
-    assert refused.returncode == 1
-    assert "phlive-dep requires phlive-lib<2" in refused.stderr
-    assert "livelib  phlive-lib 1.0" in _cli(cog_venv, "list").stdout
+    build_wheels(projects, wheels)
+    return wheels
 
+
+def test_cli_install_brings_dependencies_and_refuses_a_breaking_upgrade(
+    cog_venv: Venv, live_wheels: Path
+) -> None:
+    wheels = live_wheels
+    try:
+        # CLI: an install brings its dependencies...
+        done = _cli(cog_venv, "install", "phlive-dep", wheels=wheels)
+        assert done.returncode == 0, done.stderr
+        assert "installed phlive-dep: cogs livedep" in done.stdout
+        # ...and the dry run refuses an upgrade that would break another cog, saying why.
+        refused = _cli(cog_venv, "upgrade", "phlive-lib", wheels=wheels)
+        assert refused.returncode == 1
+        assert "phlive-dep requires phlive-lib<2" in refused.stderr
+        assert "livelib  phlive-lib 1.0" in _cli(cog_venv, "list").stdout
+    finally:
+        cog_venv.uninstall("phlive-dep", "phlive-lib")
+
+
+async def test_bot_installs_upgrades_rolls_back_and_uninstalls(
+    cog_venv: Venv, live_wheels: Path, fake_discord: FakeDiscord, home: Path
+) -> None:
     # The bot: install, load, upgrade through the atomic reload, uninstall.
+    wheels = live_wheels
     make_instance(fake_discord)
     owner = fake_discord.owner
     env = {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheels)}
@@ -101,7 +108,7 @@ async def test_install_upgrade_uninstall_and_refusal(
         # Any failure after pip changed the environment rolls it back.
         reply = await say(fake_discord, "!cog install phlive-broken", author=owner, wait=60)
         assert reply.startswith("Install failed: cog 'livebroken' failed to load (import)")
-        assert "phlive-broken" not in _distributions(cog_venv)
+        assert "phlive-broken" not in cog_venv.distributions()
         # Nothing user-given reaches pip as an option, even with a live index config.
         reply = await say(fake_discord, f"!cog install --find-links={wheels}", author=owner)
         assert reply == "Not installed: pip options are not accepted: give a package name only."
@@ -109,19 +116,9 @@ async def test_install_upgrade_uninstall_and_refusal(
         assert reply == "Uninstalled phlive-inst."
         assert await say(fake_discord, "!inst", wait=1.5) == ""
     assert "liveinst" not in _cli(cog_venv, "list").stdout
-    cog_venv.uninstall("phlive-dep", "phlive-lib")
 
 
-def _distributions(venv: Venv) -> set[str]:
-    names = venv.run_json(
-        "import importlib.metadata as m; emit([d.metadata['Name'] for d in m.distributions()])"
-    )
-    return set(names)
-
-
-def test_cli_installs_wheels_and_folders_and_refuses_options(
-    cog_venv: Venv, tmp_path: Path
-) -> None:
+def test_cli_installs_wheels_and_folders_and_rolls_back(cog_venv: Venv, tmp_path: Path) -> None:
     src, wheels = tmp_path / "src", tmp_path / "wheels"
     wheels.mkdir()
 
@@ -173,10 +170,15 @@ def test_cli_installs_wheels_and_folders_and_refuses_options(
         assert failed.returncode == 1
         assert reason in failed.stderr
         assert "rolling back" in failed.stderr
-    installed = _distributions(cog_venv)
+    installed = cog_venv.distributions()
     assert {"phcli-wheel", "phcli-folder"} <= installed
     assert not {"phcli-broken", "phcli-nocog"} & installed
+    cog_venv.uninstall("phcli-wheel", "phcli-folder")
 
+
+def test_cli_refuses_pip_options_urls_and_missing_paths(cog_venv: Venv, tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"  # a live index configuration: PIP_FIND_LINKS is set
+    wheels.mkdir()
     # pip options never pass: click refuses unknown options, and after `--` plughost does.
     hostfile = tmp_path / "requirements.txt"
     hostfile.write_text("phcli-never\n")
@@ -193,4 +195,3 @@ def test_cli_installs_wheels_and_folders_and_refuses_options(
         assert refused.returncode == code, (args, refused.stderr)
         assert message in refused.stderr, (args, refused.stderr)
         assert "resolving" not in refused.stderr  # pip never ran
-    cog_venv.uninstall("phcli-wheel", "phcli-folder")
