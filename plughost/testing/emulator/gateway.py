@@ -46,12 +46,14 @@ class ShardStatus:
     resumes: int = 0
     invalid_sessions: int = 0
     heartbeats: int = 0
+    #: Heartbeats a zombie connection took without acknowledging (see `Gateway.zombify`).
+    unacknowledged_heartbeats: int = 0
 
 
 class _Connection:
     """One websocket; a writer task keeps sends in dispatch order."""
 
-    __slots__ = ("dropped", "queue", "request", "session", "writer", "ws")
+    __slots__ = ("dropped", "queue", "request", "session", "writer", "ws", "zombie")
 
     def __init__(self, request: web.Request, ws: web.WebSocketResponse) -> None:
         self.request = request
@@ -59,6 +61,9 @@ class _Connection:
         self.queue: asyncio.Queue[str] = asyncio.Queue()
         self.session: GatewaySession | None = None
         self.dropped = False
+        #: A zombie connection: the socket stays open, but nothing comes back on it
+        #: (no heartbeat ACK, no dispatch) until the client gives up and resumes.
+        self.zombie = False
         self.writer = asyncio.create_task(self._write(), name="emulator-gateway-writer")
 
     async def _write(self) -> None:
@@ -98,7 +103,8 @@ class GatewaySession:
         self.seq += 1
         frame = json.dumps({"op": 0, "d": data, "s": self.seq, "t": event}, separators=(",", ":"))
         self.log.append(self.seq, frame)
-        if self.connection is not None:
+        # A zombie connection's frames stay in the replay log: the RESUME sends them.
+        if self.connection is not None and not self.connection.zombie:
             self.connection.queue.put_nowait(frame)
 
 
@@ -142,8 +148,11 @@ class Gateway:
         function of the session, for payloads that depend on its intents. Returns the
         number of sessions that took the event.
         """
-        if guild_id is not None and (guild_id, self.state.bot.id) not in self.state.members:
-            return 0  # the bot is not in that guild
+        if guild_id is not None:
+            if (guild_id, self.state.bot.id) not in self.state.members:
+                return 0  # the bot is not in that guild
+            if self.state.guilds[guild_id].unavailable:
+                return 0  # an outage: nothing of the guild reaches bots until it is back
         taken = 0
         for session in list(self.shards.values()):
             if not session.owns(guild_id) or (intent and not session.intents & intent):
@@ -182,9 +191,13 @@ class Gateway:
         data: dict[str, Any] = raw if isinstance(raw, dict) else {}
         match op:
             case 1:
-                conn.send(11, None)
+                if not conn.zombie:
+                    conn.send(11, None)
                 if conn.session is not None:
-                    self.shard_status(conn.session.shard_id).heartbeats += 1
+                    status = self.shard_status(conn.session.shard_id)
+                    status.heartbeats += 1
+                    if conn.zombie:
+                        status.unacknowledged_heartbeats += 1
                     self.changes.notify()
             case 2:
                 await self._identify(conn, data)
@@ -245,7 +258,9 @@ class Gateway:
             },
         )
         for guild in guilds:
-            session.emit("GUILD_CREATE", guild_create_json(self.state, guild))
+            # A guild in an outage stays unavailable: its GUILD_CREATE comes when it is back.
+            if not guild.unavailable:
+                session.emit("GUILD_CREATE", guild_create_json(self.state, guild))
         status = self.shard_status(shard_id)
         status.identifies += 1
         status.readies += 1
@@ -365,6 +380,16 @@ class Gateway:
                 conn.request.transport.abort()
         else:
             await conn.ws.close(code=code, message=b"Dropped by the emulator")
+        self.changes.notify()
+
+    def zombify(self, shard_id: int = 0) -> None:
+        """Make shard ``shard_id``'s connection a zombie: heartbeats are no longer
+        acknowledged and dispatches no longer sent, while the socket stays open.
+
+        A client must notice the missing HEARTBEAT_ACK, close the socket and RESUME;
+        what was dispatched meanwhile is replayed then, once.
+        """
+        self._live(shard_id).zombie = True
         self.changes.notify()
 
     async def request_reconnect(self, shard_id: int = 0) -> None:

@@ -263,6 +263,32 @@ class DiscordEmulator:
     async def invalidate_session(self, shard_id: int = 0, *, resumable: bool = False) -> None:
         await self.gateway.invalidate_session(shard_id, resumable=resumable)
 
+    def zombify(self, shard_id: int = 0) -> None:
+        """Stop acknowledging shard ``shard_id``'s heartbeats and sending it anything,
+        the socket left open: a zombie connection, which the client must notice and
+        resume (``wait_resumed``). What was dispatched meanwhile is replayed once."""
+        self.gateway.zombify(shard_id)
+
+    def start_guild_outage(self, guild_id: int) -> None:
+        """Take a guild out as a Discord outage does: GUILD_DELETE with ``unavailable``,
+        then nothing of the guild on the gateway and nobody acting there (FakeDiscord
+        raises `GuildUnavailable`) until `end_guild_outage`. The bot stays a member."""
+        guild = self.state.guild(guild_id)
+        if guild.unavailable:
+            raise RuntimeError(f"{guild.name} is already in an outage")
+        self.events.guild_delete(guild.id, unavailable=True)
+        guild.unavailable = True
+        self.state.changes.notify()
+
+    def end_guild_outage(self, guild_id: int) -> None:
+        """Bring the guild back: a GUILD_CREATE with all of it as it is now."""
+        guild = self.state.guild(guild_id)
+        if not guild.unavailable:
+            raise RuntimeError(f"{guild.name} is not in an outage")
+        guild.unavailable = False
+        self.events.guild_create(guild)
+        self.state.changes.notify()
+
     async def wait_shard(
         self,
         shard_id: int,
