@@ -192,3 +192,19 @@ def test_the_compiled_checks_are_kept_on_disk_between_runs(
     assert not second.is_valid({**me, "username": 42})
     assert cached.stat().st_mtime_ns == written
     assert len(list(tmp_path.glob("schema_*.marshal"))) == 1
+
+
+async def test_role_objects_carry_the_colors_the_spec_requires(
+    fd: FakeDiscord, start_client: StartClient
+) -> None:
+    check = SpecCheck()
+    fd.emulator.spec_check = check
+    client = await start_client()
+    fd.add_role("Mods")
+    roles = await client.http.get_roles(fd.guild.id)
+    await client.http.create_guild_role(fd.guild.id, {"name": "Helpers", "color": 0x3498DB})
+    assert {"list_guild_roles", "create_guild_role"} <= check.operations
+    assert check.violations == []
+    assert not check.tolerated  # without a tolerance
+    mods = next(r for r in roles if r["name"] == "Mods")
+    assert mods["colors"] == {"primary_color": 0, "secondary_color": None, "tertiary_color": None}
