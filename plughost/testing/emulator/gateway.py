@@ -78,8 +78,17 @@ class _Connection:
 class GatewaySession:
     """A gateway session: survives disconnects, replays what the client missed on RESUME."""
 
-    def __init__(self, shard_id: int, shard_count: int, intents: int, log: ReplayLog) -> None:
+    def __init__(
+        self,
+        shard_id: int,
+        shard_count: int,
+        intents: int,
+        log: ReplayLog,
+        observe: Callable[[str, dict[str, Any]], None] | None = None,
+    ) -> None:
         self.session_id = secrets.token_hex(16)
+        #: Called with each dispatch before it is sent (the spec check, when on).
+        self.observe = observe
         self.shard_id = shard_id
         self.shard_count = shard_count
         self.intents = intents
@@ -100,6 +109,8 @@ class GatewaySession:
         return shard_for(guild_id, self.shard_count) == self.shard_id
 
     def emit(self, event: str, data: dict[str, Any]) -> None:
+        if self.observe is not None:
+            self.observe(event, data)
         self.seq += 1
         frame = json.dumps({"op": 0, "d": data, "s": self.seq, "t": event}, separators=(",", ":"))
         self.log.append(self.seq, frame)
@@ -133,6 +144,8 @@ class Gateway:
         self.shards: dict[int, GatewaySession] = {}
         self.status: dict[int, ShardStatus] = {}
         self._connections: set[_Connection] = set()
+        #: Called with every dispatch, on every session (DiscordEmulator's spec check).
+        self.observe: Callable[[str, dict[str, Any]], None] | None = None
 
     def shard_status(self, shard_id: int) -> ShardStatus:
         return self.status.setdefault(shard_id, ShardStatus(shard_id))
@@ -229,7 +242,7 @@ class Gateway:
         replay = ReplayLog(
             max_events=self.replay_events, max_seconds=self.replay_seconds, clock=self.clock
         )
-        session = GatewaySession(shard_id, shard_count, intents, replay)
+        session = GatewaySession(shard_id, shard_count, intents, replay, self._observe)
         self.sessions[session.session_id] = session
         self.shards[shard_id] = session
         self._attach(conn, session)
@@ -265,6 +278,10 @@ class Gateway:
         status.identifies += 1
         status.readies += 1
         self.changes.notify()
+
+    def _observe(self, event: str, data: dict[str, Any]) -> None:
+        if self.observe is not None:
+            self.observe(event, data)
 
     def _disallowed(self, intents: int) -> str:
         """The privileged intents asked for but not enabled for the application, by name."""

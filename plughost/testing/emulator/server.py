@@ -7,7 +7,7 @@ import socket
 import time
 from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from aiohttp import web
 
@@ -103,6 +103,8 @@ class DiscordEmulator:
             replay_seconds=replay_seconds,
             clock=self.clock.now,
         )
+        # Read at each dispatch: a test may set spec_check after construction.
+        self.gateway.observe = self._check_dispatch
         self.events = EventSource(self.state, self.gateway, files_base="")
         self._ctx = RestContext(self.state, self.events, "", shard_count, self.clock)
         self._router = Router()
@@ -247,6 +249,10 @@ class DiscordEmulator:
             content_type = attachment.content_type or "application/octet-stream"
             return web.Response(body=attachment.data, headers={"Content-Type": content_type})
         return reply({"message": "404: Not Found", "code": 0}, 404)
+
+    def _check_dispatch(self, event: str, data: dict[str, Any]) -> None:
+        if self.spec_check is not None:
+            self.spec_check.dispatch(event, data)
 
     # -- gateway controls -----------------------------------------------------------
 
