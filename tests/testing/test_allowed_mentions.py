@@ -199,3 +199,16 @@ async def test_an_edit_with_allowed_mentions_recomputes_them_and_a_refused_one_c
     fetched = await client.http.get_message(fd.channel.id, sent["id"])
     assert fetched["content"] == f"hey {alice.mention}"
     assert _mentioned(dict(fetched))[0] == []
+
+
+async def test_everyone_and_roles_need_the_authors_permission_unless_the_role_is_mentionable(
+    fd: FakeDiscord, client: interactions.Client, mods: Role
+) -> None:
+    # alice has @everyone's defaults, without MENTION_EVERYONE; the bot is an administrator
+    helpers = fd.add_role("Helpers")
+    helpers.mentionable = True
+    posted = fd.post(f"@here {mods.mention} {helpers.mention}", author="alice")
+    data = await client.http.get_message(fd.channel.id, posted.id)
+    assert _mentioned(dict(data))[1:] == ([str(helpers.id)], False)
+    sent = await client.http.create_message({"content": posted.content}, fd.channel.id)
+    assert _mentioned(dict(sent))[1:] == (sorted([str(mods.id), str(helpers.id)]), True)

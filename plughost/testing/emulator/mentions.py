@@ -13,6 +13,8 @@ Discord's rules (its message documentation, "Allowed Mentions Object"):
   emulator never adds that author by default).
 - A mention still has to be in the content: allowing a user mentions nobody who is
   not written there (no "phantom" pings).
+- ``@everyone`` and ``@here`` need the author's MENTION_EVERYONE permission; a role
+  needs it too unless the role is ``mentionable`` (payloads.py applies both).
 
 The message object's ``mentions``, ``mention_roles`` and ``mention_everyone`` are
 what Discord computed this way, which is what a bot reads back.

@@ -216,7 +216,7 @@ def message_json(
         "timestamp": message.timestamp,
         "edited_timestamp": message.edited_timestamp,
         "tts": message.tts,
-        "mention_everyone": _mentions_everyone(message),
+        "mention_everyone": _mentions_everyone(state, message),
         "mentions": [user_json(u) for u in _mentioned_users(state, message)],
         "mention_roles": _mentioned_roles(state, message),
         "attachments": []
@@ -298,19 +298,36 @@ def interaction_metadata_json(
     return data
 
 
+_MENTION_EVERYONE: Final = 1 << 17
 _USER_MENTION: Final = re.compile(r"<@!?(\d+)>")  # <@!id>: the old nickname form
 _ROLE_MENTION: Final = re.compile(r"<@&(\d+)>")
 
 
-def _mentions_everyone(message: Message) -> bool:
+def _may_mention_everyone(state: DiscordState, message: Message) -> bool:
+    """Whether the author has MENTION_EVERYONE where the message is (never in a DM)."""
+    if message.guild_id is None:
+        return False
+    member = state.members.get((message.guild_id, message.author_id))
+    return member is not None and bool(state.permissions(member) & _MENTION_EVERYONE)
+
+
+def _mentions_everyone(state: DiscordState, message: Message) -> bool:
     content = message.content
-    return message.allowed_mentions.everyone and ("@everyone" in content or "@here" in content)
+    return (
+        message.allowed_mentions.everyone
+        and ("@everyone" in content or "@here" in content)
+        and _may_mention_everyone(state, message)
+    )
 
 
 def _mentioned_roles(state: DiscordState, message: Message) -> list[str]:
+    # A role is mentioned when it is mentionable, or by an author with MENTION_EVERYONE.
     allowed = message.allowed_mentions
     ids = {int(found) for found in _ROLE_MENTION.findall(message.content)}
-    return [str(r) for r in sorted(ids) if r in state.roles and allowed.role(r)]
+    roles = [state.roles[r] for r in sorted(ids) if r in state.roles and allowed.role(r)]
+    if any(not role.mentionable for role in roles) and not _may_mention_everyone(state, message):
+        roles = [role for role in roles if role.mentionable]
+    return [str(role.id) for role in roles]
 
 
 def _mentioned_users(state: DiscordState, message: Message) -> list[User]:
