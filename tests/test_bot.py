@@ -125,3 +125,23 @@ async def test_each_command_is_logged_at_debug_not_info(
     assert [(r.levelno, r.getMessage()) for r in lines] == [
         (logging.DEBUG, "core ping (prefixed): ok")
     ]
+
+
+async def test_a_guild_outage_is_not_leaving_the_guild(bot: Bot, fake_discord: FakeDiscord) -> None:
+    # GUILD_DELETE with ``unavailable`` is an outage: the guild's settings stay, its
+    # commands are not placed again when it is back (that is for a guild joined).
+    owner = fake_discord.owner
+    assert "?" in (await fake_discord.send("!prefix ?", author=owner))[0].content
+    syncs = len(fake_discord.emulator.requests_to("PUT", "/applications/"))
+
+    fake_discord.emulator.start_guild_outage(fake_discord.guild.id)
+    # A DM's answer comes after the GUILD_DELETE was handled: one shard, in order.
+    assert (await fake_discord.dm("!ping", "alice"))[0].content.startswith("pong")
+    assert bot.get_guild(fake_discord.guild.id) is not None
+    fake_discord.emulator.end_guild_outage(fake_discord.guild.id)
+
+    replies = await fake_discord.send("?ping")
+    assert [r.content.split(" ")[0] for r in replies] == ["pong"]
+    assert (await fake_discord.slash("ping")).content.startswith("pong")
+    assert len(fake_discord.emulator.requests_to("PUT", "/applications/")) == syncs
+    assert fake_discord.guild.id in {int(g.id) for g in bot.guilds}

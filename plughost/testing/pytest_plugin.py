@@ -139,6 +139,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     write(f"request bodies validated: {totals.requests}")
     write(f"request violations:      {totals.request_violations} accepted")
     write(f"                         {totals.refused_requests} refused (as Discord would)")
+    write(f"gateway dispatches validated: {totals.dispatches} ({len(totals.events)} events)")
+    write(f"dispatch violations:     {totals.dispatch_violations}")
     for reason, times in sorted(totals.tolerated.items()):
         write(f"tolerated {times}x: {reason}")
 

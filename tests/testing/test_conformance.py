@@ -192,3 +192,42 @@ def test_the_compiled_checks_are_kept_on_disk_between_runs(
     assert not second.is_valid({**me, "username": 42})
     assert cached.stat().st_mtime_ns == written
     assert len(list(tmp_path.glob("schema_*.marshal"))) == 1
+
+
+async def test_role_objects_carry_the_colors_the_spec_requires(
+    fd: FakeDiscord, start_client: StartClient
+) -> None:
+    client = await start_client()
+    check = SpecCheck()
+    fd.emulator.spec_check = check  # after the client's GUILD_CREATE, whose channels
+    # are tolerated (no guild_id there)
+    fd.add_role("Mods")
+    roles = await client.http.get_roles(fd.guild.id)
+    await client.http.create_guild_role(fd.guild.id, {"name": "Helpers", "color": 0x3498DB})
+    assert {"list_guild_roles", "create_guild_role"} <= check.operations
+    assert check.violations == []
+    assert not check.tolerated  # without a tolerance
+    mods = next(r for r in roles if r["name"] == "Mods")
+    assert mods["colors"] == {"primary_color": 0, "secondary_color": None, "tertiary_color": None}
+
+
+async def test_gateway_dispatches_are_checked_against_the_objects_schemas(
+    fd: FakeDiscord, start_client: StartClient
+) -> None:
+    check = SpecCheck()
+    fd.emulator.spec_check = check
+    await start_client()
+    await fd.send("!ping")  # MESSAGE_CREATE, with the author's member
+    role = fd.add_role("Mods")
+    assert {"READY", "GUILD_CREATE", "MESSAGE_CREATE", "GUILD_ROLE_CREATE"} <= check.events
+    assert check.violations == []
+    # what Discord's gateway leaves out on purpose is tolerated, and said why
+    assert any("without guild_id" in reason for reason in check.tolerated)
+    assert any("member without its user" in reason for reason in check.tolerated)
+
+    role.name = 42  # type: ignore[assignment]  # what Discord never sends
+    fd.emulator.events.role(role)
+    (violation,) = check.take()
+    assert (violation.operation, violation.direction) == ("GUILD_ROLE_UPDATE", "dispatch")
+    assert violation.json_path == "$.role.name"
+    assert str(violation).startswith("GUILD_ROLE_UPDATE (gateway dispatch): at $.role.name: 42")

@@ -10,13 +10,14 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
+from emulator_clients import build_client, running
 
 from plughost.instances import create
 from plughost.testing.emulator.standalone import StandaloneDiscord
@@ -145,6 +146,49 @@ async def test_control_refuses_clients_that_are_not_on_loopback() -> None:
         assert status == 200
     finally:
         await server.stop()
+
+
+async def test_control_plays_a_zombie_connection_and_a_guild_outage(
+    route_base: Callable[[str], None],
+) -> None:
+    server = StandaloneDiscord(guilds=2)
+    server.emulator.gateway.heartbeat_interval_ms = 200  # the client notices a zombie soon
+    await server.start()
+    control = server.control_url
+    try:
+        status, body = await _call(control, "POST", "/zombie", {})
+        assert (status, body) == (400, {"error": "shard 0 has no live gateway connection"})
+        route_base(server.emulator.api_base)
+        async with running(build_client(server.discord), server.discord.token):
+            assert await _call(control, "POST", "/zombie", {}) == (200, {"zombie": True})
+            await server.emulator.wait_resumed(0)
+            assert await _say(control, {"content": "!echo back"}) == ["back"]
+
+            status, body = await _call(control, "POST", "/outage/start", {})
+            assert (status, body["unavailable"]) == (200, True)
+            status, body = await _call(control, "POST", "/outage/start", {})
+            assert (status, body) == (400, {"error": "Demo Guild is already in an outage"})
+            status, body = await _call(control, "POST", "/messages", {"content": "!ping"})
+            assert (status, body) == (
+                409,
+                {"error": "Demo Guild is in an outage: nobody can act there"},
+            )
+            assert await _say(control, {"content": "!echo there", "guild": "Guild 2"}) == ["there"]
+            status, body = await _call(control, "POST", "/outage/end", {})
+            assert (status, body["unavailable"]) == (200, False)
+            assert await _say(control, {"content": "!echo again"}) == ["again"]
+            status, body = await _call(control, "POST", "/outage/end", {})
+            assert (status, body) == (400, {"error": "Demo Guild is not in an outage"})
+    finally:
+        await server.stop()
+
+
+async def _say(control: str, message: dict[str, Any]) -> list[str]:
+    status, posted = await _call(control, "POST", "/messages", message)
+    assert status == 200, posted
+    status, body = await _call(control, "POST", f"/messages/{posted['id']}/replies", {})
+    assert status == 200, body
+    return [r["content"] for r in body["replies"]]
 
 
 async def test_a_discord_py_bot_answers_a_message_a_button_and_a_slash_command(

@@ -21,7 +21,8 @@ class Tolerance:
     """A known difference between Discord and its spec, which the check lets pass."""
 
     operations: str  # fnmatch pattern of operation ids ("*" for all)
-    direction: str  # "response" or "request"
+    direction: str  # "response", "request" or "dispatch" (a gateway event: operations
+    # then matches the event name)
     json_path: str  # regular expression, matched against the whole JSON path
     message: str  # regular expression, matched against the start of the error message
     reason: str
@@ -56,6 +57,26 @@ TOLERANCES: Final[tuple[Tolerance, ...]] = (
             "Discord accepts a snowflake sent as a JSON integer (the spec types snowflakes "
             "as strings); interactions.py sends message_reference ids, recipient_id and "
             "new attachments' ids as integers"
+        ),
+    ),
+    Tolerance(
+        operations="GUILD_CREATE",
+        direction="dispatch",
+        json_path=r"\$\.channels\[\d+\]",
+        message=r"'guild_id' is a required property",
+        reason=(
+            "Discord's GUILD_CREATE lists the guild's channels without guild_id (the "
+            "guild is the payload itself); REST channel objects carry it"
+        ),
+    ),
+    Tolerance(
+        operations="MESSAGE_*",
+        direction="dispatch",
+        json_path=r"\$\.member",
+        message=r"'user' is a required property",
+        reason=(
+            "Discord's MESSAGE_CREATE and MESSAGE_UPDATE carry the author's member "
+            "without its user (the message's author is that user)"
         ),
     ),
 )

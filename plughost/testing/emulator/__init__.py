@@ -13,7 +13,8 @@ Nothing in the client is patched: point it at the emulator and log in::
 
 ``fd.emulator`` is the `DiscordEmulator`: its ``state``, the recorded ``requests``,
 and gateway controls for recovery tests (``drop_connection``, ``request_reconnect``,
-``invalidate_session``, ``wait_ready``, ``wait_resumed``).
+``invalidate_session``, ``zombify``, ``start_guild_outage``, ``end_guild_outage``,
+``wait_ready``, ``wait_resumed``).
 
 Stopping a client: interactions.py 5.16's ``Client.stop()`` closes HTTP before the
 gateway, and its receive loop then spins on the closed socket until the next
@@ -36,7 +37,7 @@ from plughost.testing.emulator.replies import (
     Replies,
 )
 from plughost.testing.emulator.server import DiscordEmulator
-from plughost.testing.emulator.state import DiscordState
+from plughost.testing.emulator.state import DiscordState, GuildUnavailable
 
 __all__ = [
     "Attachment",
@@ -48,6 +49,7 @@ __all__ = [
     "DiscordState",
     "FakeDiscord",
     "Guild",
+    "GuildUnavailable",
     "InteractionRecord",
     "InteractionResponse",
     "ManualClock",

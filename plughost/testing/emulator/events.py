@@ -163,8 +163,12 @@ class EventSource:
         data = {"guild_id": str(guild_id), "user": user_json(user)}
         return self.gateway.dispatch(event, data, guild_id=guild_id, intent=Intent.GUILD_MODERATION)
 
-    def guild_delete(self, guild_id: int) -> int:
-        data = {"id": str(guild_id), "unavailable": False}
+    def guild_delete(self, guild_id: int, *, unavailable: bool = False) -> int:
+        """GUILD_DELETE: the bot left or was removed, or (``unavailable``) an outage."""
+        data: dict[str, Any] = {"id": str(guild_id)}
+        # Discord sends ``unavailable`` only for an outage; a removal leaves it out.
+        if unavailable:
+            data["unavailable"] = True
         return self.gateway.dispatch("GUILD_DELETE", data, guild_id=guild_id)
 
     def role(self, role: Role, *, created: bool = False, deleted: bool = False) -> int:

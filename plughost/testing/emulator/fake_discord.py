@@ -23,7 +23,7 @@ from plughost.testing.emulator.replies import (
 )
 from plughost.testing.emulator.server import DiscordEmulator
 from plughost.testing.emulator.snowflake import iso_timestamp
-from plughost.testing.emulator.state import PRIVILEGED_INTENTS
+from plughost.testing.emulator.state import PRIVILEGED_INTENTS, GuildUnavailable
 
 if TYPE_CHECKING:
     from plughost.testing.conformance import SpecCheck
@@ -272,6 +272,8 @@ class FakeDiscord:
     def _author(self, author: Author, channel: Channel) -> Member | User:
         if channel.guild_id is None:
             return self._author_user(author)
+        if (guild := self.state.guild(channel.guild_id)).unavailable:
+            raise GuildUnavailable(f"{guild.name} is in an outage: nobody can act there")
         if isinstance(author, Member) and author.guild_id == channel.guild_id:
             return author
         user = self._author_user(author)

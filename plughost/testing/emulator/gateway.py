@@ -46,12 +46,14 @@ class ShardStatus:
     resumes: int = 0
     invalid_sessions: int = 0
     heartbeats: int = 0
+    #: Heartbeats a zombie connection took without acknowledging (see `Gateway.zombify`).
+    unacknowledged_heartbeats: int = 0
 
 
 class _Connection:
     """One websocket; a writer task keeps sends in dispatch order."""
 
-    __slots__ = ("dropped", "queue", "request", "session", "writer", "ws")
+    __slots__ = ("dropped", "queue", "request", "session", "writer", "ws", "zombie")
 
     def __init__(self, request: web.Request, ws: web.WebSocketResponse) -> None:
         self.request = request
@@ -59,6 +61,9 @@ class _Connection:
         self.queue: asyncio.Queue[str] = asyncio.Queue()
         self.session: GatewaySession | None = None
         self.dropped = False
+        #: A zombie connection: the socket stays open, but nothing comes back on it
+        #: (no heartbeat ACK, no dispatch) until the client gives up and resumes.
+        self.zombie = False
         self.writer = asyncio.create_task(self._write(), name="emulator-gateway-writer")
 
     async def _write(self) -> None:
@@ -73,8 +78,17 @@ class _Connection:
 class GatewaySession:
     """A gateway session: survives disconnects, replays what the client missed on RESUME."""
 
-    def __init__(self, shard_id: int, shard_count: int, intents: int, log: ReplayLog) -> None:
+    def __init__(
+        self,
+        shard_id: int,
+        shard_count: int,
+        intents: int,
+        log: ReplayLog,
+        observe: Callable[[str, dict[str, Any]], None] | None = None,
+    ) -> None:
         self.session_id = secrets.token_hex(16)
+        #: Called with each dispatch before it is sent (the spec check, when on).
+        self.observe = observe
         self.shard_id = shard_id
         self.shard_count = shard_count
         self.intents = intents
@@ -95,10 +109,13 @@ class GatewaySession:
         return shard_for(guild_id, self.shard_count) == self.shard_id
 
     def emit(self, event: str, data: dict[str, Any]) -> None:
+        if self.observe is not None:
+            self.observe(event, data)
         self.seq += 1
         frame = json.dumps({"op": 0, "d": data, "s": self.seq, "t": event}, separators=(",", ":"))
         self.log.append(self.seq, frame)
-        if self.connection is not None:
+        # A zombie connection's frames stay in the replay log: the RESUME sends them.
+        if self.connection is not None and not self.connection.zombie:
             self.connection.queue.put_nowait(frame)
 
 
@@ -127,6 +144,8 @@ class Gateway:
         self.shards: dict[int, GatewaySession] = {}
         self.status: dict[int, ShardStatus] = {}
         self._connections: set[_Connection] = set()
+        #: Called with every dispatch, on every session (DiscordEmulator's spec check).
+        self.observe: Callable[[str, dict[str, Any]], None] | None = None
 
     def shard_status(self, shard_id: int) -> ShardStatus:
         return self.status.setdefault(shard_id, ShardStatus(shard_id))
@@ -142,8 +161,11 @@ class Gateway:
         function of the session, for payloads that depend on its intents. Returns the
         number of sessions that took the event.
         """
-        if guild_id is not None and (guild_id, self.state.bot.id) not in self.state.members:
-            return 0  # the bot is not in that guild
+        if guild_id is not None:
+            if (guild_id, self.state.bot.id) not in self.state.members:
+                return 0  # the bot is not in that guild
+            if self.state.guilds[guild_id].unavailable:
+                return 0  # an outage: nothing of the guild reaches bots until it is back
         taken = 0
         for session in list(self.shards.values()):
             if not session.owns(guild_id) or (intent and not session.intents & intent):
@@ -182,9 +204,13 @@ class Gateway:
         data: dict[str, Any] = raw if isinstance(raw, dict) else {}
         match op:
             case 1:
-                conn.send(11, None)
+                if not conn.zombie:
+                    conn.send(11, None)
                 if conn.session is not None:
-                    self.shard_status(conn.session.shard_id).heartbeats += 1
+                    status = self.shard_status(conn.session.shard_id)
+                    status.heartbeats += 1
+                    if conn.zombie:
+                        status.unacknowledged_heartbeats += 1
                     self.changes.notify()
             case 2:
                 await self._identify(conn, data)
@@ -216,7 +242,7 @@ class Gateway:
         replay = ReplayLog(
             max_events=self.replay_events, max_seconds=self.replay_seconds, clock=self.clock
         )
-        session = GatewaySession(shard_id, shard_count, intents, replay)
+        session = GatewaySession(shard_id, shard_count, intents, replay, self._observe)
         self.sessions[session.session_id] = session
         self.shards[shard_id] = session
         self._attach(conn, session)
@@ -245,11 +271,17 @@ class Gateway:
             },
         )
         for guild in guilds:
-            session.emit("GUILD_CREATE", guild_create_json(self.state, guild))
+            # A guild in an outage stays unavailable: its GUILD_CREATE comes when it is back.
+            if not guild.unavailable:
+                session.emit("GUILD_CREATE", guild_create_json(self.state, guild))
         status = self.shard_status(shard_id)
         status.identifies += 1
         status.readies += 1
         self.changes.notify()
+
+    def _observe(self, event: str, data: dict[str, Any]) -> None:
+        if self.observe is not None:
+            self.observe(event, data)
 
     def _disallowed(self, intents: int) -> str:
         """The privileged intents asked for but not enabled for the application, by name."""
@@ -365,6 +397,16 @@ class Gateway:
                 conn.request.transport.abort()
         else:
             await conn.ws.close(code=code, message=b"Dropped by the emulator")
+        self.changes.notify()
+
+    def zombify(self, shard_id: int = 0) -> None:
+        """Make shard ``shard_id``'s connection a zombie: heartbeats are no longer
+        acknowledged and dispatches no longer sent, while the socket stays open.
+
+        A client must notice the missing HEARTBEAT_ACK, close the socket and RESUME;
+        what was dispatched meanwhile is replayed then, once.
+        """
+        self._live(shard_id).zombie = True
         self.changes.notify()
 
     async def request_reconnect(self, shard_id: int = 0) -> None:

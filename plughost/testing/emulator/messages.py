@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from plughost.testing.emulator.mentions import EVERYTHING, AllowedMentions
+
 __all__ = ["EPHEMERAL", "LOADING", "Attachment", "Message", "Reaction", "render_embed"]
 
 EPHEMERAL = 1 << 6
@@ -65,6 +67,8 @@ class Message:
     interaction_id: int | None = None
     webhook_id: int | None = None
     deleted: bool = False
+    #: Whom the content may mention (the ``allowed_mentions`` it was sent with).
+    allowed_mentions: AllowedMentions = EVERYTHING
 
     @property
     def ephemeral(self) -> bool:

@@ -118,6 +118,9 @@ class Guild:
     channels: list[Channel] = field(default_factory=list, repr=False)
     roles: list[Role] = field(default_factory=list, repr=False)
     member_ids: list[int] = field(default_factory=list, repr=False)
+    #: In an outage (GUILD_DELETE with ``unavailable``): the gateway sends nothing of
+    #: the guild and its members cannot act there until GUILD_CREATE brings it back.
+    unavailable: bool = False
 
     @property
     def channel_ids(self) -> list[int]:

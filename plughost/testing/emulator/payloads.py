@@ -69,6 +69,9 @@ def role_json(role: Role) -> dict[str, Any]:
         "id": str(role.id),
         "name": role.name,
         "color": role.color,
+        # Discord's gradient colours: the emulator keeps one, so the others are null,
+        # as Discord sends them for a role of a single colour.
+        "colors": {"primary_color": role.color, "secondary_color": None, "tertiary_color": None},
         "hoist": role.hoist,
         "icon": None,
         "unicode_emoji": None,
@@ -213,7 +216,7 @@ def message_json(
         "timestamp": message.timestamp,
         "edited_timestamp": message.edited_timestamp,
         "tts": message.tts,
-        "mention_everyone": "@everyone" in message.content,
+        "mention_everyone": _mentions_everyone(state, message),
         "mentions": [user_json(u) for u in _mentioned_users(state, message)],
         "mention_roles": _mentioned_roles(state, message),
         "attachments": []
@@ -295,19 +298,50 @@ def interaction_metadata_json(
     return data
 
 
-_USER_MENTION: Final = re.compile(r"<@(\d+)>")
+_MENTION_EVERYONE: Final = 1 << 17
+_USER_MENTION: Final = re.compile(r"<@!?(\d+)>")  # <@!id>: the old nickname form
 _ROLE_MENTION: Final = re.compile(r"<@&(\d+)>")
 
 
+def _may_mention_everyone(state: DiscordState, message: Message) -> bool:
+    """Whether the author has MENTION_EVERYONE where the message is (never in a DM)."""
+    if message.guild_id is None:
+        return False
+    member = state.members.get((message.guild_id, message.author_id))
+    return member is not None and bool(state.permissions(member) & _MENTION_EVERYONE)
+
+
+def _mentions_everyone(state: DiscordState, message: Message) -> bool:
+    content = message.content
+    return (
+        message.allowed_mentions.everyone
+        and ("@everyone" in content or "@here" in content)
+        and _may_mention_everyone(state, message)
+    )
+
+
 def _mentioned_roles(state: DiscordState, message: Message) -> list[str]:
+    # A role is mentioned when it is mentionable, or by an author with MENTION_EVERYONE.
+    allowed = message.allowed_mentions
     ids = {int(found) for found in _ROLE_MENTION.findall(message.content)}
-    return [str(r) for r in sorted(ids) if r in state.roles]
+    roles = [state.roles[r] for r in sorted(ids) if r in state.roles and allowed.role(r)]
+    if any(not role.mentionable for role in roles) and not _may_mention_everyone(state, message):
+        roles = [role for role in roles if role.mentionable]
+    return [str(role.id) for role in roles]
 
 
 def _mentioned_users(state: DiscordState, message: Message) -> list[User]:
     # From the content, not by testing every user against it: that cost ~25 ms a
     # message with 250,000 users (bench/scale.py). In creation order, as before.
-    ids = {int(found) for found in _USER_MENTION.findall(message.content)}
+    # Only those allowed_mentions lets through (see emulator/mentions.py).
+    allowed = message.allowed_mentions
+    ids = {
+        int(found) for found in _USER_MENTION.findall(message.content) if allowed.user(int(found))
+    }
+    if allowed.replied_user and message.reference_id is not None:
+        replied = state.messages.get(message.reference_id)
+        if replied is not None:
+            ids.add(replied.author_id)
     return sorted((u for i in ids if (u := state.users.get(i)) is not None), key=lambda u: u.id)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
+from plughost.testing.emulator.mentions import USERS_ONLY
 from plughost.testing.emulator.messages import EPHEMERAL, LOADING, Message
 from plughost.testing.emulator.records import InteractionRecord
 from plughost.testing.emulator.rest import (
@@ -124,6 +125,7 @@ class InteractionRoutes:
                     flags=LOADING | (int(data.get("flags") or 0) & EPHEMERAL),
                     interaction_id=record.id,
                     webhook_id=self.state.application.id,
+                    allowed_mentions=USERS_ONLY,
                 )
                 self.state.add_message(message)
                 self.ctx.events.message_create(message)

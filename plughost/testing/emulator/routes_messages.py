@@ -6,6 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
+from plughost.testing.emulator.mentions import EVERYTHING, USERS_ONLY, read_allowed_mentions
 from plughost.testing.emulator.message_limits import check_message
 from plughost.testing.emulator.message_objects import stored_components, stored_embeds
 from plughost.testing.emulator.messages import Attachment, Message, Reaction
@@ -65,6 +66,10 @@ def compose_message(
     components = list(body.get("components") or [])
     message_flags = int(body.get("flags") or 0) | flags
     check_message(content, embeds, components, message_flags)
+    # An interaction's answers parse only user mentions unless they say otherwise.
+    mentions = read_allowed_mentions(
+        body, default=EVERYTHING if interaction_id is None else USERS_ONLY
+    )
     attachments = _attachments(state, body, files)
     if not (
         content
@@ -91,6 +96,7 @@ def compose_message(
         type=_REPLY if reference_id else 0,
         tts=bool(body.get("tts")),
         interaction_id=interaction_id,
+        allowed_mentions=mentions,
     )
 
 
@@ -104,6 +110,9 @@ def apply_edit(
     components = list(body["components"] or []) if "components" in body else message.components
     flags = int(body["flags"]) if body.get("flags") is not None else message.flags
     check_message(content, embeds, components, flags)
+    # An edit without allowed_mentions keeps those the message was sent with.
+    mentions = read_allowed_mentions(body, default=message.allowed_mentions)
+    message.allowed_mentions = mentions
     if "content" in body:
         message.content = content
     if "embeds" in body:

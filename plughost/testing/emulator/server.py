@@ -7,7 +7,7 @@ import socket
 import time
 from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from aiohttp import web
 
@@ -103,6 +103,8 @@ class DiscordEmulator:
             replay_seconds=replay_seconds,
             clock=self.clock.now,
         )
+        # Read at each dispatch: a test may set spec_check after construction.
+        self.gateway.observe = self._check_dispatch
         self.events = EventSource(self.state, self.gateway, files_base="")
         self._ctx = RestContext(self.state, self.events, "", shard_count, self.clock)
         self._router = Router()
@@ -248,6 +250,10 @@ class DiscordEmulator:
             return web.Response(body=attachment.data, headers={"Content-Type": content_type})
         return reply({"message": "404: Not Found", "code": 0}, 404)
 
+    def _check_dispatch(self, event: str, data: dict[str, Any]) -> None:
+        if self.spec_check is not None:
+            self.spec_check.dispatch(event, data)
+
     # -- gateway controls -----------------------------------------------------------
 
     def shard(self, shard_id: int = 0) -> ShardStatus:
@@ -262,6 +268,32 @@ class DiscordEmulator:
 
     async def invalidate_session(self, shard_id: int = 0, *, resumable: bool = False) -> None:
         await self.gateway.invalidate_session(shard_id, resumable=resumable)
+
+    def zombify(self, shard_id: int = 0) -> None:
+        """Stop acknowledging shard ``shard_id``'s heartbeats and sending it anything,
+        the socket left open: a zombie connection, which the client must notice and
+        resume (``wait_resumed``). What was dispatched meanwhile is replayed once."""
+        self.gateway.zombify(shard_id)
+
+    def start_guild_outage(self, guild_id: int) -> None:
+        """Take a guild out as a Discord outage does: GUILD_DELETE with ``unavailable``,
+        then nothing of the guild on the gateway and nobody acting there (FakeDiscord
+        raises `GuildUnavailable`) until `end_guild_outage`. The bot stays a member."""
+        guild = self.state.guild(guild_id)
+        if guild.unavailable:
+            raise RuntimeError(f"{guild.name} is already in an outage")
+        self.events.guild_delete(guild.id, unavailable=True)
+        guild.unavailable = True
+        self.state.changes.notify()
+
+    def end_guild_outage(self, guild_id: int) -> None:
+        """Bring the guild back: a GUILD_CREATE with all of it as it is now."""
+        guild = self.state.guild(guild_id)
+        if not guild.unavailable:
+            raise RuntimeError(f"{guild.name} is not in an outage")
+        guild.unavailable = False
+        self.events.guild_create(guild)
+        self.state.changes.notify()
 
     async def wait_shard(
         self,

@@ -23,6 +23,11 @@ test in another process, in any language, can act as the guild's members:
   option, ``{"channel": name}``, ``{"role": name}`` or ``{"user": name}`` otherwise.
 - ``POST /_control/click`` ``{"message_id", "component", "author"?, "values"?,
   "timeout"?}``: press a button or pick in a select; the bot's response.
+- ``POST /_control/zombie`` ``{"shard"?: 0}``: make that shard's connection a zombie
+  (heartbeats unacknowledged, nothing sent) until the bot resumes.
+- ``POST /_control/outage/start`` and ``/outage/end`` ``{"guild"?}``: a guild outage
+  (GUILD_DELETE ``unavailable``) and its end (GUILD_CREATE); acting in the guild
+  meanwhile gets ``409 {"error": ...}``.
 
 Bad requests get ``400 {"error": ...}``; a bot that does not answer in time gets
 ``504 {"error": ...}`` saying what it did instead. Only loopback clients may use the
@@ -47,7 +52,7 @@ from plughost.testing.emulator.messages import Message
 from plughost.testing.emulator.models import Channel, Guild, Member
 from plughost.testing.emulator.replies import InteractionResponse, NoReply
 from plughost.testing.emulator.server import DiscordEmulator
-from plughost.testing.emulator.state import NotFound
+from plughost.testing.emulator.state import GuildUnavailable, NotFound
 
 __all__ = ["CONTROL_PREFIX", "ControlInterface", "StandaloneDiscord"]
 
@@ -116,6 +121,9 @@ class ControlInterface:
             ("POST", "/messages/{message_id}/replies", self._replies),
             ("POST", "/slash", self._slash),
             ("POST", "/click", self._click),
+            ("POST", "/zombie", self._zombie),
+            ("POST", "/outage/start", self._outage),
+            ("POST", "/outage/end", self._outage),
         ]
         for method, path, handler in routes:
             app.router.add_route(method, CONTROL_PREFIX + path, self._guarded(handler))
@@ -131,6 +139,8 @@ class ControlInterface:
             except (CommandNotRegistered, TypeError, ValueError) as exc:
                 # TypeError, ValueError: an option value that does not fit its type.
                 return web.json_response({"error": str(exc)}, status=400)
+            except GuildUnavailable as exc:  # acting in a guild in an outage
+                return web.json_response({"error": str(exc)}, status=409)
             except NoReply as exc:
                 return web.json_response({"error": str(exc)}, status=504)
 
@@ -345,6 +355,28 @@ class ControlInterface:
             message, component, author, values=values, timeout=self._timeout(body)
         )
         return web.json_response(response_json(response))
+
+    async def _zombie(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        shard = body.get("shard", 0)
+        status = self.discord.emulator.shard(shard) if isinstance(shard, int) else None
+        if status is None or not status.connected:
+            raise _BadRequest(f"shard {shard!r} has no live gateway connection")
+        self.discord.emulator.zombify(shard)
+        return web.json_response({"zombie": True})
+
+    async def _outage(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        guild = self._guild(body)
+        starting = request.path.endswith("/start")
+        if guild.unavailable == starting:
+            state = "already" if starting else "not"
+            raise _BadRequest(f"{guild.name} is {state} in an outage")
+        if starting:
+            self.discord.emulator.start_guild_outage(guild.id)
+        else:
+            self.discord.emulator.end_guild_outage(guild.id)
+        return web.json_response({"guild": str(guild.id), "unavailable": guild.unavailable})
 
     def _message(self, message_id: object) -> Message:
         text = str(message_id)

@@ -27,6 +27,7 @@ __all__ = [
     "PRIVILEGED_INTENTS",
     "Application",
     "DiscordState",
+    "GuildUnavailable",
     "NotFound",
 ]
 
@@ -52,6 +53,11 @@ DEFAULT_EVERYONE_PERMISSIONS = (
 
 #: The bot's own role's position: Discord's limit of 250 roles keeps every other below it.
 BOT_ROLE_POSITION = 250
+
+
+class GuildUnavailable(RuntimeError):
+    """A test acted in a guild that is in an outage (``start_guild_outage``): on
+    Discord nobody can post or run a command there until it is back."""
 
 
 class NotFound(LookupError):
