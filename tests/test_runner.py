@@ -143,3 +143,86 @@ async def test_run_without_a_privileged_intent_says_which_to_enable(
     assert "4014" in errors[0]
     assert fake_discord.emulator.shard(0).readies == 0
     assert "Traceback" not in (instance.path / "logs" / "plughost.log").read_text()
+
+
+#: What an SQLite bot's process must never import: each is a measured cost to its start
+#: and resident memory (issue 16: asyncpg ~3 MB and the cluster coordinator on PostgreSQL
+#: only; the web console, metrics, scaffolder, importers, offline console and rich's
+#: terminal only when asked for), or not ours to load at all (discord.py, playwright).
+NOT_ON_SQLITE = (
+    "asyncpg",
+    "tortoise.backends.asyncpg",
+    "plughost.cluster.coordinator",
+    "plughost.cluster.events",
+    "plughost.config.backends.postgres",
+    "plughost.config.backends.pglisten",
+    "plughost.web.serve",
+    "plughost.web.app",
+    "plughost.metrics.endpoint",
+    "plughost.scaffold",
+    "plughost.importers",
+    "plughost.offline",
+    "plughost.testing",
+    "plughost.cli.authoring",
+    "plughost.cli.import_red",
+    "plughost.cli.emulator",
+    "aiohttp.web",
+    "jinja2",
+    "prometheus_client",
+    "babel",
+    "rich",
+    "playwright",
+    "discord",
+)
+
+
+def _imported(importtime_output: str) -> set[str]:
+    """Module names from ``python -X importtime``'s lines: "import time: self | cum | name"."""
+    return {
+        line.rsplit("|", 1)[1].strip()
+        for line in importtime_output.splitlines()
+        if line.startswith("import time:") and line.count("|") == 2
+    }
+
+
+async def test_an_sqlite_bot_never_imports_what_only_postgres_or_other_commands_need(
+    home: Path, fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    create("lean", backend="sqlite", dsn=None, prefix="?", owners=(), token=None)
+    env = {**os.environ, "PLUGHOST_HOME": str(home), "PLUGHOST_TOKEN": fake_discord.token}
+    # To a file: about 900 lines, more than a pipe holds before the process blocks.
+    stderr_path = tmp_path / "importtime.txt"
+    with stderr_path.open("wb") as stderr:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-X",
+            "importtime",
+            "-m",
+            "plughost",
+            "run",
+            "lean",
+            "--discord-url",
+            fake_discord.api_base,
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=stderr,
+        )
+        try:
+            await fake_discord.emulator.wait_ready(0, timeout=READY_TIMEOUT)
+            replies = await fake_discord.send("?ping", expect=1, timeout=READY_TIMEOUT)
+            assert replies[0].content.startswith("pong")
+            proc.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(proc.wait(), STOP_TIMEOUT) == 0
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+    imported = _imported(stderr_path.read_text(errors="replace"))
+    # The parse found the real thing: the process ran the bot on Tortoise's SQLite client.
+    assert {"interactions", "tortoise.backends.sqlite.client", "plughost.runtime.bot"} <= imported
+    unwanted = sorted(
+        name
+        for name in imported
+        if any(name == top or name.startswith(f"{top}.") for top in NOT_ON_SQLITE)
+    )
+    assert unwanted == []

@@ -22,6 +22,7 @@ from plughost.runtime.intents import PrivilegedIntentsMissing
 from plughost.runtime.logs import LogFormat, configure_logging
 
 if TYPE_CHECKING:
+    from plughost.cluster.coordinator import Coordinator
     from plughost.instances import Instance
     from plughost.runtime.bot import Bot
 
@@ -179,7 +180,7 @@ async def serve(
     alongside: Alongside | None = None,
 ) -> int:
     """Serve the given shards of ``instance`` until a stop signal; 0 on a clean stop."""
-    from plughost.cluster.coordinator import ClusterUnavailable, coordinate
+    from plughost.cluster.errors import ClusterUnavailable
     from plughost.cluster.throughput import CommandCounting
     from plughost.runtime.bot import Bot, use_discord_api
     from plughost.runtime.caches import cache_options
@@ -209,7 +210,7 @@ async def serve(
             # PostgreSQL: events, leader election and heartbeats with the other processes.
             beside = alongside(bots) if alongside is not None else contextlib.nullcontext()
             async with (
-                coordinate(instance.dsn, bots, total_shards=total_shards) as coordinator,
+                _coordinated(instance.dsn, bots, total_shards) as coordinator,
                 beside as started,
             ):
                 if coordinator is not None and isinstance(started, CommandCounting):
@@ -222,6 +223,24 @@ async def serve(
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
+
+
+def _coordinated(
+    dsn: str, bots: Sequence[Bot], total_shards: int
+) -> AbstractAsyncContextManager[Coordinator | None]:
+    """``plughost.cluster.coordinator.coordinate`` on PostgreSQL; nothing on SQLite.
+
+    Decided here so that an SQLite bot never imports the coordinator: it pulls in
+    asyncpg, the event bus and the cog installer (``python -X importtime``: about
+    90 ms of a small bot's start; tests/test_runner.py pins what stays out).
+    """
+    from plughost.config.connection import parse_dsn
+
+    if parse_dsn(dsn)[0] != "postgres":
+        return contextlib.nullcontext(None)
+    from plughost.cluster.coordinator import coordinate
+
+    return coordinate(dsn, bots, total_shards=total_shards)
 
 
 async def _run_until_stopped(bots: list[Bot], token: str, stop: asyncio.Event) -> int:
