@@ -6,9 +6,10 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import IO
 
 import pytest
 from interactions import Intents
@@ -29,14 +30,22 @@ def _plughost() -> list[str]:
 
 @asynccontextmanager
 async def running_process(
-    args: list[str], env: Mapping[str, str]
+    args: list[str],
+    env: Mapping[str, str],
+    *,
+    python_options: Sequence[str] = (),
+    stdout: int = asyncio.subprocess.PIPE,
+    stderr: int | IO[bytes] = asyncio.subprocess.STDOUT,
 ) -> AsyncIterator[asyncio.subprocess.Process]:
+    python, *rest = _plughost()
     proc = await asyncio.create_subprocess_exec(
-        *_plughost(),
+        python,
+        *python_options,
+        *rest,
         *args,
         env={**os.environ, **env},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
+        stdout=stdout,
+        stderr=stderr,
     )
     try:
         yield proc
@@ -189,34 +198,23 @@ async def test_an_sqlite_bot_never_imports_what_only_postgres_or_other_commands_
     home: Path, fake_discord: FakeDiscord, tmp_path: Path
 ) -> None:
     create("lean", backend="sqlite", dsn=None, prefix="?", owners=(), token=None)
-    env = {**os.environ, "PLUGHOST_HOME": str(home), "PLUGHOST_TOKEN": fake_discord.token}
+    env = {"PLUGHOST_HOME": str(home), "PLUGHOST_TOKEN": fake_discord.token}
+    args = ["run", "lean", "--discord-url", fake_discord.api_base]
     # To a file: about 900 lines, more than a pipe holds before the process blocks.
     stderr_path = tmp_path / "importtime.txt"
     with stderr_path.open("wb") as stderr:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-X",
-            "importtime",
-            "-m",
-            "plughost",
-            "run",
-            "lean",
-            "--discord-url",
-            fake_discord.api_base,
-            env=env,
+        async with running_process(
+            args,
+            env,
+            python_options=["-X", "importtime"],
             stdout=asyncio.subprocess.DEVNULL,
             stderr=stderr,
-        )
-        try:
+        ) as proc:
             await fake_discord.emulator.wait_ready(0, timeout=READY_TIMEOUT)
             replies = await fake_discord.send("?ping", expect=1, timeout=READY_TIMEOUT)
             assert replies[0].content.startswith("pong")
             proc.send_signal(signal.SIGTERM)
             assert await asyncio.wait_for(proc.wait(), STOP_TIMEOUT) == 0
-        finally:
-            if proc.returncode is None:
-                proc.kill()
-                await proc.wait()
     imported = _imported(stderr_path.read_text(errors="replace"))
     # The parse found the real thing: the process ran the bot on Tortoise's SQLite client.
     assert {"interactions", "tortoise.backends.sqlite.client", "plughost.runtime.bot"} <= imported
