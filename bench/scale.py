@@ -1,7 +1,7 @@
 """One shard at Discord's scale: 2,500 guilds and 250,000 members, plughost against bare.
 
     python bench/scale.py [--guilds 2500] [--members-per-guild 100] [--rounds 1]
-                          [--rate 2000] [--seconds 10]
+                          [--rate 2000] [--seconds 10] [--no-bytecode]
 
 The local Discord (``bench/local_discord.py``, its own process) holds ``--guilds``
 guilds of ``--members-per-guild`` members; every GUILD_CREATE carries its
@@ -17,6 +17,9 @@ default caches: 250 messages, every member), one after the other, and measures:
   with ``!ping`` sequentially meanwhile: the bot's CPU per chatter message (its
   CPU over the flood, less the pings' CPU measured before it), and the pings' p50
   and p99 round trips.
+
+As in ``bench/processes.py``, plughost's sources are compiled to bytecode first
+(``--no-bytecode`` skips it).
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from pathlib import Path
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from processes import LOCAL_DISCORD, ME, Driver, cpu_seconds, rss_mb
+from processes import LOCAL_DISCORD, ME, Driver, compile_bytecode, cpu_seconds, rss_mb
 
 
 @dataclass
@@ -118,6 +121,10 @@ async def main(args: argparse.Namespace, names: list[str], home: Path) -> None:
     env = {**os.environ, "PLUGHOST_HOME": str(home), "PLUGHOST_TOKEN": info["token"]}
     plug, bare = Scale("plughost run"), Scale("bare interactions.py")
     readies = [0]
+    if args.no_bytecode:
+        print("plughost's sources are not precompiled (--no-bytecode)")
+    else:
+        print(f"bytecode compiled in {', '.join(compile_bytecode())}")
     print(f"load before: {os.getloadavg()}", flush=True)
     try:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None)) as s:
@@ -183,6 +190,9 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--rate", type=int, default=2000)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument(
+        "--no-bytecode", action="store_true", help="do not precompile plughost's sources"
+    )
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="plughost-scale-"))
     names = [plughost_instance(home, n) for n in range(args.rounds)]

@@ -228,7 +228,10 @@ def cli_commands() -> dict[str, tuple[str, set[str]]]:
         }
         found[ctx.command_path] = (usage, flags)
         if isinstance(command, click.Group):
-            for name, sub in sorted(command.commands.items()):
+            # Through list/get_command: the root group imports its commands on lookup.
+            for name in command.list_commands(ctx):
+                sub = command.get_command(ctx, name)
+                assert sub is not None, name
                 walk(sub, click.Context(sub, info_name=name, parent=ctx))
 
     # With the group's context settings (-h as well as --help), as a real run has

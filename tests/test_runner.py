@@ -6,9 +6,10 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import IO
 
 import pytest
 from interactions import Intents
@@ -29,14 +30,22 @@ def _plughost() -> list[str]:
 
 @asynccontextmanager
 async def running_process(
-    args: list[str], env: Mapping[str, str]
+    args: list[str],
+    env: Mapping[str, str],
+    *,
+    python_options: Sequence[str] = (),
+    stdout: int = asyncio.subprocess.PIPE,
+    stderr: int | IO[bytes] = asyncio.subprocess.STDOUT,
 ) -> AsyncIterator[asyncio.subprocess.Process]:
+    python, *rest = _plughost()
     proc = await asyncio.create_subprocess_exec(
-        *_plughost(),
+        python,
+        *python_options,
+        *rest,
         *args,
         env={**os.environ, **env},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
+        stdout=stdout,
+        stderr=stderr,
     )
     try:
         yield proc
@@ -143,3 +152,75 @@ async def test_run_without_a_privileged_intent_says_which_to_enable(
     assert "4014" in errors[0]
     assert fake_discord.emulator.shard(0).readies == 0
     assert "Traceback" not in (instance.path / "logs" / "plughost.log").read_text()
+
+
+#: What an SQLite bot's process must never import: each is a measured cost to its start
+#: and resident memory (issue 16: asyncpg ~3 MB and the cluster coordinator on PostgreSQL
+#: only; the web console, metrics, scaffolder, importers, offline console and rich's
+#: terminal only when asked for), or not ours to load at all (discord.py, playwright).
+NOT_ON_SQLITE = (
+    "asyncpg",
+    "tortoise.backends.asyncpg",
+    "plughost.cluster.coordinator",
+    "plughost.cluster.events",
+    "plughost.config.backends.postgres",
+    "plughost.config.backends.pglisten",
+    "plughost.web.serve",
+    "plughost.web.app",
+    "plughost.metrics.endpoint",
+    "plughost.scaffold",
+    "plughost.importers",
+    "plughost.offline",
+    "plughost.testing",
+    "plughost.cli.authoring",
+    "plughost.cli.import_red",
+    "plughost.cli.emulator",
+    "aiohttp.web",
+    "jinja2",
+    "prometheus_client",
+    "babel",
+    "rich",
+    "playwright",
+    "discord",
+)
+
+
+def _imported(importtime_output: str) -> set[str]:
+    """Module names from ``python -X importtime``'s lines: "import time: self | cum | name"."""
+    return {
+        line.rsplit("|", 1)[1].strip()
+        for line in importtime_output.splitlines()
+        if line.startswith("import time:") and line.count("|") == 2
+    }
+
+
+async def test_an_sqlite_bot_never_imports_what_only_postgres_or_other_commands_need(
+    home: Path, fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    create("lean", backend="sqlite", dsn=None, prefix="?", owners=(), token=None)
+    env = {"PLUGHOST_HOME": str(home), "PLUGHOST_TOKEN": fake_discord.token}
+    args = ["run", "lean", "--discord-url", fake_discord.api_base]
+    # To a file: about 900 lines, more than a pipe holds before the process blocks.
+    stderr_path = tmp_path / "importtime.txt"
+    with stderr_path.open("wb") as stderr:
+        async with running_process(
+            args,
+            env,
+            python_options=["-X", "importtime"],
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=stderr,
+        ) as proc:
+            await fake_discord.emulator.wait_ready(0, timeout=READY_TIMEOUT)
+            replies = await fake_discord.send("?ping", expect=1, timeout=READY_TIMEOUT)
+            assert replies[0].content.startswith("pong")
+            proc.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(proc.wait(), STOP_TIMEOUT) == 0
+    imported = _imported(stderr_path.read_text(errors="replace"))
+    # The parse found the real thing: the process ran the bot on Tortoise's SQLite client.
+    assert {"interactions", "tortoise.backends.sqlite.client", "plughost.runtime.bot"} <= imported
+    unwanted = sorted(
+        name
+        for name in imported
+        if any(name == top or name.startswith(f"{top}.") for top in NOT_ON_SQLITE)
+    )
+    assert unwanted == []

@@ -2,8 +2,10 @@
 
 Each command family lives in its own module (instances, run, console, cluster,
 store, cogs, authoring, userdata) and only defines its commands; the command tree
-is assembled at the bottom of this module, so what ``plughost --help`` lists can be
-read in one place.
+is listed at the bottom of this module, so what ``plughost --help`` lists can be
+read in one place. A family's module is imported when one of its commands is
+looked up, not before: ``plughost run`` then never imports the scaffolder, the Red
+importer or the emulator's command (tests/test_runner.py pins what stays out).
 
 Errors reach the user as one ``error: ...`` line on stderr and a non-zero exit
 code, never a traceback: :class:`_PlughostGroup` handles that for every command.
@@ -11,25 +13,14 @@ code, never a traceback: :class:`_PlughostGroup` handles that for every command.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Sequence
-from typing import Any, final
+from typing import Any, Final, final
 
 import click
 
 from plughost._version import __version__
-from plughost.cli import (
-    authoring,
-    cluster,
-    cogs,
-    console,
-    emulator,
-    import_red,
-    instances,
-    run,
-    store,
-    userdata,
-)
 from plughost.instances import InstanceError
 
 __all__ = ["cli", "main"]
@@ -39,7 +30,16 @@ _CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 @final
 class _PlughostGroup(click.Group):
-    """A click group that reports every expected failure as one ``error:`` line."""
+    """A click group that reports every expected failure as one ``error:`` line, and
+    imports a command's module only when the command is looked up (`_COMMANDS`)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in _COMMANDS:
+            self.add_command(_load(cmd_name), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def main(
         self,
@@ -104,27 +104,41 @@ def cli(ctx: click.Context) -> None:
         click.echo(ctx.get_help())
 
 
-# The command tree. click lists commands alphabetically in --help, so this order
-# is only for the reader: instances, running, data, cogs.
-cli.add_command(instances.setup)
-cli.add_command(instances.list_command)
-cli.add_command(instances.edit)
-cli.add_command(instances.delete)
-cli.add_command(instances.backup)
-cli.add_command(instances.restore)
-cli.add_command(run.run_command)
-cli.add_command(console.console_command)
-cli.add_command(cluster.cluster_command)
-cli.add_command(cluster.status_command)
-cli.add_command(store.convert)
-cli.add_command(import_red.import_red_command)
-cli.add_command(userdata.userdata)
-cli.add_command(cogs.cogs)
-cli.add_command(authoring.new_cog_command)
-cli.add_command(emulator.emulator_command)
-# `cogs check` is written for cog authors (authoring.py) but checks installed cogs,
-# so it joins the operators' `cogs` group, beside `cogs list`.
-cogs.cogs.add_command(authoring.check)
+# The command tree: name -> (module under plughost.cli, attribute). click lists
+# commands alphabetically in --help, so this order is only for the reader:
+# instances, running, data, cogs.
+_COMMANDS: Final[dict[str, tuple[str, str]]] = {
+    "setup": ("instances", "setup"),
+    "list": ("instances", "list_command"),
+    "edit": ("instances", "edit"),
+    "delete": ("instances", "delete"),
+    "backup": ("instances", "backup"),
+    "restore": ("instances", "restore"),
+    "run": ("run", "run_command"),
+    "console": ("console", "console_command"),
+    "cluster": ("cluster", "cluster_command"),
+    "status": ("cluster", "status_command"),
+    "convert": ("store", "convert"),
+    "import-red": ("import_red", "import_red_command"),
+    "userdata": ("userdata", "userdata"),
+    "cogs": ("cogs", "cogs"),
+    "new-cog": ("authoring", "new_cog_command"),
+    "emulator": ("emulator", "emulator_command"),
+}
+
+
+def _load(name: str) -> click.Command:
+    module_name, attribute = _COMMANDS[name]
+    command: click.Command = getattr(
+        importlib.import_module(f"plughost.cli.{module_name}"), attribute
+    )
+    if name == "cogs" and isinstance(command, click.Group) and "check" not in command.commands:
+        # `cogs check` is written for cog authors (authoring.py) but checks installed
+        # cogs, so it joins the operators' `cogs` group, beside `cogs list`.
+        from plughost.cli.authoring import check  # noqa: PLC0415 - with `cogs` only
+
+        command.add_command(check)
+    return command
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -33,6 +33,7 @@ import asyncpg  # type: ignore[import-untyped]
 
 from plughost.cluster import heartbeat
 from plughost.cluster.apply import apply_event, resync
+from plughost.cluster.errors import ClusterUnavailable
 from plughost.cluster.events import ClusterEvent, EventBus
 from plughost.cluster.leader import ControlConnection
 from plughost.cluster.member import ClusterMember
@@ -47,10 +48,6 @@ log = logging.getLogger("plughost.cluster")
 #: Seconds between heartbeats (and leader-lock attempts): a dead leader is
 #: replaced within about one interval of PostgreSQL noticing its session end.
 HEARTBEAT_SECONDS: Final = 1.0
-
-
-class ClusterUnavailable(Exception):
-    """The cluster connections could not be opened; the message is one line."""
 
 
 class Coordinator:

@@ -43,12 +43,12 @@ def _attribute_for(field: LocalisedField, code: str) -> str | None:
     return regional[0] if len(regional) == 1 and "-" not in code else None
 
 
-def _localised(field: LocalisedField, translator: Translator) -> LocalisedField:
+def _localised(field: LocalisedField, translator: Translator, locales: list[str]) -> LocalisedField:
     english = field.default
     if not english:
         return field
     field = copy.copy(field)  # the class-level command shares it with other instances
-    for locale in translator.locales():
+    for locale in locales:
         attribute = _attribute_for(field, locale)
         translated = translator.catalog(locale).gettext(english)
         if attribute is not None and translated != english:
@@ -58,14 +58,17 @@ def _localised(field: LocalisedField, translator: Translator) -> LocalisedField:
 
 def localise_command(command: Any, translator: Translator) -> None:
     """Fill the localisations of a slash command (and its options) in place."""
+    # Once per command, not per field: each call globs the cog's locales folder, and
+    # per field that was ~2% of a small bot's CPU from start to ready (py-spy).
+    locales = translator.locales()
     for name in _FIELDS:
         if isinstance(value := getattr(command, name, None), LocalisedField):
-            setattr(command, name, _localised(value, translator))
+            setattr(command, name, _localised(value, translator, locales))
     options = getattr(command, "options", None)
     if isinstance(options, list):
         for i, shared in enumerate(options):
             option = copy.copy(shared)  # shared with the class-level command too
             for name in ("name", "description"):
                 if isinstance(value := getattr(option, name, None), LocalisedField):
-                    setattr(option, name, _localised(value, translator))
+                    setattr(option, name, _localised(value, translator, locales))
             options[i] = option

@@ -22,13 +22,17 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Callable
-from typing import Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import aiosqlite
-from tortoise.backends.asyncpg.client import AsyncpgDBClient
-from tortoise.backends.sqlite.client import SqliteClient
 
 from plughost.config.errors import StoreUnavailableError
+
+if TYPE_CHECKING:
+    # Annotations only: importing Tortoise's asyncpg client imports asyncpg, which an
+    # SQLite store never needs (plughost.config.connection).
+    from tortoise.backends.asyncpg.client import AsyncpgDBClient
+    from tortoise.backends.sqlite.client import SqliteClient
 
 __all__ = ["Job", "aiosqlite_enqueue", "aiosqlite_sqlite3", "asyncpg_pool", "sqlite_client_lock"]
 
