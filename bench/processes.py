@@ -35,6 +35,12 @@ uvloop and orjson importable from DIR (``pip install --target DIR uvloop orjson`
 so that the other bots run without them): interactions.py then decodes the
 gateway with orjson, and both run on uvloop's event loop (``Client.start`` and
 plughost's runner pick it when it is installed).
+
+``--baseline SRC`` adds a ``plughost run`` whose ``plughost`` package is imported
+from SRC, a folder holding another version of it (``git archive main plughost |
+tar -x -C SRC``), started from SRC so that the working tree's package does not
+shadow it; cogs and libraries stay this environment's. Its column and the ratio
+``plughost / baseline`` measure a change side by side, in the same rounds.
 """
 
 from __future__ import annotations
@@ -199,6 +205,8 @@ class Bot:
     """The command line for round ``n``."""
     env: Callable[[int], dict[str, str]]
     payday: bool = False
+    cwd: str | None = None
+    """Where the process starts (None: here)."""
     figures: Figures = field(default_factory=Figures)
 
 
@@ -208,7 +216,11 @@ async def measure(
     started = time.perf_counter()
     line = bot.command(round_no)
     proc = await asyncio.create_subprocess_exec(
-        *line, env=bot.env(round_no), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        *line,
+        env=bot.env(round_no),
+        cwd=bot.cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         readies[0] += 1
@@ -289,6 +301,8 @@ def table(bots: list[Bot], args: argparse.Namespace) -> str:
             (fast_plug, fast_bare, "both + uvloop/orjson"),
             (fast_plug, plug, "plughost + uvloop/orjson / plughost"),
         ]
+    if "plughost run (baseline)" in by_name:
+        pairs.append((plug, by_name["plughost run (baseline)"], "plughost / baseline"))
     heads = [f"`{b.name}`" if b.name.startswith("plughost") else b.name for b in bots]
     lines = [
         "| | " + " | ".join(heads) + " | " + " | ".join(p[2] for p in pairs) + " |",
@@ -378,6 +392,22 @@ async def main(args: argparse.Namespace, home: Path, names: dict[int, str]) -> N
                 payday=True,
             ),
         ]
+    if args.baseline:
+        source = args.baseline  # resolved, and checked to hold plughost (see __main__)
+        baseline_env = {
+            **base_env,
+            "PYTHONPATH": os.pathsep.join(p for p in (source, base_env.get("PYTHONPATH", "")) if p),
+        }
+        bots.append(
+            Bot(
+                "plughost run (baseline)",
+                # Its own instances: every member's payday is due in each.
+                lambda n: bots[2].command(n + args.rounds * (2 if args.fast_libs else 1)),
+                lambda n: baseline_env,
+                payday=True,
+                cwd=source,
+            )
+        )
     runnable = [b for b in bots if have_dpy or b.name != "bare discord.py"]
     readies = [0]
     print(f"load before: {os.getloadavg()}", flush=True)
@@ -421,6 +451,9 @@ if __name__ == "__main__":
     parser.add_argument("--payday", type=int, default=500)
     parser.add_argument("--listen", action="store_true", help="every bot listens to messages")
     parser.add_argument("--fast-libs", metavar="DIR", help="also run bots with uvloop and orjson")
+    parser.add_argument(
+        "--baseline", metavar="SRC", help="also run plughost imported from SRC (a folder)"
+    )
     parser.add_argument("--bot", choices=["ipy", "dpy"], help=argparse.SUPPRESS)
     parser.add_argument("api", nargs="?", help=argparse.SUPPRESS)
     parser.add_argument("token", nargs="?", help=argparse.SUPPRESS)
@@ -430,10 +463,14 @@ if __name__ == "__main__":
     elif args.bot == "dpy":
         run_bare_discord_py(args.api, args.token, args.listen)
     else:
+        if args.baseline:
+            args.baseline = str(Path(args.baseline).resolve())
+            if not (Path(args.baseline) / "plughost" / "__init__.py").is_file():
+                raise SystemExit(f"--baseline {args.baseline}: no plughost package in that folder")
         home = Path(tempfile.mkdtemp(prefix="plughost-bench-"))
         if args.listen:
             (home / "cogs-site").mkdir(parents=True)
             write_listening_cog(home / "cogs-site")
-        count = args.rounds * (2 if args.fast_libs else 1)
+        count = args.rounds * (2 if args.fast_libs else 1) * (2 if args.baseline else 1)
         names = {n: plughost_instance(home, n, args.listen) for n in range(count)}
         asyncio.run(main(args, home, names))
