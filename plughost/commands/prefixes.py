@@ -130,6 +130,13 @@ async def set_guild_prefix(guild_id: int, prefix: str | None) -> None:
 
 async def prefixes(bot: interactions.Client, message: interactions.Message) -> list[str]:
     """The guild's prefix, and the bot's mention in both of Discord's spellings."""
+    manager = getattr(bot, "prefixed", None)
+    if isinstance(manager, PlughostPrefixedManager):
+        # The raw fast path read them a moment ago, deciding this message may be a
+        # command (plughost.runtime.chatter): the same answer, without a second read.
+        decided = manager.decided_prefixes.get(int(message.id))
+        if decided is not None:
+            return decided
     return await guild_prefixes(bot, int(message._guild_id) if message._guild_id else None)
 
 
@@ -145,6 +152,12 @@ class PlughostPrefixedManager(PrefixedManager):
     """interactions.py's prefixed manager, making every command it registers report
     bad arguments by name (see :mod:`plughost.commands.arguments`) and every hybrid
     group answer with its help when run bare (:mod:`plughost.commands.groups`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: The prefixes of messages being dispatched, by message id, as the raw fast
+        #: path read them (:mod:`plughost.runtime.chatter`); `prefixes` answers from here.
+        self.decided_prefixes: dict[int, list[str]] = {}
 
     def add_command(self, command: PrefixedCommand) -> None:
         super().add_command(command)
