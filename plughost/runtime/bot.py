@@ -312,9 +312,12 @@ class Bot(interactions.Client):
     # -- event tracking ---------------------------------------------------------------
 
     def dispatch(self, event: Any, *args: Any, **kwargs: Any) -> None:
-        if type(event) in ERROR_EVENTS:
+        kind = type(event)
+        if kind in ERROR_EVENTS:
             # Before the completion event that follows it: see runtime/outcomes.py.
             note_outcome(event.ctx, event.error)
+        elif kind is CommandCompletion and command_log.isEnabledFor(logging.DEBUG):
+            self._log_completion(event)
         if self.dispatch_observer is not None:
             self.dispatch_observer(event)
         raw = isinstance(event, RawGatewayEvent)
@@ -419,8 +422,19 @@ class Bot(interactions.Client):
             return
         self.default_error_handler(event.source, event.error)
 
-    @interactions.listen(CommandCompletion, disable_default_listeners=True)
-    async def _command_completed(self, event: CommandCompletion) -> None:
+    def _gather_callbacks(self) -> None:
+        super()._gather_callbacks()
+        # interactions.py's default completion listener logs every command at INFO;
+        # `_log_completion` replaces it, called from `dispatch`: a listener would
+        # cost a task per command for a line that is off by default (issue 16).
+        completion = self.listeners.get("command_completion")
+        if completion:
+            self.listeners["command_completion"] = [
+                listener for listener in completion if not listener.is_default_listener
+            ]
+
+    @staticmethod
+    def _log_completion(event: CommandCompletion) -> None:
         """One line per command at DEBUG, naming cog, command, kind and outcome.
 
         Replaces interactions.py's own INFO line, which carried the arguments (what
@@ -428,16 +442,15 @@ class Bot(interactions.Client):
         5% of every command's CPU (issue 16). INFO keeps what an operator reads:
         start, cogs, errors; `--log-level plughost.commands=DEBUG` shows these.
         """
-        if command_log.isEnabledFor(logging.DEBUG):
-            fields = command_fields(event.ctx)
-            command_log.debug(
-                "%s %s (%s): %s",
-                fields["cog"],
-                fields["command"],
-                fields["kind"],
-                fields["outcome"],
-                extra=fields,
-            )
+        fields = command_fields(event.ctx)
+        command_log.debug(
+            "%s %s (%s): %s",
+            fields["cog"],
+            fields["command"],
+            fields["kind"],
+            fields["outcome"],
+            extra=fields,
+        )
 
     @interactions.listen(CommandError, disable_default_listeners=True)
     async def _command_error(self, event: CommandError) -> None:
