@@ -394,8 +394,12 @@ def table(bots: list[Bot], args: argparse.Namespace) -> str:
         cells = []
         for bot in bots:
             values: list[float] = getattr(bot.figures, attr)
+            # Instruction counts in thousands' groups (millions per !ping), the rest as is.
+            sep = "," if attr.endswith("instructions") else ""
             cells.append(
-                f"{statistics.median(values):,.{digits}f} {units[attr]}".rstrip() if values else ""
+                f"{statistics.median(values):{sep}.{digits}f} {units[attr]}".rstrip()
+                if values
+                else ""
             )
         ratios = []
         for ours_bot, theirs_bot, _ in pairs:
