@@ -128,15 +128,21 @@ async def set_guild_prefix(guild_id: int, prefix: str | None) -> None:
         await group.prefix.set(prefix)
 
 
+class DecidesPrefixes(Protocol):
+    """A client whose prefixed manager keeps the prefixes decided per message (every
+    ``plughost.Bot``: the one client that takes `prefixes` as its prefix source)."""
+
+    prefixed: PlughostPrefixedManager
+
+
 async def prefixes(bot: interactions.Client, message: interactions.Message) -> list[str]:
     """The guild's prefix, and the bot's mention in both of Discord's spellings."""
-    manager = getattr(bot, "prefixed", None)
-    if isinstance(manager, PlughostPrefixedManager):
-        # The raw fast path read them a moment ago, deciding this message may be a
-        # command (plughost.runtime.chatter): the same answer, without a second read.
-        decided = manager.decided_prefixes.get(int(message.id))
-        if decided is not None:
-            return decided
+    # The raw fast path read them a moment ago, deciding this message may be a
+    # command (plughost.runtime.chatter): the same answer, without a second read.
+    manager = cast("DecidesPrefixes", bot).prefixed
+    decided = manager.decided_prefixes.get(int(message.id))
+    if decided is not None:
+        return decided
     return await guild_prefixes(bot, int(message._guild_id) if message._guild_id else None)
 
 

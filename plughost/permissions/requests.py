@@ -90,30 +90,20 @@ def owner_ids_of(client: interactions.Client) -> frozenset[int]:
 
 def invocation_kind(ctx: Any) -> InvocationKind:
     """How ``ctx``'s command was invoked (a hybrid command: by its prefix or by slash)."""
-    # A hybrid context remembers how it was invoked; no other context has the attribute.
+    # Prefix invocations first, the commonest: the context classes are ABCs, and each
+    # isinstance test against one costs more than an attribute lookup. A hybrid
+    # context remembers how it was invoked; no other context has the attribute. The
+    # classes tested are disjoint, so the order decides nothing else.
     if getattr(ctx, "_prefixed_ctx", None) is not None:
         return "prefixed"
-    cls = type(ctx)
-    kind = _KIND_OF_CLASS.get(cls)
-    if kind is None:
-        kind = _KIND_OF_CLASS[cls] = _kind_of_class(cls)
-    return kind
-
-
-#: Each context class's kind, worked out once: the contexts' classes are ABCs, and
-#: four ``isinstance`` checks against them cost more than the rest of the request.
-_KIND_OF_CLASS: dict[type, InvocationKind] = {}
-
-
-def _kind_of_class(cls: type) -> InvocationKind:
-    if issubclass(cls, interactions.AutocompleteContext):
-        return "autocomplete"
-    if issubclass(cls, interactions.ComponentContext):
-        return "component"
-    if issubclass(cls, interactions.ContextMenuContext):
-        return "context_menu"
-    if issubclass(cls, prefixed.PrefixedContext):
+    if isinstance(ctx, prefixed.PrefixedContext):
         return "prefixed"
+    if isinstance(ctx, interactions.AutocompleteContext):
+        return "autocomplete"
+    if isinstance(ctx, interactions.ComponentContext):
+        return "component"
+    if isinstance(ctx, interactions.ContextMenuContext):
+        return "context_menu"
     return "slash"
 
 

@@ -74,9 +74,6 @@ log = logging.getLogger("plughost.runtime.bot")
 #: One INFO line per finished command (``--log-level plughost.commands=WARNING`` hides them).
 command_log = logging.getLogger("plughost.commands")
 
-#: Event classes' names as interactions.py resolves them (see `Bot.dispatch`).
-_EVENT_NAMES: dict[type, str] = {}
-
 #: Discord's real REST base, as interactions.py ships it.
 DISCORD_API_BASE: Final = Route.BASE
 
@@ -171,6 +168,8 @@ class Bot(interactions.Client):
         #: Told of every event this client dispatches, synchronously, when set from
         #: outside (``plughost.metrics``); None costs one test per event.
         self.dispatch_observer: Callable[[Any], None] | None = None
+        #: Event classes' names as interactions.py resolves them (see `dispatch`).
+        self._event_names: dict[type, str] = {}
         #: The shard this client serves (interactions.py keeps it only on its connection state).
         self.shard_id = shard_id
         # plughost's manager and contexts: arguments named in errors, per-guild
@@ -329,7 +328,8 @@ class Bot(interactions.Client):
         # resolved, and an event without one is named by its class, worked out once.
         override = event.override_name
         if override is None:
-            name = _EVENT_NAMES.get(kind) or _EVENT_NAMES.setdefault(kind, event.resolved_name)
+            names = self._event_names
+            name = names.get(kind) or names.setdefault(kind, event.resolved_name)
         else:
             name = override if raw else event.resolved_name
         if raw and name == "raw_message_create" and self.chatter.defers(event):
