@@ -45,6 +45,21 @@ uvloop and orjson importable from DIR (``pip install --target DIR uvloop orjson`
 so that the other bots run without them): interactions.py then decodes the
 gateway with orjson, and both run on uvloop's event loop (``Client.start`` and
 plughost's runner pick it when it is installed).
+
+``--instructions`` runs every bot under valgrind's callgrind instead, and counts
+the instructions its process executes (all threads, user space) per ``!ping`` and
+per chatter message, collection switched on only around those two batches
+(``callgrind_control``). Unlike CPU time, a count does not move with the load of
+a shared machine: one round gives the same figures within about a percent. It
+counts work, not time (cache misses, system calls and waits are not in it), so it
+complements the timed rounds rather than replacing them; it needs ``valgrind``,
+and each bot starts about 30 times slower.
+
+``--baseline SRC`` adds a ``plughost run`` whose ``plughost`` package is imported
+from SRC, a folder holding another version of it (``git archive main plughost |
+tar -x -C SRC``), started from SRC so that the working tree's package does not
+shadow it; cogs and libraries stay this environment's. Its column and the ratio
+``plughost / baseline`` measure a change side by side, in the same rounds.
 """
 
 from __future__ import annotations
@@ -55,6 +70,7 @@ import compileall
 import importlib.util
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -208,6 +224,8 @@ class Figures:
     ready_s: list[float] = field(default_factory=list)
     ready_cpu_s: list[float] = field(default_factory=list)
     rss_mb: list[float] = field(default_factory=list)
+    ping_instructions: list[float] = field(default_factory=list)
+    chatter_instructions: list[float] = field(default_factory=list)
 
 
 class Driver:
@@ -230,6 +248,8 @@ class Bot:
     """The command line for round ``n``."""
     env: Callable[[int], dict[str, str]]
     payday: bool = False
+    cwd: str | None = None
+    """Where the process starts (None: here)."""
     figures: Figures = field(default_factory=Figures)
 
 
@@ -239,7 +259,11 @@ async def measure(
     started = time.perf_counter()
     line = bot.command(round_no)
     proc = await asyncio.create_subprocess_exec(
-        *line, env=bot.env(round_no), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        *line,
+        env=bot.env(round_no),
+        cwd=bot.cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         readies[0] += 1
@@ -274,6 +298,70 @@ async def measure(
             await proc.wait()
 
 
+def callgrind_totals(path: Path) -> int:
+    """The instructions a callgrind dump counted (its ``totals:`` line)."""
+    for line in path.read_text().splitlines():
+        if line.startswith("totals:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"{path}: no totals line (did callgrind dump?)")
+
+
+async def callgrind_control(*args: str) -> None:
+    control = await asyncio.create_subprocess_exec(
+        "callgrind_control", *args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    if await control.wait() != 0:
+        raise RuntimeError(f"callgrind_control {' '.join(args)} failed")
+
+
+async def measure_instructions(
+    bot: Bot, driver: Driver, args: argparse.Namespace, round_no: int, readies: list[int]
+) -> None:
+    """`measure`'s ``!ping`` and chatter batches, counted in instructions under callgrind."""
+    out = Path(tempfile.mkdtemp(prefix="plughost-callgrind-")) / "callgrind.out"
+    line = [
+        "valgrind",
+        "--tool=callgrind",
+        "--instr-atstart=no",  # startup is not counted: only the batches below
+        f"--callgrind-out-file={out}",
+        *bot.command(round_no),
+    ]
+    proc = await asyncio.create_subprocess_exec(
+        *line,
+        env=bot.env(round_no),
+        cwd=bot.cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    pid = str(proc.pid)  # valgrind runs the program in its own process
+    try:
+        readies[0] += 1
+        await driver.call("ready", count=readies[0], timeout=900)
+        await driver.call("commands", content="!ping", n=20)  # warm up
+        await callgrind_control("--instr=on", pid)
+        pings = await driver.call("commands", content="!ping", n=args.pings)
+        await callgrind_control("--instr=off", pid)
+        await callgrind_control("--dump=pings", pid)  # each dump counts since the last
+        if not pings["replies"][0].startswith("pong"):
+            raise RuntimeError(f"{bot.name} answered !ping with {pings['replies'][0]!r}")
+        await callgrind_control("--instr=on", pid)
+        await driver.call("chatter", n=args.chatter)
+        await callgrind_control("--instr=off", pid)
+        await callgrind_control("--dump=chatter", pid)
+    finally:
+        proc.terminate()
+        try:
+            await asyncio.wait_for(proc.wait(), 60)
+        except TimeoutError:
+            proc.kill()
+            await proc.wait()
+    ping, chatter = (callgrind_totals(Path(f"{out}.{n}")) for n in (1, 2))
+    shutil.rmtree(out.parent)
+    bot.figures.ping_instructions.append(ping / args.pings)
+    # Less the fence: one !ping after the chatter (see local_discord.py's /chatter).
+    bot.figures.chatter_instructions.append((chatter - ping / args.pings) / args.chatter)
+
+
 def plughost_instance(home: Path, round_no: int, listen: bool) -> str:
     """A fresh SQLite instance per round (so every member's payday is due), economy loaded."""
     os.environ["PLUGHOST_HOME"] = str(home)
@@ -305,6 +393,8 @@ def table(bots: list[Bot], args: argparse.Namespace) -> str:
         ("ready after start", "ready_s", 2),
         ("bot CPU to ready", "ready_cpu_s", 2),
         ("resident memory", "rss_mb", 0),
+        ("instructions per `!ping`", "ping_instructions", 0),
+        ("instructions per chatter message", "chatter_instructions", 0),
     ]
     units = {
         "ping_ms": "ms",
@@ -314,6 +404,8 @@ def table(bots: list[Bot], args: argparse.Namespace) -> str:
         "ready_s": "s",
         "ready_cpu_s": "s",
         "rss_mb": "MB",
+        "ping_instructions": "",
+        "chatter_instructions": "",
     }
     pairs = [(plug, bare, "plughost / bare interactions.py")]
     if "plughost run + uvloop/orjson" in by_name:
@@ -323,16 +415,26 @@ def table(bots: list[Bot], args: argparse.Namespace) -> str:
             (fast_plug, fast_bare, "both + uvloop/orjson"),
             (fast_plug, plug, "plughost + uvloop/orjson / plughost"),
         ]
+    if "plughost run (baseline)" in by_name:
+        pairs.append((plug, by_name["plughost run (baseline)"], "plughost / baseline"))
     heads = [f"`{b.name}`" if b.name.startswith("plughost") else b.name for b in bots]
     lines = [
         "| | " + " | ".join(heads) + " | " + " | ".join(p[2] for p in pairs) + " |",
         "|---|" + "---|" * (len(bots) + len(pairs)),
     ]
     for label, attr, digits in rows:
+        if not any(getattr(bot.figures, attr) for bot in bots):
+            continue  # not measured in this mode (see --instructions)
         cells = []
         for bot in bots:
             values: list[float] = getattr(bot.figures, attr)
-            cells.append(f"{statistics.median(values):.{digits}f} {units[attr]}" if values else "")
+            # Instruction counts in thousands' groups (millions per !ping), the rest as is.
+            sep = "," if attr.endswith("instructions") else ""
+            cells.append(
+                f"{statistics.median(values):{sep}.{digits}f} {units[attr]}".rstrip()
+                if values
+                else ""
+            )
         ratios = []
         for ours_bot, theirs_bot, _ in pairs:
             ours, theirs = getattr(ours_bot.figures, attr), getattr(theirs_bot.figures, attr)
@@ -412,6 +514,22 @@ async def main(args: argparse.Namespace, home: Path, names: dict[int, str]) -> N
                 payday=True,
             ),
         ]
+    if args.baseline:
+        source = args.baseline  # resolved, and checked to hold plughost (see __main__)
+        baseline_env = {
+            **base_env,
+            "PYTHONPATH": os.pathsep.join(p for p in (source, base_env.get("PYTHONPATH", "")) if p),
+        }
+        bots.append(
+            Bot(
+                "plughost run (baseline)",
+                # Its own instances: every member's payday is due in each.
+                lambda n: bots[2].command(n + args.rounds * (2 if args.fast_libs else 1)),
+                lambda n: baseline_env,
+                payday=True,
+                cwd=source,
+            )
+        )
     runnable = [b for b in bots if have_dpy or b.name != "bare discord.py"]
     if args.no_bytecode:
         print("plughost's sources are not precompiled (--no-bytecode)")
@@ -425,6 +543,16 @@ async def main(args: argparse.Namespace, home: Path, names: dict[int, str]) -> N
             for round_no in range(args.rounds):
                 order = runnable[round_no % len(runnable) :] + runnable[: round_no % len(runnable)]
                 for bot in order:
+                    if args.instructions:
+                        await measure_instructions(bot, driver, args, round_no, readies)
+                        f = bot.figures
+                        print(
+                            f"round {round_no + 1} {bot.name}: "
+                            f"{f.ping_instructions[-1]:,.0f} instructions per !ping, "
+                            f"{f.chatter_instructions[-1]:,.0f} per chatter message",
+                            flush=True,
+                        )
+                        continue
                     await measure(bot, driver, args, round_no, readies)
                     f = bot.figures
                     print(
@@ -462,6 +590,12 @@ if __name__ == "__main__":
         "--no-bytecode", action="store_true", help="do not precompile plughost's sources"
     )
     parser.add_argument("--fast-libs", metavar="DIR", help="also run bots with uvloop and orjson")
+    parser.add_argument(
+        "--instructions", action="store_true", help="count instructions under callgrind"
+    )
+    parser.add_argument(
+        "--baseline", metavar="SRC", help="also run plughost imported from SRC (a folder)"
+    )
     parser.add_argument("--bot", choices=["ipy", "dpy"], help=argparse.SUPPRESS)
     parser.add_argument("api", nargs="?", help=argparse.SUPPRESS)
     parser.add_argument("token", nargs="?", help=argparse.SUPPRESS)
@@ -471,10 +605,14 @@ if __name__ == "__main__":
     elif args.bot == "dpy":
         run_bare_discord_py(args.api, args.token, args.listen)
     else:
+        if args.baseline:
+            args.baseline = str(Path(args.baseline).resolve())
+            if not (Path(args.baseline) / "plughost" / "__init__.py").is_file():
+                raise SystemExit(f"--baseline {args.baseline}: no plughost package in that folder")
         home = Path(tempfile.mkdtemp(prefix="plughost-bench-"))
         if args.listen:
             (home / "cogs-site").mkdir(parents=True)
             write_listening_cog(home / "cogs-site")
-        count = args.rounds * (2 if args.fast_libs else 1)
+        count = args.rounds * (2 if args.fast_libs else 1) * (2 if args.baseline else 1)
         names = {n: plughost_instance(home, n, args.listen) for n in range(count)}
         asyncio.run(main(args, home, names))

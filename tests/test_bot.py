@@ -9,6 +9,7 @@ from pathlib import Path
 
 import interactions
 import pytest
+from interactions.api.events import CommandCompletion
 from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_command
 from interactions.ext.prefixed_commands import PrefixedContext, prefixed_command
 
@@ -145,3 +146,31 @@ async def test_a_guild_outage_is_not_leaving_the_guild(bot: Bot, fake_discord: F
     assert (await fake_discord.slash("ping")).content.startswith("pong")
     assert len(fake_discord.emulator.requests_to("PUT", "/applications/")) == syncs
     assert fake_discord.guild.id in {int(g.id) for g in bot.guilds}
+
+
+class Completions(interactions.Extension):
+    """A cog that hears every finished command."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.finished: list[str] = []
+
+    @interactions.listen(CommandCompletion)
+    async def finished_command(self, event: CommandCompletion) -> None:
+        self.finished.append(event.ctx.invoke_target)
+
+
+async def test_a_cog_hears_each_finished_command(
+    bot: Bot, fake_discord: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    # plughost logs completions from dispatch, with no listener of its own (issue 16);
+    # interactions.py's default INFO line stays gone, and cogs' listeners still run.
+    completion = bot.listeners.get("command_completion", [])
+    assert not any(listener.is_default_listener for listener in completion)
+    cog = Completions(bot)
+    with caplog.at_level(logging.DEBUG, logger="plughost.commands"):
+        await fake_discord.send("!ping", expect=1)
+        await fake_discord.send("!nosuchcommand", expect=0)
+    assert cog.finished == ["ping"]
+    assert [r.getMessage() for r in caplog.records if r.name == "plughost.commands"] == [
+        "core ping (prefixed): ok"
+    ]

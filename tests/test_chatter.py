@@ -7,6 +7,8 @@ import interactions
 from interactions.api.events import MessageCreate, RawGatewayEvent
 
 from plughost.commands.prefixes import set_guild_prefix
+from plughost.config import current_store
+from plughost.config.namespaces import core_config
 from plughost.runtime.bot import Bot
 from plughost.testing.emulator import FakeDiscord
 
@@ -103,3 +105,23 @@ async def test_a_raw_listener_puts_the_upstream_path_back(
     assert cog.heard == ["hello everyone", "!ping"]
     assert cached(bot, fake_discord, -2)  # !ping (-1 is the bot's pong)
     assert cached(bot, fake_discord, -3)
+
+
+async def test_a_command_reads_its_guild_prefix_once(bot: Bot, fake_discord: FakeDiscord) -> None:
+    # The prefixes the fast path read serve the prefixed manager too (issue 16): a
+    # command reads its guild's core document twice (prefix, then the locale it is
+    # served in), chatter once (the prefix), as the store's cache observer counts.
+    document = core_config().guild_from_id(fake_discord.guild.id).prefix._key
+    cache = current_store().cache
+    looked: list[str] = []
+    cache.lookup_observer, kept = (lambda key, hit: looked.append(key)), cache.lookup_observer
+    try:
+        assert await fake_discord.send("hello everyone") == []
+        chatter, looked[:] = looked.count(document), []
+        replies = await fake_discord.send("!ping")
+        command = looked.count(document)
+    finally:
+        cache.lookup_observer = kept
+    assert [r.content.split(" ")[0] for r in replies] == ["pong"]
+    assert (chatter, command) == (1, 2)
+    assert bot.prefixed.decided_prefixes == {}  # nothing kept once the command is done

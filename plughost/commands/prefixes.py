@@ -128,8 +128,21 @@ async def set_guild_prefix(guild_id: int, prefix: str | None) -> None:
         await group.prefix.set(prefix)
 
 
+class DecidesPrefixes(Protocol):
+    """A client whose prefixed manager keeps the prefixes decided per message (every
+    ``plughost.Bot``: the one client that takes `prefixes` as its prefix source)."""
+
+    prefixed: PlughostPrefixedManager
+
+
 async def prefixes(bot: interactions.Client, message: interactions.Message) -> list[str]:
     """The guild's prefix, and the bot's mention in both of Discord's spellings."""
+    # The raw fast path read them a moment ago, deciding this message may be a
+    # command (plughost.runtime.chatter): the same answer, without a second read.
+    manager = cast("DecidesPrefixes", bot).prefixed
+    decided = manager.decided_prefixes.get(int(message.id))
+    if decided is not None:
+        return decided
     return await guild_prefixes(bot, int(message._guild_id) if message._guild_id else None)
 
 
@@ -145,6 +158,12 @@ class PlughostPrefixedManager(PrefixedManager):
     """interactions.py's prefixed manager, making every command it registers report
     bad arguments by name (see :mod:`plughost.commands.arguments`) and every hybrid
     group answer with its help when run bare (:mod:`plughost.commands.groups`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: The prefixes of messages being dispatched, by message id, as the raw fast
+        #: path read them (:mod:`plughost.runtime.chatter`); `prefixes` answers from here.
+        self.decided_prefixes: dict[int, list[str]] = {}
 
     def add_command(self, command: PrefixedCommand) -> None:
         super().add_command(command)

@@ -182,7 +182,8 @@ class PermissionChain:
             decision = link(request)
             if decision is not None:
                 return name, decision
-        if self._pm is not None:
+        # No coroutine for cogs' links when no cog registered one (nearly every bot).
+        if self.has_cog_links():
             found = await self._cog_links(request)
             if found is not None:
                 return found

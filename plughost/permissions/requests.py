@@ -90,17 +90,20 @@ def owner_ids_of(client: interactions.Client) -> frozenset[int]:
 
 def invocation_kind(ctx: Any) -> InvocationKind:
     """How ``ctx``'s command was invoked (a hybrid command: by its prefix or by slash)."""
+    # Prefix invocations first, the commonest: the context classes are ABCs, and each
+    # isinstance test against one costs more than an attribute lookup. A hybrid
+    # context remembers how it was invoked; no other context has the attribute. The
+    # classes tested are disjoint, so the order decides nothing else.
+    if getattr(ctx, "_prefixed_ctx", None) is not None:
+        return "prefixed"
+    if isinstance(ctx, prefixed.PrefixedContext):
+        return "prefixed"
     if isinstance(ctx, interactions.AutocompleteContext):
         return "autocomplete"
     if isinstance(ctx, interactions.ComponentContext):
         return "component"
     if isinstance(ctx, interactions.ContextMenuContext):
         return "context_menu"
-    if isinstance(ctx, prefixed.PrefixedContext):
-        return "prefixed"
-    # A hybrid context remembers how it was invoked.
-    if getattr(ctx, "_prefixed_ctx", None) is not None:
-        return "prefixed"
     return "slash"
 
 

@@ -168,6 +168,8 @@ class Bot(interactions.Client):
         #: Told of every event this client dispatches, synchronously, when set from
         #: outside (``plughost.metrics``); None costs one test per event.
         self.dispatch_observer: Callable[[Any], None] | None = None
+        #: Event classes' names as interactions.py resolves them (see `dispatch`).
+        self._event_names: dict[type, str] = {}
         #: The shard this client serves (interactions.py keeps it only on its connection state).
         self.shard_id = shard_id
         # plughost's manager and contexts: arguments named in errors, per-guild
@@ -312,15 +314,24 @@ class Bot(interactions.Client):
     # -- event tracking ---------------------------------------------------------------
 
     def dispatch(self, event: Any, *args: Any, **kwargs: Any) -> None:
-        if type(event) in ERROR_EVENTS:
+        kind = type(event)
+        if kind in ERROR_EVENTS:
             # Before the completion event that follows it: see runtime/outcomes.py.
             note_outcome(event.ctx, event.error)
+        elif kind is CommandCompletion and command_log.isEnabledFor(logging.DEBUG):
+            self._log_completion(event)
         if self.dispatch_observer is not None:
             self.dispatch_observer(event)
         raw = isinstance(event, RawGatewayEvent)
-        # A raw event's name is already interactions.py's resolved name (which is a
-        # regex substitution per call, measured ~4% of a chatter message's CPU).
-        name = (event.override_name if raw else None) or event.resolved_name
+        # interactions.py resolves an event's name with a regex substitution per call
+        # (measured ~4% of a chatter message's CPU): a raw event's override is already
+        # resolved, and an event without one is named by its class, worked out once.
+        override = event.override_name
+        if override is None:
+            names = self._event_names
+            name = names.get(kind) or names.setdefault(kind, event.resolved_name)
+        else:
+            name = override if raw else event.resolved_name
         if raw and name == "raw_message_create" and self.chatter.defers(event):
             return  # the fast path hands it on once it has decided (runtime/chatter.py)
         if self.tracker is not None and raw and name in TRACKED_EVENTS:
@@ -419,8 +430,19 @@ class Bot(interactions.Client):
             return
         self.default_error_handler(event.source, event.error)
 
-    @interactions.listen(CommandCompletion, disable_default_listeners=True)
-    async def _command_completed(self, event: CommandCompletion) -> None:
+    def _gather_callbacks(self) -> None:
+        super()._gather_callbacks()
+        # interactions.py's default completion listener logs every command at INFO;
+        # `_log_completion` replaces it, called from `dispatch`: a listener would
+        # cost a task per command for a line that is off by default (issue 16).
+        completion = self.listeners.get("command_completion")
+        if completion:
+            self.listeners["command_completion"] = [
+                listener for listener in completion if not listener.is_default_listener
+            ]
+
+    @staticmethod
+    def _log_completion(event: CommandCompletion) -> None:
         """One line per command at DEBUG, naming cog, command, kind and outcome.
 
         Replaces interactions.py's own INFO line, which carried the arguments (what
@@ -428,16 +450,15 @@ class Bot(interactions.Client):
         5% of every command's CPU (issue 16). INFO keeps what an operator reads:
         start, cogs, errors; `--log-level plughost.commands=DEBUG` shows these.
         """
-        if command_log.isEnabledFor(logging.DEBUG):
-            fields = command_fields(event.ctx)
-            command_log.debug(
-                "%s %s (%s): %s",
-                fields["cog"],
-                fields["command"],
-                fields["kind"],
-                fields["outcome"],
-                extra=fields,
-            )
+        fields = command_fields(event.ctx)
+        command_log.debug(
+            "%s %s (%s): %s",
+            fields["cog"],
+            fields["command"],
+            fields["kind"],
+            fields["outcome"],
+            extra=fields,
+        )
 
     @interactions.listen(CommandError, disable_default_listeners=True)
     async def _command_error(self, event: CommandError) -> None:

@@ -164,16 +164,41 @@ class PlughostPrefixedContext(ContextHelpers, PrefixedContext):
 class PlughostHybridContext(ContextHelpers, HybridContext):
     """The context of hybrid commands on a plughost bot."""
 
+    #: Set by every constructor (upstream's ``__init__`` assigns ``app_permissions``).
+    _app_permissions: interactions.Permissions | None
+    #: Where a prefix invocation's permissions are computed on first read, if at all.
+    _permissions_in: tuple[Any, Any] | None = None
+
+    @property
+    def app_permissions(self) -> interactions.Permissions:
+        """The bot's permissions in the channel: Discord's for a slash invocation; for
+        one by prefix, computed from the cache when first read (few commands read
+        them, and computing them was a third of this context's cost per ``!ping``)."""
+        held = self._app_permissions
+        if held is None:
+            guild, channel = self._permissions_in or (None, None)
+            me = guild.me if guild is not None else None
+            # The bot's own member can be missing from a bounded member cache (an
+            # operator's policy, runtime/caches.py): upstream then fails on
+            # permissions_for(None). Unknown permissions are none, not a crash.
+            bits = channel_permissions_of(me, guild_permissions_of(me, guild), channel) if me else 0
+            held = self._app_permissions = interactions.Permissions(bits)
+        return held
+
+    @app_permissions.setter
+    def app_permissions(self, value: interactions.Permissions) -> None:
+        self._app_permissions = value
+
     @classmethod
     def from_prefixed_context(cls, ctx: PrefixedContext) -> Self:
-        """Upstream's conversion, with the bot's channel permissions computed in ints.
+        """Upstream's conversion, with the bot's channel permissions computed in ints,
+        and only when read (see `app_permissions`).
 
         Upstream asks ``channel.permissions_for(me)``, which builds
         ``Permissions.ALL`` flag by flag for an administrator, twice: ~0.5 ms of every
         hybrid command invoked by prefix (a quarter of the fuzz test's CPU time).
         """
         guild = ctx.guild
-        me = guild.me if guild is not None else None
         channel: Any = ctx.channel
         if channel.type in _THREADS:
             channel = getattr(channel, "parent_channel", None)
@@ -187,11 +212,8 @@ class PlughostHybridContext(ContextHelpers, HybridContext):
         self.message_id = ctx.message_id
         self._message = ctx.message
         self.prefix = ctx.prefix
-        # The bot's own member can be missing from a bounded member cache (an
-        # operator's policy, runtime/caches.py): upstream then fails on
-        # permissions_for(None). Unknown permissions are none, not a crash.
-        held = channel_permissions_of(me, guild_permissions_of(me, guild), channel) if me else 0
-        self.app_permissions = interactions.Permissions(held)
+        self._app_permissions = None
+        self._permissions_in = (guild, channel)
         self._command_name = ctx.command.qualified_name
         self.args = ctx.args
         self._prefixed_ctx = ctx

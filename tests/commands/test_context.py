@@ -1,8 +1,12 @@
 """The context helpers on prefixed, slash and hybrid invocations."""
 
+import interactions
 import pytest
+from interactions.ext.hybrid_commands import HybridContext, hybrid_slash_command
 
+from plughost.cogs import Cog
 from plughost.commands import pagify
+from plughost.permissions.requests import channel_permissions_of, guild_permissions_of
 from plughost.runtime.bot import Bot
 from plughost.testing.emulator import FakeDiscord
 
@@ -46,3 +50,26 @@ def test_pagify_splits_on_lines_and_cuts_long_lines() -> None:
     assert all(len(p) <= 2000 for p in pages)
     assert "".join(pages[2:]).replace(" ", "") == "c" * 1500
     assert list(pagify("")) == []
+
+
+class Permissions(Cog):
+    """Says what a hybrid command's context holds as the bot's permissions."""
+
+    @hybrid_slash_command(name="perms", description="The bot's permissions here.")
+    async def perms(self, ctx: HybridContext) -> None:
+        await ctx.send(str(int(ctx.app_permissions)))
+
+
+async def test_a_hybrid_command_by_prefix_knows_the_bots_permissions(
+    bot: Bot, fake_discord: FakeDiscord
+) -> None:
+    # Computed from the cache when the command reads them (issue 16), not before.
+    await attach(bot, Permissions, "permissions_probe")
+    guild = bot.cache.get_guild(fake_discord.guild.id)
+    channel = bot.cache.get_channel(fake_discord.channel_named("general").id)
+    assert guild is not None
+    assert guild.me is not None
+    expected = channel_permissions_of(guild.me, guild_permissions_of(guild.me, guild), channel)
+    assert expected & int(interactions.Permissions.SEND_MESSAGES)
+    replies = await fake_discord.send("!perms")
+    assert [r.content for r in replies] == [str(expected)]
