@@ -8,10 +8,14 @@ its listeners when returned to the pool). It carries:
   document from this process's cache unless it is this process's own write;
   ``"p:<prefix>"`` drops every document under a prefix. Measured here: another
   process's NOTIFY arrives about 0.6 ms (p50) after the commit.
-- session-level advisory locks for ``async with`` read-modify-writes. A lock is
-  taken with ``pg_try_advisory_lock``; when it is busy the waiter sleeps until
-  the holder's ``plughost_config_unlock`` notification (or a one second re-try,
-  for a holder that died without sending one). Holding a lock keeps no pooled
+- session-level advisory locks for ``async with`` read-modify-writes and
+  ``get_lock()``. One ``plughost_config_lock`` call (migration 0005) sends the
+  unlocks queued so far, tries every lock asked for (all or none) and, for an
+  ``async with``, reads the document once they are held; when one is busy the
+  waiter sleeps until the holder's ``plughost_config_unlock`` notification (or
+  a one second re-try, for a holder that died without sending one). Unlocks
+  are queued (``unlock`` returns a future) and ride with the next lock call, or
+  go out on their own in one statement. Holding a lock keeps no pooled
   connection and no transaction open across the cog's code.
 
 If the connection drops, the cache is flushed and switched off (every read
