@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from importlib import import_module
 
 import asyncpg
 import pytest
 
 from plughost.config import Config, ConfigLockLostError, connect
-from plughost.config.backends.listener import lock_id
+from plughost.config.backends.listener import UNLOCK_CHANNEL, lock_id
 from plughost.config.backends.postgres import PostgresStore
 
 from .conftest import worker_command
+
+WAITING = import_module("plughost.config.migrations.0005_rmw_lock_function").WAITING
 
 pytestmark = [pytest.mark.postgres]
 
@@ -61,27 +64,28 @@ async def test_blocks_and_get_lock_in_two_processes_lose_no_increment(pg_schema_
 
 
 async def test_a_block_reads_what_another_store_wrote_just_before(pg_schema_dsn: str) -> None:
-    """Two stores on one database take turns on one document: 2 x 50 appends, none lost."""
+    """Two stores on one database take turns on one document, through two of its paths
+    (so with two different value locks): 2 x 50 appends, none lost."""
     async with connect(pg_schema_dsn) as first:
         conf = _conf()
         name = conf.cog_name
 
-        async def appends(tag: str) -> None:
+        async def appends() -> None:
+            user = Config.get_conf(None, identifier=7, cog_name=name).user_from_id(1)
             for _ in range(50):
-                async with (
-                    Config.get_conf(None, identifier=7, cog_name=name)
-                    .user_from_id(1)
-                    .items() as items
-                ):
-                    items.append(tag)
+                async with user.items() as items:
+                    items.append("a")
 
         async def other_store() -> None:
             async with connect(pg_schema_dsn) as second:
                 assert second is not first
-                Config.get_conf(None, identifier=7, cog_name=name).register_user(items=[])
-                await appends("b")
+                other = Config.get_conf(None, identifier=7, cog_name=name)
+                other.register_user(items=[])
+                for _ in range(50):
+                    async with other.user_from_id(1).all() as document:
+                        document["items"].append("b")
 
-        await asyncio.gather(appends("a"), other_store())
+        await asyncio.gather(appends(), other_store())
         items = await conf.user_from_id(1).items()
         assert sorted(items) == ["a"] * 50 + ["b"] * 50
 
@@ -150,3 +154,52 @@ async def test_losing_the_listen_connection_in_a_block_refuses_its_write(
         async with conf.user_from_id(1).items() as items:
             items.append("next")
         assert await conf.user_from_id(1).items() == ["kept", "next"]
+
+
+async def test_an_unlock_notifies_only_when_another_session_waits(pg_schema_dsn: str) -> None:
+    """A NOTIFY costs the unlock a commit behind the server-wide NOTIFY lock: none is sent
+    for a lock nobody waits for, one is for a lock another store waits for."""
+    ours: dict[int, int] = {}
+    heard: asyncio.Queue[int] = asyncio.Queue()
+    admin = await asyncpg.connect(pg_schema_dsn.partition("?")[0])
+    await admin.add_listener(
+        UNLOCK_CHANNEL, lambda conn, pid, channel, payload: heard.put_nowait(int(payload))
+    )
+    try:
+        async with connect(pg_schema_dsn) as first:
+            assert isinstance(first, PostgresStore)
+            conf = _conf()
+            for user in (1, 2):
+                ours.update(dict.fromkeys(_ids(conf, user), user))
+            # Nobody waits: no NOTIFY.
+            async with conf.user_from_id(2).items() as items:
+                items.append(1)
+            await first.listener.drain()
+            # Another store waits for user 1's document: its release is announced.
+            block = conf.user_from_id(1).items()
+            (await block.__aenter__()).append(1)
+            async with connect(pg_schema_dsn) as second:
+                assert isinstance(second, PostgresStore)
+                other = Config.get_conf(None, identifier=7, cog_name=conf.cog_name)
+                other.register_user(items=[])
+
+                async def waiter() -> None:
+                    async with other.user_from_id(1).items() as items:
+                        items.append(2)
+
+                task = asyncio.create_task(waiter())
+                while not await admin.fetchval(  # noqa: ASYNC110 - PostgreSQL has no event for it
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = $1 "
+                    "AND classid = $2 AND objsubid = 2 AND mode = 'ShareLock'",
+                    second.listener.backend_pid,
+                    WAITING,
+                ):
+                    await asyncio.sleep(0.01)  # until the other store has marked itself waiting
+                await block.__aexit__(None, None, None)
+                await task
+            while (payload := await asyncio.wait_for(heard.get(), 10)) not in ours:
+                pass  # another test run's unlock on this database
+            assert ours[payload] == 1
+            assert await conf.user_from_id(1).items() == [1, 2]
+    finally:
+        await admin.close()

@@ -57,11 +57,12 @@ _LOCK_RETRY_SECONDS: Final = 1.0
 _RECONNECT_GRACE_SECONDS: Final = 2.5
 #: Release, take and read in one call (migration 0005).
 _LOCK_SQL: Final = (
-    "SELECT busy, data, version FROM plughost_config_lock($1::bigint[], $2::bigint[], $3::text)"
+    "SELECT busy, data, version "
+    "FROM plughost_config_lock($1::bigint[], $2::bigint[], $3::bigint[], $4::text)"
 )
-#: Release, when no lock call is about to carry the unlocks.
+#: Release and clear waiting marks, when no lock call is about to carry them.
 _UNLOCK_SQL: Final = (
-    "SELECT pg_advisory_unlock(id), pg_notify($2::text, id::text) FROM unnest($1::bigint[]) AS id"
+    "SELECT count(*) FROM plughost_config_lock($1::bigint[], $2::bigint[], '{}', NULL)"
 )
 _CONNECTION_LOST: Final = (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError)
 
@@ -93,6 +94,8 @@ class NotificationListener:
         # Unlocks waiting to be sent, and the futures of their callers.
         self._unlocks: list[int] = []
         self._unlocked: list[asyncio.Future[None]] = []
+        # Waiting marks (see migration 0005) to clear with the next call.
+        self._unwaits: list[int] = []
         self._flusher: asyncio.Task[None] | None = None
         # The schema's search path, as Tortoise sets it on its pool, finds
         # plughost_config_lock (migration 0005) there.
@@ -163,8 +166,9 @@ class NotificationListener:
 
     def _on_lost(self) -> None:
         self._lost_at = time.monotonic()
-        # Queued unlocks went with the session.
+        # Queued unlocks and waiting marks went with the session.
         _resolve(self._take_unlocks()[1])
+        self._unwaits.clear()
         self._outage.refuse(ConnectionError("the LISTEN connection was lost"))
         self._up.clear()
         self._cache.enabled = False
@@ -201,29 +205,44 @@ class NotificationListener:
         queued by :meth:`unlock` ride along in the same call.
         """
         loop = asyncio.get_running_loop()
-        while True:
-            conn = await self._connection()
-            generation = self.generation
-            waiter: asyncio.Future[None] = loop.create_future()
-            for lockid in lockids:
-                self._waiters.setdefault(lockid, []).append(waiter)
-            try:
-                try:
-                    row = await self._try(conn, lockids, key, generation)
-                except _CONNECTION_LOST:
-                    continue  # connection lost: wait for the reconnect and try again
-                if row[0] is None:
-                    if generation == self.generation:
-                        return generation, row
-                    continue
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(waiter, _LOCK_RETRY_SECONDS)
-            finally:
+        marked: tuple[int, int] | None = None  # (lock id, generation) this session waits for
+        try:
+            while True:
+                conn = await self._connection()
+                generation = self.generation
+                if marked is not None:
+                    self._clear_mark(marked)  # by this call, which marks again if still busy
+                    marked = None
+                waiter: asyncio.Future[None] = loop.create_future()
                 for lockid in lockids:
-                    waiters = self._waiters[lockid]
-                    waiters.remove(waiter)
-                    if not waiters:
-                        del self._waiters[lockid]
+                    self._waiters.setdefault(lockid, []).append(waiter)
+                try:
+                    try:
+                        row = await self._try(conn, lockids, key, generation)
+                    except _CONNECTION_LOST:
+                        continue  # connection lost: wait for the reconnect and try again
+                    if row[0] is None:
+                        if generation == self.generation:
+                            return generation, row
+                        continue
+                    marked = (int(row[0]), generation)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(waiter, _LOCK_RETRY_SECONDS)
+                finally:
+                    for lockid in lockids:
+                        waiters = self._waiters[lockid]
+                        waiters.remove(waiter)
+                        if not waiters:
+                            del self._waiters[lockid]
+        finally:
+            if marked is not None:
+                self._clear_mark(marked)
+                self._kick()
+
+    def _clear_mark(self, marked: tuple[int, int]) -> None:
+        lockid, generation = marked
+        if generation == self.generation:  # else it went with the session
+            self._unwaits.append(lockid)
 
     async def _try(
         self, conn: Any, lockids: Sequence[int], key: str | None, generation: int
@@ -232,7 +251,9 @@ class NotificationListener:
         await self._io.acquire()
         try:
             unlocks, done = self._take_unlocks()
-            call = asyncio.ensure_future(conn.fetchrow(_LOCK_SQL, unlocks, list(lockids), key))
+            call = asyncio.ensure_future(
+                conn.fetchrow(_LOCK_SQL, unlocks, self._take_unwaits(), list(lockids), key)
+            )
         except BaseException:
             self._io.release()
             raise
@@ -257,8 +278,12 @@ class NotificationListener:
     def _abandoned(self, lockids: Sequence[int], generation: int, call: Any) -> None:
         if call.cancelled() or call.exception() is not None:
             return
-        if call.result()[0] is None:
+        busy = call.result()[0]
+        if busy is None:
             self.unlock(lockids, generation)
+        else:
+            self._clear_mark((int(busy), generation))
+            self._kick()
 
     def unlock(self, lockids: Sequence[int], generation: int) -> asyncio.Future[None]:
         """Release ``lockids`` soon; the future is done once that was sent.
@@ -277,10 +302,18 @@ class NotificationListener:
     def _queue_unlocks(self, lockids: list[int], done: list[asyncio.Future[None]]) -> None:
         self._unlocks.extend(lockids)
         self._unlocked.extend(done)
+        self._kick()
+
+    def _kick(self) -> None:
+        """Make sure the flusher will send whatever is queued."""
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.get_running_loop().create_task(
                 self._flush_unlocks(), name="plughost-config-unlock"
             )
+
+    def _take_unwaits(self) -> list[int]:
+        unwaits, self._unwaits = self._unwaits, []
+        return unwaits
 
     def _take_unlocks(self) -> tuple[list[int], list[asyncio.Future[None]]]:
         unlocks, done = self._unlocks, self._unlocked
@@ -288,15 +321,16 @@ class NotificationListener:
         return unlocks, done
 
     async def _flush_unlocks(self) -> None:
-        while self._unlocks:
+        while self._unlocks or self._unwaits:
             async with self._io:
                 unlocks, done = self._take_unlocks()
+                unwaits = self._take_unwaits()
                 conn = self._listen.connection
-                if not unlocks or conn is None:
+                if not (unlocks or unwaits) or conn is None:
                     _resolve(done)  # taken by a lock call meanwhile, or the session is gone
                     continue
                 try:
-                    await conn.execute(_UNLOCK_SQL, unlocks, UNLOCK_CHANNEL)
+                    await conn.fetchval(_UNLOCK_SQL, unlocks, unwaits)
                 except _CONNECTION_LOST:
                     pass  # the session, and its locks, are gone
                 except Exception as exc:

@@ -219,6 +219,10 @@ class ConfigStore(abc.ABC):
         if sent is None:
             self.guards.release(key)
         else:
+            if token.outermost:
+                # Even this task's next block on the document waits for the unlock:
+                # re-entering would take it for a nested block and not lock again.
+                self.guards.detach(key)
             self._track(sent, partial(self.guards.release, key))
 
     def _track(self, sent: asyncio.Future[None], then: Callable[[], None] | None = None) -> None:
