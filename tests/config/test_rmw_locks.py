@@ -17,7 +17,7 @@ from plughost.config import Config, ConfigLockLostError, connect
 from plughost.config.backends.listener import UNLOCK_CHANNEL, lock_id
 from plughost.config.backends.postgres import PostgresStore
 
-from .conftest import worker_command
+from .conftest import terminate_listener, worker_command
 
 WAITING = import_module("plughost.config.migrations.0005_rmw_lock_function").WAITING
 
@@ -137,14 +137,7 @@ async def test_losing_the_listen_connection_in_a_block_refuses_its_write(
         await conf.user_from_id(1).items.set(["kept"])
         block = conf.user_from_id(1).items()
         items = await block.__aenter__()
-        pid = store.listener.backend_pid
-        admin = await asyncpg.connect(pg_schema_dsn.partition("?")[0])
-        try:
-            assert await admin.fetchval("SELECT pg_terminate_backend($1)", pid)
-        finally:
-            await admin.close()
-        while store.listener.backend_pid == pid:  # noqa: ASYNC110 - no event for it
-            await asyncio.sleep(0)
+        await terminate_listener(pg_schema_dsn, store)
         items.append("lost")
         with pytest.raises(ConfigLockLostError, match="not saved"):
             await block.__aexit__(None, None, None)
