@@ -92,15 +92,16 @@ class PgGroupCommit:
         try:
             async with self._client.acquire_connection() as conn:
                 row = await conn.fetchrow(sql, *args)
+                # Committed: answer now, not after the release, whose reset
+                # (asyncpg's RESET ALL and friends) is one more round trip.
+                if self._outage.down:
+                    self._outage.recovered()
+                if not future.done():
+                    future.set_result(row)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            self._fail([write], exc)
-        else:
-            if self._outage.down:
-                self._outage.recovered()
-            if not future.done():
-                future.set_result(row)
+            self._fail([write], exc)  # a failed release after the answer changes nothing
 
     async def _together(self, batch: list[_Write]) -> None:
         ordered = sorted(batch, key=lambda write: write[2])  # stable: same-key order kept
