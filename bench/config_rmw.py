@@ -2,7 +2,7 @@
 
     python bench/config_rmw.py                  # both backends
     python bench/config_rmw.py --no-postgres
-    python bench/config_rmw.py --ops 300 --rounds 4
+    python bench/config_rmw.py --ops 100 --rounds 8
 
 Each operation appends 1 to a list in one of 50 user documents:
 
@@ -11,12 +11,12 @@ Each operation appends 1 to a list in one of 50 user documents:
   ``get_lock()`` and the document's lock, taken across processes, and a fresh
   read under them; then the write; then the unlocks).
 
-One task: the two kinds take turns operation by operation (each on its own
-documents), so both share whatever else the shared machine does at that
-moment; the median and the mean of every operation's time. Then 10 tasks at
-once (each on its own documents): the kinds alternate round by round, the
-median of ``--rounds`` rounds. The ratio of one run is the figure to read, not
-the microseconds (which differ from run to run on a shared machine).
+One task, then 10 tasks at once (each on its own documents). The two kinds
+alternate in short rounds (``--ops`` operations, five times that for 10
+tasks), so both share whatever else the shared machine does at the time; each
+cell is the median of ``--rounds`` rounds. The ratio of one run is the figure
+to read, not the microseconds (which differ from run to run on a shared
+machine).
 
 PostgreSQL uses a scratch database on ``PLUGHOST_BENCH_PG_DSN`` (default
 postgres://postgres@127.0.0.1:5432/postgres).
@@ -41,6 +41,7 @@ from plughost.config import Config, connect
 ADMIN_DSN = os.environ.get("PLUGHOST_BENCH_PG_DSN", "postgres://postgres@127.0.0.1:5432/postgres")
 DOCUMENTS = 50
 TASKS = 10
+_SETTLE = 0.02
 
 Op = Callable[[int], Awaitable[None]]
 
@@ -59,67 +60,59 @@ def ops_of(conf: Config) -> dict[str, Op]:
     return {"read + set": read_set, "async with": context}
 
 
-async def interleaved(kinds: dict[str, Op], ops: int) -> dict[str, list[float]]:
-    """One task: the kinds take turns op by op (order flipped every op), each on its own
-    documents; microseconds of every operation, by kind."""
-    times: dict[str, list[float]] = {name: [] for name in kinds}
-    names = list(kinds)
-    for i in range(ops):
-        for name in names if i % 2 == 0 else names[::-1]:
-            base = (names.index(name) + 1) * 1000
-            started = time.perf_counter()
-            await kinds[name](base + i % DOCUMENTS)
-            times[name].append((time.perf_counter() - started) * 1e6)
-    return times
+async def one_round(op: Op, base: int, ops: int, tasks: int) -> float:
+    """Microseconds per operation: ``ops`` operations over ``tasks`` tasks at once.
 
-
-async def concurrent_round(op: Op, base: int, ops: int) -> float:
-    """Microseconds per operation: ``ops`` operations over ``TASKS`` tasks at once."""
+    The round ends 20 ms after its last operation (not counted), so that what
+    an operation leaves running (an unlock sent in the background) is done
+    within its own round, not in the next one's time.
+    """
 
     async def worker(slot: int) -> None:
-        for i in range(ops // TASKS):
+        for i in range(ops // tasks):
             await op(base + slot * DOCUMENTS + i % DOCUMENTS)
 
     started = time.perf_counter()
-    await asyncio.gather(*(worker(slot) for slot in range(TASKS)))
-    return (time.perf_counter() - started) / (ops // TASKS * TASKS) * 1e6
+    await asyncio.gather(*(worker(slot) for slot in range(tasks)))
+    await asyncio.sleep(_SETTLE)
+    return (time.perf_counter() - started - _SETTLE) / (ops // tasks * tasks) * 1e6
 
 
 async def measure(dsn: str, ops: int, rounds: int) -> list[tuple[str, float, float]]:
-    """Rows of (what, read+set us, async with us)."""
+    """Rows of (what, read+set us, async with us): medians of the rounds."""
     rows: list[tuple[str, float, float]] = []
     async with connect(dsn):
         conf = Config.get_conf(None, identifier=1, cog_name="BenchRmw", force_registration=True)
         conf.register_user(items=[])
         kinds = ops_of(conf)
-        await interleaved(kinds, DOCUMENTS)  # the documents exist, and are cached
-        times = await interleaved(kinds, ops)
-        plain, ctx = times["read + set"], times["async with"]
-        rows.append(("1 task, median", statistics.median(plain), statistics.median(ctx)))
-        rows.append(("1 task, mean", statistics.mean(plain), statistics.mean(ctx)))
-        per_round: dict[str, list[float]] = {name: [] for name in kinds}
-        for r in range(rounds):
-            for name in list(kinds) if r % 2 == 0 else list(reversed(kinds)):
-                base = (list(kinds).index(name) + 1) * 100_000
-                per_round[name].append(await concurrent_round(kinds[name], base, ops))
-        plain, ctx = per_round["read + set"], per_round["async with"]
-        rows.append((f"{TASKS} tasks, per op", statistics.median(plain), statistics.median(ctx)))
+        names = list(kinds)
+        for tasks, n in ((1, ops), (TASKS, ops * 5)):
+            times: dict[str, list[float]] = {name: [] for name in kinds}
+            for r in range(rounds + 1):
+                for name in names if r % 2 == 0 else names[::-1]:
+                    base = (names.index(name) + 1) * 100_000  # each kind its own documents
+                    took = await one_round(kinds[name], base, n, tasks)
+                    if r:  # round 0 creates and caches the documents
+                        times[name].append(took)
+            plain, ctx = times["read + set"], times["async with"]
+            label = "1 task" if tasks == 1 else f"{tasks} tasks"
+            rows.append((label, statistics.median(plain), statistics.median(ctx)))
     return rows
 
 
 def print_table(backend: str, rows: list[tuple[str, float, float]]) -> None:
     for what, plain, ctx in rows:
-        print(f"| {backend:8} | {what:18} | {plain:8.0f} | {ctx:10.0f} | {ctx / plain:8.2f}x |")
+        print(f"| {backend:8} | {what:8} | {plain:11.0f} | {ctx:13.0f} | {ctx / plain:7.2f}x |")
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--ops", type=int, default=600, help="operations per kind and round")
-    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--ops", type=int, default=40, help="operations per round (1 task)")
+    parser.add_argument("--rounds", type=int, default=16)
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
-    print("| backend  | figure             | read+set | async with |    ratio |")
-    print("|----------|--------------------|----------|------------|----------|")
+    print("| backend  | tasks    | read+set us | async with us |    ratio |")
+    print("|----------|----------|-------------|---------------|----------|")
     with tempfile.TemporaryDirectory() as tmp:
         dsn = f"sqlite:///{Path(tmp) / 'bench.db'}"
         print_table("sqlite", await measure(dsn, args.ops, args.rounds))
