@@ -72,14 +72,22 @@ class ValueLock(asyncio.Lock):
             raise
         return True
 
+    async def acquire_here(self) -> None:
+        """Take only this process's part: for a caller that takes the
+        cross-process part with other locks in one call (``async with value()``)."""
+        await super().acquire()
+
     def release(self) -> None:
         remote, self._remote = self._remote, None
         super().release()
         if remote is not None:
             # release() is synchronous in asyncio.Lock's API: the unlock is sent
-            # right after. Advisory locks count per session, so a task of this
+            # right after (with this process's next lock call, if one comes
+            # first). Advisory locks count per session, so a task of this
             # process that takes the lock again meanwhile keeps it held.
-            remote[0].in_background(self._unlock(remote))
+            store, generation = remote
+            if not store.unlock_name_soon(self.name, generation):
+                self._warn_lost()
 
     async def __aexit__(
         self,
@@ -96,8 +104,11 @@ class ValueLock(asyncio.Lock):
     async def _unlock(self, remote: tuple[ConfigStore, int]) -> None:
         store, generation = remote
         if not await store.unlock_name(self.name, generation):
-            _log.warning(
-                "the lock %s was lost while held (the PostgreSQL connection dropped): "
-                "another process may have taken it meanwhile",
-                self.name,
-            )
+            self._warn_lost()
+
+    def _warn_lost(self) -> None:
+        _log.warning(
+            "the lock %s was lost while held (the PostgreSQL connection dropped): "
+            "another process may have taken it meanwhile",
+            self.name,
+        )

@@ -19,7 +19,9 @@ from plughost.config.documents import (
     normalise,
     plain_leaf,
 )
+from plughost.config.errors import ConfigLockTimeoutError
 from plughost.config.keys import MAX_KEY_LENGTH, Category, encode_part, parts_under
+from plughost.config.locks import LOCK_TIMEOUT, ValueLock
 
 if TYPE_CHECKING:
     from plughost.config.config import Config
@@ -231,15 +233,27 @@ class ValueContext:
 
     async def __aenter__(self) -> Any:
         value = self._value
-        self._lock: asyncio.Lock | None = None
-        if self._acquire_lock:
-            self._lock = value.get_lock()
-            await self._lock.acquire()
+        store = current_store()
+        lock = self._lock = value.get_lock() if self._acquire_lock else None
+        names: tuple[str, ...] = ()
+        if lock is not None:
+            if store.shares_locks and isinstance(lock, ValueLock):
+                # The value lock's cross-process part is taken with the
+                # document's lock and read, in one call (one round trip).
+                await lock.acquire_here()
+                names = (lock.name,)
+            else:
+                await lock.acquire()
         try:
-            store = current_store()
-            token = await store.enter_rmw(value._key)
+            token = await self._enter(store, names)
             try:
-                raw = await value._get(self._default, fresh=True)
+                if value._whole:
+                    doc = token.document
+                    raw = value._result(
+                        get_path(doc, value._path) if value._path else doc, self._default
+                    )
+                else:
+                    raw = await value._get(self._default, fresh=True)
                 if not isinstance(raw, (list, dict)):
                     raise TypeError(
                         "Type of retrieved value must be mutable (i.e. list or dict) "
@@ -250,13 +264,26 @@ class ValueContext:
                 await store.exit_rmw(token)
                 raise
         except BaseException:
-            if self._lock is not None:
-                self._lock.release()
+            if lock is not None:
+                lock.release()
             raise
         self._store: ConfigStore = store
         self._token: RmwToken = token
         self._raw: Any = raw
         return raw
+
+    async def _enter(self, store: ConfigStore, names: tuple[str, ...]) -> RmwToken:
+        # A whole document is read with the locks (one round trip on PostgreSQL).
+        value = self._value
+        if not names:
+            return await store.enter_rmw(value._key, read=value._whole)
+        lock = self._lock
+        timeout = lock.timeout if isinstance(lock, ValueLock) else LOCK_TIMEOUT
+        try:
+            async with asyncio.timeout(timeout):
+                return await store.enter_rmw(value._key, read=value._whole, names=names)
+        except TimeoutError:
+            raise ConfigLockTimeoutError(names[0], timeout) from None
 
     async def __aexit__(
         self,

@@ -7,13 +7,16 @@ works inside whatever schema the DSN names (``?schema=``).
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from plughost.config import Config, ConfigStore, connect
+from plughost.config.backends.postgres import PostgresStore
 
 WORKER = str(Path(__file__).with_name("worker.py"))
 
@@ -55,3 +58,18 @@ class FakeMember:
     def __init__(self, guild: FakeGuild, id: int) -> None:
         self.guild = guild
         self.id = id
+
+
+async def terminate_listener(dsn: str, store: ConfigStore) -> None:
+    """End the store's LISTEN connection from the server side, and wait until it sees that."""
+    assert isinstance(store, PostgresStore)
+    pid = store.listener.backend_pid
+    admin = await asyncpg.connect(dsn.partition("?")[0])
+    try:
+        assert await admin.fetchval("SELECT pg_terminate_backend($1)", pid)
+    finally:
+        await admin.close()
+    # The loss is noticed when the socket closes; the listener offers no event
+    # for it, so yield to the loop until it has run the termination callback.
+    while store.listener.backend_pid == pid:  # noqa: ASYNC110
+        await asyncio.sleep(0)

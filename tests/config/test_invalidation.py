@@ -6,13 +6,12 @@ import asyncio
 import subprocess
 import time
 
-import asyncpg
 import pytest
 
-from plughost.config import Config, ConfigStore, connect
+from plughost.config import Config, connect
 from plughost.config.backends.postgres import PostgresStore
 
-from .conftest import worker_command
+from .conftest import terminate_listener, worker_command
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -52,7 +51,7 @@ async def test_listener_loss_flushes_the_cache_and_resubscribes(pg_schema_dsn: s
         conf = Config.get_conf(None, identifier=42, cog_name="Example")
         await conf.value.set("before")
         assert await conf.value() == "before"
-        await _terminate(pg_schema_dsn, store)
+        await terminate_listener(pg_schema_dsn, store)
         # While the listener is down nothing stale is served ...
         assert await _seen_after_other_process_sets(conf, pg_schema_dsn, "during") < NOTIFIED
         # ... and once it is back, notifications flow again.
@@ -60,17 +59,3 @@ async def test_listener_loss_flushes_the_cache_and_resubscribes(pg_schema_dsn: s
         assert store.listener.losses == 1
         assert await conf.value() == "during"
         assert await _seen_after_other_process_sets(conf, pg_schema_dsn, "after") < NOTIFIED
-
-
-async def _terminate(dsn: str, store: ConfigStore) -> None:
-    assert isinstance(store, PostgresStore)
-    pid = store.listener.backend_pid
-    admin = await asyncpg.connect(dsn.partition("?")[0])
-    try:
-        assert await admin.fetchval("SELECT pg_terminate_backend($1)", pid)
-    finally:
-        await admin.close()
-    # The loss is noticed when the socket closes; the listener offers no event
-    # for it, so yield to the loop until it has run the termination callback.
-    while store.listener.backend_pid == pid:  # noqa: ASYNC110
-        await asyncio.sleep(0)

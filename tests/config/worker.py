@@ -2,6 +2,8 @@
 
 worker.py increment DSN N        N `async with` increments of member (1, 2)
 worker.py locked DSN N           N get_lock() read-then-set increments of member (1, 2)
+worker.py tally DSN N            N concurrent increments of member (1, 2)'s tally, half by
+                                 `async with`, half by get_lock() read-then-set
 worker.py transfer DSN N SEED    N transfers among members (1, 1..5), two locks in id order
 worker.py lockhold DSN           take member (1, 2)'s count lock, print "held", wait for EOF
 worker.py storm DSN              set guild i's counter to 1, 2, 3, ... and print
@@ -21,7 +23,7 @@ from plughost.config import Config, connect
 
 def _conf() -> Config:
     conf = Config.get_conf(None, identifier=42, cog_name="Example")
-    conf.register_member(count=0)
+    conf.register_member(count=0, tally={"n": 0})
     return conf
 
 
@@ -41,6 +43,26 @@ async def locked(dsn: str, times: int) -> None:
             async with value.get_lock():
                 current = await value()
                 await value.set(current + 1)
+
+
+async def tally(dsn: str, times: int) -> None:
+    """`async with value()` and `value.get_lock()` exclude each other, here and elsewhere."""
+    async with connect(dsn):
+        value = _conf().member_from_ids(1, 2).tally
+
+        async def with_block() -> None:
+            async with value() as tally:
+                await asyncio.sleep(0)  # let the others in, if anything would
+                tally["n"] += 1
+
+        async def with_lock() -> None:
+            async with value.get_lock():
+                tally = await value()
+                await asyncio.sleep(0)
+                tally["n"] += 1
+                await value.set(tally)
+
+        await asyncio.gather(*(with_block() if i % 2 else with_lock() for i in range(times)))
 
 
 async def transfer(dsn: str, times: int, seed: int) -> None:
@@ -109,6 +131,8 @@ def main() -> None:
         asyncio.run(increment(dsn, int(rest[0])))
     elif command == "locked":
         asyncio.run(locked(dsn, int(rest[0])))
+    elif command == "tally":
+        asyncio.run(tally(dsn, int(rest[0])))
     elif command == "transfer":
         asyncio.run(transfer(dsn, int(rest[0]), int(rest[1])))
     elif command == "lockhold":

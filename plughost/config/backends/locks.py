@@ -59,6 +59,11 @@ class DocumentGuards:
             raise
         return True
 
+    def detach(self, key: str) -> None:
+        """Keep the outermost hold of ``key`` until :meth:`release`, against its own
+        task too: what is being released is no longer the task's to re-enter."""
+        self._held[key].owner = None
+
     def release(self, key: str) -> None:
         holder = self._held[key]
         holder.depth -= 1

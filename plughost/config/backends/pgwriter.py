@@ -92,21 +92,30 @@ class PgGroupCommit:
         try:
             async with self._client.acquire_connection() as conn:
                 row = await conn.fetchrow(sql, *args)
+                # Committed: answer now, not after the release, whose reset
+                # (asyncpg's RESET ALL and friends) is one more round trip.
+                if self._outage.down:
+                    self._outage.recovered()
+                if not future.done():
+                    future.set_result(row)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            self._fail([write], exc)
-        else:
-            if self._outage.down:
-                self._outage.recovered()
-            if not future.done():
-                future.set_result(row)
+            self._fail([write], exc)  # a failed release after the answer changes nothing
 
     async def _together(self, batch: list[_Write]) -> None:
         ordered = sorted(batch, key=lambda write: write[2])  # stable: same-key order kept
         for attempt in itertools.count(1):
             try:
-                rows = await self._commit(ordered)
+                async with self._client.acquire_connection() as conn:
+                    rows = await self._commit(conn, ordered)
+                    # Committed: answer before the release's reset round trip.
+                    if self._outage.down:
+                        self._outage.recovered()
+                    self.batches += 1
+                    for write in batch:
+                        if not write[3].done():
+                            write[3].set_result(rows.get(id(write)))
             except asyncio.CancelledError:
                 raise
             except asyncpg.DeadlockDetectedError as exc:
@@ -115,20 +124,13 @@ class PgGroupCommit:
                     continue
                 self._fail(batch, exc)
             except Exception as exc:
-                self._fail(batch, exc)
-            else:
-                if self._outage.down:
-                    self._outage.recovered()
-                self.batches += 1
-                for write in batch:
-                    if not write[3].done():
-                        write[3].set_result(rows.get(id(write)))
+                self._fail(batch, exc)  # a failed release after the answers changes nothing
             return
 
-    async def _commit(self, ordered: list[_Write]) -> dict[int, Any]:
+    async def _commit(self, conn: Any, ordered: list[_Write]) -> dict[int, Any]:
         """Run the batch in one transaction; the row each one-row write returned, by id."""
         rows: dict[int, Any] = {}
-        async with self._client.acquire_connection() as conn, conn.transaction():
+        async with conn.transaction():
             for sql, grouped in itertools.groupby(ordered, key=lambda write: write[0]):
                 group = list(grouped)
                 arguments = [write[1] for write in group]

@@ -13,6 +13,7 @@ warnings in between are held back.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -28,7 +29,7 @@ from plughost.config.backends.listener import CHANNEL, NotificationListener, loc
 from plughost.config.backends.outage import OutageMonitor, QuietDuringOutage
 from plughost.config.backends.pglisten import is_connection_lost
 from plughost.config.backends.pgwriter import PgGroupCommit
-from plughost.config.backends.store import ConfigStore, RmwToken
+from plughost.config.backends.store import UNREAD, ConfigStore, RmwToken
 from plughost.config.documents import MISSING, decode, encode
 from plughost.config.errors import ConfigLockLostError
 from plughost.config.keys import prefix_range
@@ -117,6 +118,12 @@ _INSERT: Final = (
 )
 
 
+def _name_lock_id(name: str) -> int:
+    # Its own id space: a value's get_lock() and the `async with` guard of the
+    # document holding it are different locks (a block takes both).
+    return lock_id("get_lock:" + name)
+
+
 class PostgresStore(ConfigStore):
     """Config documents in a PostgreSQL database shared by several processes."""
 
@@ -134,7 +141,7 @@ class PostgresStore(ConfigStore):
         #: Whether the database answers; turns lost connections into StoreOutageError.
         self.outage = OutageMonitor(location, is_connection_lost)
         self._quiet = QuietDuringOutage(self.outage)
-        self.listener = NotificationListener(dsn, cache, self.outage)
+        self.listener = NotificationListener(dsn, cache, self.outage, client.schema)
         self._writer = PgGroupCommit(
             client, self.outage, one_row=frozenset({_UPSERT, _SET_PATH, _DELETE})
         )
@@ -294,31 +301,63 @@ class PostgresStore(ConfigStore):
 
     # -- read-modify-write ------------------------------------------------------------
 
-    async def _lock_remote(self, key: str) -> int:
-        return await self.listener.lock(lock_id(key))
+    async def _lock_remote(
+        self, key: str, document: bool, read: bool, names: tuple[str, ...]
+    ) -> tuple[int, Any]:
+        ids = [_name_lock_id(name) for name in names]
+        if document:
+            ids.append(lock_id(key))
+        if not (read and document):
+            generation, _ = await self.listener.lock(ids)
+            return generation, UNREAD
+        # Lock and read in one call (plughost_config_lock): the read runs after
+        # the locks are held, so it sees every write committed before their release.
+        cache = self.cache
+        ticket = cache.begin(key)
+        try:
+            if self.closed:
+                self.check_open()
+            generation, row = await self.listener.lock(ids, key)
+        except BaseException:
+            cache.end(ticket)
+            raise
+        if row[1] is None:
+            cache.offer(ticket, MISSING, 0)
+            return generation, MISSING
+        value = decode(row[1])
+        cache.offer(ticket, value, int(row[2]))
+        return generation, value
 
     shares_locks = True
 
     async def lock_name(self, name: str) -> int:
-        # Its own id space: a value's get_lock() and the `async with` guard of the
-        # document holding it are different locks (a block may take both).
-        return await self.listener.lock(lock_id("get_lock:" + name))
+        generation, _ = await self.listener.lock((_name_lock_id(name),))
+        return generation
 
     async def unlock_name(self, name: str, generation: int) -> bool:
         if generation != self.listener.generation:
             return False  # the session that held it is gone, and the lock with it
-        await self.listener.unlock(lock_id("get_lock:" + name), generation)
+        await self.listener.unlock((_name_lock_id(name),), generation)
+        return True
+
+    def unlock_name_soon(self, name: str, generation: int) -> bool:
+        if generation != self.listener.generation:
+            return False
+        self._track(self.listener.unlock((_name_lock_id(name),), generation))
         return True
 
     def verify_rmw(self, token: RmwToken) -> None:
-        if token.outermost and token.generation != self.listener.generation:
+        if (token.outermost or token.names) and token.generation != self.listener.generation:
             raise ConfigLockLostError(
                 "lost the PostgreSQL connection holding this document's lock; "
                 "the changes made in this `async with` block were not saved"
             )
 
-    async def _unlock_remote(self, token: RmwToken) -> None:
-        await self.listener.unlock(lock_id(token.key), token.generation)
+    def _unlock_remote(self, token: RmwToken) -> asyncio.Future[None]:
+        ids = [_name_lock_id(name) for name in token.names]
+        if token.outermost:
+            ids.append(lock_id(token.key))
+        return self.listener.unlock(ids, token.generation)
 
     # -- whole store ---------------------------------------------------------------------
 
@@ -358,6 +397,7 @@ class PostgresStore(ConfigStore):
     async def close(self) -> None:
         try:
             await self._writer.stop()
+            await self._settle()  # unlocks in flight go out before the listener closes
             await self.listener.close()
             await super().close()
         finally:

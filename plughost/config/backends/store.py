@@ -10,32 +10,46 @@ from __future__ import annotations
 
 import abc
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from functools import partial
 from time import perf_counter
-from typing import Any
+from typing import Any, Final
 
 from plughost.config.backends.cache import DocumentCache
 from plughost.config.backends.locks import DocumentGuards
 from plughost.config.backends.outage import OutageMonitor
 from plughost.config.documents import decode
-from plughost.config.errors import StoreClosedError
+from plughost.config.errors import StoreClosedError, describe
 from plughost.config.userdocs import find_user_documents, user_part
 
-__all__ = ["ConfigStore", "QueryObserver", "RmwToken"]
+__all__ = ["UNREAD", "ConfigStore", "QueryObserver", "RmwToken"]
+
+log = logging.getLogger("plughost.config")
 
 #: Told ``(operation, seconds)`` after a database call: "read", "write" or "scan".
 QueryObserver = Callable[[str, float], None]
 
 
+#: What :meth:`ConfigStore._lock_remote` returns for a document it did not read.
+UNREAD: Final = object()
+
+
 class RmwToken:
     """Proof of holding a document for a read-modify-write (``async with``)."""
 
-    __slots__ = ("generation", "key", "outermost")
+    __slots__ = ("document", "generation", "key", "names", "outermost")
 
-    def __init__(self, key: str, outermost: bool, generation: int) -> None:
+    def __init__(
+        self, key: str, outermost: bool, generation: int, document: Any, names: tuple[str, ...]
+    ) -> None:
         self.key = key
         self.outermost = outermost
         self.generation = generation
+        #: The document read under the hold (``enter_rmw(read=True)``; shared: copy it).
+        self.document = document
+        #: The ``get_lock()`` names held across processes with it.
+        self.names = names
 
 
 class ConfigStore(abc.ABC):
@@ -59,6 +73,8 @@ class ConfigStore(abc.ABC):
         self.closed = False
         # Work started by synchronous calls (a lock's release()), kept referenced.
         self._background: set[asyncio.Task[Any]] = set()
+        # Cross-process unlocks of `async with` blocks still being sent.
+        self._unlocking: set[asyncio.Future[None]] = set()
 
     # -- reads ------------------------------------------------------------------
 
@@ -154,31 +170,83 @@ class ConfigStore(abc.ABC):
 
     # -- read-modify-write -----------------------------------------------------------
 
-    async def enter_rmw(self, key: str) -> RmwToken:
-        """Hold ``key`` against every other read-modify-write, here and in other processes."""
+    async def enter_rmw(
+        self, key: str, *, read: bool = False, names: tuple[str, ...] = ()
+    ) -> RmwToken:
+        """Hold ``key`` against every other read-modify-write, here and in other processes.
+
+        With ``read``, the token's ``document`` is the document as
+        :meth:`read_for_update` returns it, read under the hold. ``names`` are
+        ``get_lock()`` locks to take across processes at the same time (see
+        :meth:`lock_name`; the caller holds their in-process part).
+        """
         outermost = await self.guards.acquire(key)
-        generation = 0
-        if outermost:
+        generation, document = 0, UNREAD
+        if outermost or names:
             try:
-                generation = await self._lock_remote(key)
+                generation, document = await self._lock_remote(key, outermost, read, names)
             except BaseException:
                 self.guards.release(key)
                 raise
-        return RmwToken(key, outermost, generation)
+        token = RmwToken(key, outermost, generation, document, names)
+        if read and document is UNREAD:
+            try:
+                token.document = await self.read_for_update(key)
+            except BaseException:
+                await self.exit_rmw(token)
+                raise
+        return token
 
     def verify_rmw(self, token: RmwToken) -> None:  # noqa: B027 - optional hook
         """Raise if the cross-process hold was lost while the block ran (nothing is written)."""
 
     async def exit_rmw(self, token: RmwToken) -> None:
-        try:
-            if token.outermost:
-                await self._unlock_remote(token)
-        finally:
-            self.guards.release(token.key)
+        """Give the hold back; returns without waiting for the database.
 
-    async def _lock_remote(self, key: str) -> int:
-        """Take the cross-process lock on ``key`` (nothing to do for a single process)."""
-        return 0
+        The cross-process locks are released in the background (errors are
+        logged); this process's guard of the key is held until that is done,
+        so the next block here on the same document waits for it, and
+        :meth:`close` waits for every release in flight.
+        """
+        key = token.key
+        sent = None
+        if token.outermost or token.names:
+            try:
+                sent = self._unlock_remote(token)
+            except BaseException:
+                self.guards.release(key)
+                raise
+        if sent is None:
+            self.guards.release(key)
+        else:
+            if token.outermost:
+                # Even this task's next block on the document waits for the unlock:
+                # re-entering would take it for a nested block and not lock again.
+                self.guards.detach(key)
+            self._track(sent, partial(self.guards.release, key))
+
+    def _track(self, sent: asyncio.Future[None], then: Callable[[], None] | None = None) -> None:
+        """Keep an unlock in flight for :meth:`close`; ``then`` runs once it is done."""
+        self._unlocking.add(sent)
+        sent.add_done_callback(partial(self._unlocked, then))
+
+    def _unlocked(self, then: Callable[[], None] | None, sent: asyncio.Future[None]) -> None:
+        self._unlocking.discard(sent)
+        if then is not None:
+            then()
+        error = None if sent.cancelled() else sent.exception()
+        if error is not None:
+            log.error("config: releasing a cross-process lock failed: %s", describe(error))
+
+    async def _lock_remote(
+        self, key: str, document: bool, read: bool, names: tuple[str, ...]
+    ) -> tuple[int, Any]:
+        """Take the cross-process locks: ``key``'s if ``document``, and ``names``.
+
+        Nothing to do for a single process. Returns their generation, and the
+        document if ``read`` and it was read with the locks (else ``UNREAD``).
+        """
+        return 0, UNREAD
 
     # -- named locks (``get_lock()``) -----------------------------------------------------
 
@@ -194,14 +262,24 @@ class ConfigStore(abc.ABC):
         """Release what :meth:`lock_name` took; False if it was lost meanwhile."""
         return True
 
+    def unlock_name_soon(self, name: str, generation: int) -> bool:
+        """:meth:`unlock_name` without waiting for it (sent in the background)."""
+        return True
+
     def in_background(self, work: Coroutine[Any, Any, Any]) -> None:
         """Run ``work`` without waiting for it (what a synchronous call must start)."""
         task = asyncio.get_running_loop().create_task(work)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    async def _unlock_remote(self, token: RmwToken) -> None:  # noqa: B027 - optional hook
-        """Release what :meth:`_lock_remote` took."""
+    def _unlock_remote(self, token: RmwToken) -> asyncio.Future[None] | None:
+        """Start releasing what :meth:`_lock_remote` took; done when released (or None)."""
+        return None
+
+    async def _settle(self) -> None:
+        """Wait for the unlocks and other background work started so far."""
+        while self._unlocking or self._background:
+            await asyncio.gather(*self._unlocking, *self._background, return_exceptions=True)
 
     # -- whole-store operations (backup, restore, convert) ----------------------------
 
@@ -230,6 +308,7 @@ class ConfigStore(abc.ABC):
     async def close(self) -> None:
         """Flush and stop background work; ``connect()`` then closes Tortoise."""
         self.closed = True
+        await self._settle()
 
     def _observe(self, operation: str, started: float) -> None:
         if self.query_observer is not None:

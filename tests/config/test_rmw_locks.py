@@ -1,0 +1,198 @@
+"""PostgreSQL `async with`: its locks taken in one call, released in the background.
+
+The lock ids are per database, which other test runs on the server share: every
+test here uses a cog name of its own, so that no other run holds its locks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from importlib import import_module
+
+import asyncpg
+import pytest
+
+from plughost.config import Config, ConfigLockLostError, connect
+from plughost.config.backends.listener import UNLOCK_CHANNEL, lock_id
+from plughost.config.backends.postgres import PostgresStore
+
+from .conftest import terminate_listener, worker_command
+
+WAITING = import_module("plughost.config.migrations.0005_rmw_lock_function").WAITING
+
+pytestmark = [pytest.mark.postgres]
+
+
+def _conf() -> Config:
+    conf = Config.get_conf(None, identifier=7, cog_name=f"Rmw{uuid.uuid4().hex[:8]}")
+    conf.register_user(items=[])
+    return conf
+
+
+async def _free(dsn: str, *ids: int) -> list[bool]:
+    """Whether another session can take each advisory lock at once (given back after)."""
+    admin = await asyncpg.connect(dsn.partition("?")[0])
+    try:
+        got = [bool(await admin.fetchval("SELECT pg_try_advisory_lock($1)", i)) for i in ids]
+        await admin.execute("SELECT pg_advisory_unlock_all()")
+        return got
+    finally:
+        await admin.close()
+
+
+def _ids(conf: Config, user: int) -> tuple[int, int]:
+    """The document lock and the value lock that `async with` on the user's items takes."""
+    value = conf.user_from_id(user).items
+    lock = value.get_lock()
+    assert hasattr(lock, "name")
+    return lock_id(value._key), lock_id("get_lock:" + lock.name)
+
+
+@pytest.mark.slow
+async def test_blocks_and_get_lock_in_two_processes_lose_no_increment(pg_schema_dsn: str) -> None:
+    """100 concurrent tasks in each of 2 processes, half `async with`, half get_lock()."""
+    async with connect(pg_schema_dsn):
+        conf = Config.get_conf(None, identifier=42, cog_name="Example")
+        conf.register_member(tally={"n": 0})
+        procs = [
+            await asyncio.create_subprocess_exec(*worker_command("tally", pg_schema_dsn, "100"))
+            for _ in range(2)
+        ]
+        assert [await proc.wait() for proc in procs] == [0, 0]
+        assert await conf.member_from_ids(1, 2).tally() == {"n": 200}
+
+
+async def test_a_block_reads_what_another_store_wrote_just_before(pg_schema_dsn: str) -> None:
+    """Two stores on one database take turns on one document, through two of its paths
+    (so with two different value locks): 2 x 50 appends, none lost."""
+    async with connect(pg_schema_dsn) as first:
+        conf = _conf()
+        name = conf.cog_name
+
+        async def appends() -> None:
+            user = Config.get_conf(None, identifier=7, cog_name=name).user_from_id(1)
+            for _ in range(50):
+                async with user.items() as items:
+                    items.append("a")
+
+        async def other_store() -> None:
+            async with connect(pg_schema_dsn) as second:
+                assert second is not first
+                other = Config.get_conf(None, identifier=7, cog_name=name)
+                other.register_user(items=[])
+                for _ in range(50):
+                    async with other.user_from_id(1).all() as document:
+                        document["items"].append("b")
+
+        await asyncio.gather(appends(), other_store())
+        items = await conf.user_from_id(1).items()
+        assert sorted(items) == ["a"] * 50 + ["b"] * 50
+
+
+async def test_a_finished_block_holds_no_lock(pg_schema_dsn: str) -> None:
+    async with connect(pg_schema_dsn) as store:
+        assert isinstance(store, PostgresStore)
+        conf = _conf()
+        async with conf.user_from_id(1).items() as items:
+            items.append(1)
+            assert await _free(pg_schema_dsn, *_ids(conf, 1)) == [False, False]
+        # No other lock call comes to carry the unlocks: they go out on their own.
+        await store.listener.drain()
+        assert await _free(pg_schema_dsn, *_ids(conf, 1)) == [True, True]
+        assert await conf.user_from_id(1).items() == [1]
+
+
+async def test_a_store_closed_right_after_a_block_holds_no_lock(pg_schema_dsn: str) -> None:
+    async with connect(pg_schema_dsn):
+        conf = _conf()
+        async with conf.user_from_id(1).items() as items:
+            items.append(1)
+    assert await _free(pg_schema_dsn, *_ids(conf, 1)) == [True, True]
+    async with connect(pg_schema_dsn):
+        assert await Config.get_conf(None, identifier=7, cog_name=conf.cog_name).user_from_id(
+            1
+        ).items() == [1]
+
+
+async def test_the_next_block_on_a_document_waits_for_the_unlock(pg_schema_dsn: str) -> None:
+    """Back-to-back blocks of one task on one document: each one's unlock has gone out."""
+    async with connect(pg_schema_dsn) as store:
+        assert isinstance(store, PostgresStore)
+        conf = _conf()
+        for n in range(20):
+            async with conf.user_from_id(1).items() as items:
+                assert items == list(range(n))
+                items.append(n)
+        await store.listener.drain()
+        assert await _free(pg_schema_dsn, *_ids(conf, 1)) == [True, True]
+
+
+async def test_losing_the_listen_connection_in_a_block_refuses_its_write(
+    pg_schema_dsn: str,
+) -> None:
+    async with connect(pg_schema_dsn) as store:
+        assert isinstance(store, PostgresStore)
+        conf = _conf()
+        await conf.user_from_id(1).items.set(["kept"])
+        block = conf.user_from_id(1).items()
+        items = await block.__aenter__()
+        await terminate_listener(pg_schema_dsn, store)
+        items.append("lost")
+        with pytest.raises(ConfigLockLostError, match="not saved"):
+            await block.__aexit__(None, None, None)
+        await store.listener.wait_connected()
+        assert await conf.user_from_id(1).items() == ["kept"]
+        # The document is free again: the next block runs and saves.
+        async with conf.user_from_id(1).items() as items:
+            items.append("next")
+        assert await conf.user_from_id(1).items() == ["kept", "next"]
+
+
+async def test_an_unlock_notifies_only_when_another_session_waits(pg_schema_dsn: str) -> None:
+    """A NOTIFY costs the unlock a commit behind the server-wide NOTIFY lock: none is sent
+    for a lock nobody waits for, one is for a lock another store waits for."""
+    ours: dict[int, int] = {}
+    heard: asyncio.Queue[int] = asyncio.Queue()
+    admin = await asyncpg.connect(pg_schema_dsn.partition("?")[0])
+    await admin.add_listener(
+        UNLOCK_CHANNEL, lambda conn, pid, channel, payload: heard.put_nowait(int(payload))
+    )
+    try:
+        async with connect(pg_schema_dsn) as first:
+            assert isinstance(first, PostgresStore)
+            conf = _conf()
+            for user in (1, 2):
+                ours.update(dict.fromkeys(_ids(conf, user), user))
+            # Nobody waits: no NOTIFY.
+            async with conf.user_from_id(2).items() as items:
+                items.append(1)
+            await first.listener.drain()
+            # Another store waits for user 1's document: its release is announced.
+            block = conf.user_from_id(1).items()
+            (await block.__aenter__()).append(1)
+            async with connect(pg_schema_dsn) as second:
+                assert isinstance(second, PostgresStore)
+                other = Config.get_conf(None, identifier=7, cog_name=conf.cog_name)
+                other.register_user(items=[])
+
+                async def waiter() -> None:
+                    async with other.user_from_id(1).items() as items:
+                        items.append(2)
+
+                task = asyncio.create_task(waiter())
+                while not await admin.fetchval(  # noqa: ASYNC110 - PostgreSQL has no event for it
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = $1 "
+                    "AND classid = $2 AND objsubid = 2 AND mode = 'ShareLock'",
+                    second.listener.backend_pid,
+                    WAITING,
+                ):
+                    await asyncio.sleep(0.01)  # until the other store has marked itself waiting
+                await block.__aexit__(None, None, None)
+                await task
+            while (payload := await asyncio.wait_for(heard.get(), 10)) not in ours:
+                pass  # another test run's unlock on this database
+            assert ours[payload] == 1
+            assert await conf.user_from_id(1).items() == [1, 2]
+    finally:
+        await admin.close()
