@@ -13,6 +13,7 @@ from plughost.testing.emulator.components import ComponentNotFound
 from plughost.testing.emulator.invocations import Invoker
 from plughost.testing.emulator.messages import Attachment, Message, Reaction
 from plughost.testing.emulator.models import Channel, ChannelType, Guild, Member, Role, User
+from plughost.testing.emulator.rate_limits import RateLimits
 from plughost.testing.emulator.records import InteractionRecord, RecordedRequest
 from plughost.testing.emulator.replies import (
     InteractionResponse,
@@ -60,14 +61,20 @@ class FakeDiscord:
         spec_check: SpecCheck | None = None,
         privileged_intents: int | None = None,
         id_seed: str | None = None,
+        rate_limits: RateLimits | None = None,
     ) -> None:
         """``privileged_intents``: the privileged intents enabled for the application in
         the developer portal (``interactions.Intents`` flags or their int); default
         GUILD_MEMBERS and MESSAGE_CONTENT. ``spec_check`` checks every REST exchange.
         ``id_seed``: the guild, channels, roles and people get the same ids on every
-        run with the same seed (the console: one seed per instance)."""
+        run with the same seed (the console: one seed per instance). ``rate_limits``:
+        Discord's own by default; ``RateLimits.relaxed()`` for a volume test."""
         self.emulator = emulator or DiscordEmulator(
-            shard_count=shard_count, bot_name=bot_name, spec_check=spec_check, id_seed=id_seed
+            shard_count=shard_count,
+            bot_name=bot_name,
+            spec_check=spec_check,
+            id_seed=id_seed,
+            rate_limits=rate_limits,
         )
         if spec_check is not None:
             self.emulator.spec_check = spec_check

@@ -26,9 +26,9 @@ all routes but interactions and webhooks       bot token (global)     50 per 1 s
 
 Windows are fixed: a bucket's window opens with its first request and resets
 ``per`` seconds later. Time is measured on the limiter's own clock; by default real
-time, because a client waits a 429 out by sleeping. A test may pass a
-`~plughost.testing.emulator.clock.ManualClock` and advance it, or relax the limits
-with `RateLimits.relaxed`.
+time, because a client waits a 429 out by sleeping. These limits are on by default;
+a test may pass a `~plughost.testing.emulator.clock.ManualClock` and advance it, or,
+for volume (fuzzers, floods, benchmarks), relax the limits with `RateLimits.relaxed`.
 """
 
 from __future__ import annotations
@@ -153,6 +153,9 @@ class RateLimits:
     routes: dict[tuple[str, str], Limit] = field(default_factory=lambda: dict(ROUTE_LIMITS))
     default: Limit = DEFAULT_LIMIT
     global_limit: Limit = GLOBAL_LIMIT
+    #: How many times Discord's these limits are (`relaxed`); the test kit raises its
+    #: bot's client throttle by as much.
+    factor: int = 1
     #: How many 429s were answered, by scope ("user" for a bucket, "global").
     refused: dict[str, int] = field(default_factory=lambda: {"user": 0, "global": 0})
     _buckets: dict[tuple[str, str, str], _Window] = field(default_factory=dict)
@@ -165,6 +168,7 @@ class RateLimits:
             routes={k: Limit(v.requests * factor, v.per) for k, v in ROUTE_LIMITS.items()},
             default=Limit(DEFAULT_LIMIT.requests * factor, DEFAULT_LIMIT.per),
             global_limit=Limit(GLOBAL_LIMIT.requests * factor, GLOBAL_LIMIT.per),
+            factor=factor,
         )
 
     def now(self) -> float:
