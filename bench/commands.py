@@ -37,7 +37,7 @@ from plughost.cogs import discovery
 from plughost.config import connect
 from plughost.runtime.bot import Bot
 from plughost.runtime.contexts import PlughostHybridContext
-from plughost.testing.emulator import FakeDiscord
+from plughost.testing.emulator import FakeDiscord, RateLimits
 from plughost.testing.running import running_bot
 
 UPSTREAM_REQUESTS_PER_SECOND = 45
@@ -78,7 +78,7 @@ async def _batch(discord: FakeDiscord, line: str, count: int) -> float:
 
 
 async def main(rounds: int, batch: int) -> None:
-    async with FakeDiscord() as discord:
+    async with FakeDiscord(rate_limits=RateLimits.relaxed()) as discord:
         folder = Path(tempfile.mkdtemp())
         async with (
             connect(f"sqlite:///{folder / 'bench.db'}"),

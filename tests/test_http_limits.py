@@ -10,9 +10,11 @@ the 429s it answered, and that the client waited for a reset before trying again
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 from collections import Counter
 
+import interactions
 import pytest
 from interactions.api.http.route import Route
 from interactions.client.errors import HTTPException
@@ -73,6 +75,22 @@ async def test_a_burst_of_twenty_sends_into_one_channel_lands_each_once(
     assert max(attempts.values()) <= _windows_needed(20, 5)
     landed = sorted(p.timestamp for p in posts if p.status == 200)
     assert landed[-1] - landed[0] >= (_windows_needed(20, 5) - 1) * WINDOW
+
+
+async def test_a_burst_of_uploads_sends_each_file_whole_on_its_retry(
+    bot: Bot, fake_discord: FakeDiscord
+) -> None:
+    # A refused upload is sent again: its multipart body must be read again, in full.
+    channel = await bot.fetch_channel(fake_discord.channel.id)
+    assert isinstance(channel, interactions.GuildText)
+    files = [interactions.File(io.BytesIO(b"data %d" % i), file_name=f"f{i}.txt") for i in range(7)]
+    sent = await asyncio.gather(*(channel.send(f"file {i}", file=f) for i, f in enumerate(files)))
+
+    assert [m.content for m in sent] == [f"file {i}" for i in range(7)]
+    stored = {m.content: m.attachments for m in fake_discord.messages(fake_discord.channel)}
+    for i in range(7):
+        assert [(a.name, a.data) for a in stored[f"file {i}"]] == [(f"f{i}.txt", b"data %d" % i)]
+    assert fake_discord.emulator.rate_limits.refused["user"] > 0
 
 
 async def test_a_role_sweep_of_thirty_members_gives_each_the_role_once(

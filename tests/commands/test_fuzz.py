@@ -16,6 +16,11 @@ from plughost.testing.emulator import FakeDiscord
 
 from .cogs import Tools, attach
 
+# Fuzzers of thousands of lines into #general, where Discord allows 5 replies per 5 s.
+pytestmark = pytest.mark.plughost_relaxed_limits(
+    reason="a fuzzer: thousands of replies in one channel"
+)
+
 LINES = 10_000
 _WORDS = [
     "",

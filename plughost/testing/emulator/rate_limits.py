@@ -207,6 +207,18 @@ class RateLimits:
             self._global.used += 1
         return self._headers(window, now, bucket)
 
+    def held_for(self) -> float:
+        """Seconds until the last full bucket (or the global limit) resets; 0 if none is.
+
+        While a bucket is full, a client keeping to the limits is waiting: the test
+        kit does not count that time against a test's timeouts.
+        """
+        now = self.now()
+        windows = [*self._buckets.values()]
+        if self._global is not None:
+            windows.append(self._global)
+        return max((w.reset_after(now) for w in windows if w.remaining == 0), default=0.0)
+
     def _headers(self, window: _Window, now: float, bucket: str) -> dict[str, str]:
         after = window.reset_after(now)
         return {
