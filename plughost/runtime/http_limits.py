@@ -54,6 +54,8 @@ _MARGIN: Final = 0.02
 _UNGLOBAL: Final = ("/interactions/", "/webhooks/")
 #: Expired pauses are dropped once this many buckets are remembered.
 _PRUNE_AT: Final = 1024
+#: Routes whose Discord bucket is remembered, at most (one per route and channel).
+_FORGET_AT: Final = 16384
 
 
 class RateLimitExhausted(HTTPException):
@@ -136,11 +138,14 @@ class RateLimitGuard:
             response = await handler(request)
             bucket = response.headers.get("X-RateLimit-Bucket")
             if bucket:
+                if len(self._bucket_of) >= _FORGET_AT:
+                    self._bucket_of.clear()  # a cache: routes are learnt again from answers
                 self._bucket_of[route.rl_bucket] = bucket
             if response.status != 429:
                 self.waited += waited
                 return response
             raw = await response.read()
+            response.release()  # read in full: the connection goes back to the pool
             try:
                 body: object = json.loads(raw)
             except ValueError:
@@ -165,7 +170,6 @@ class RateLimitGuard:
             log.debug(
                 "%s: 429 (%s scope), retrying in %.3f s", route.resolved_endpoint, scope, retry
             )
-            response.release()
             await asyncio.sleep(retry)
             waited += retry
 
