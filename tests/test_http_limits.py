@@ -77,6 +77,27 @@ async def test_a_burst_of_twenty_sends_into_one_channel_lands_each_once(
     assert landed[-1] - landed[0] >= (_windows_needed(20, 5) - 1) * WINDOW
 
 
+async def test_sends_queued_while_answers_arrive_all_go_out(
+    bot: Bot, fake_discord: FakeDiscord
+) -> None:
+    # Sends started a few ms apart, as a bot's replies to a stream of commands are:
+    # later ones queue on the bucket's semaphore while earlier answers arrive.
+    # interactions.py alone replaced that semaphore under the queue, and the queued
+    # sends never went out (SteadyBucketLock keeps it).
+    channel = fake_discord.channel_named("random")
+    expected = [f"queued {i}" for i in range(16)]
+
+    async def send(index: int) -> object:
+        await asyncio.sleep(0.003 * index)  # staggers the starts; no wait for the bot
+        return await bot.http.create_message({"content": expected[index]}, channel.id)
+
+    async with asyncio.timeout(60):  # a hang fails here instead of stalling the run
+        sent = await asyncio.gather(*(send(i) for i in range(16)))
+
+    assert [m["content"] for m in sent if isinstance(m, dict)] == expected
+    assert sorted(m.content for m in fake_discord.messages(channel)) == sorted(expected)
+
+
 async def test_a_burst_of_uploads_sends_each_file_whole_on_its_retry(
     bot: Bot, fake_discord: FakeDiscord
 ) -> None:

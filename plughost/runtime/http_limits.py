@@ -30,7 +30,7 @@ import logging
 from typing import Any, Final
 
 from aiohttp import ClientHandlerType, ClientRequest, ClientResponse
-from interactions.api.http.http_client import HTTPClient
+from interactions.api.http.http_client import BucketLock, HTTPClient
 from interactions.api.http.route import Route
 from interactions.client.errors import HTTPException
 
@@ -39,6 +39,7 @@ __all__ = [
     "GuardedHTTPClient",
     "RateLimitExhausted",
     "RateLimitGuard",
+    "SteadyBucketLock",
 ]
 
 log = logging.getLogger(__name__)
@@ -180,6 +181,32 @@ class RateLimitGuard:
         self._paused[key] = max(self._paused.get(key, 0.0), until)
 
 
+class SteadyBucketLock(BucketLock):
+    """interactions.py's bucket lock, mended for requests that wait on it concurrently.
+
+    interactions.py 5.16 makes a new semaphore whenever a response's headers arrive
+    while the old one is held (its value is then below the limit), and requests in
+    flight release the new one: those waiting on the old one never wake (measured: 25
+    concurrent ``!warn`` replies into one channel, 14 sent, then none). And a second
+    request meeting the end of a bucket while it is locked raises RuntimeError.
+    This lock keeps its first semaphore and treats a second lock as already done.
+    """
+
+    def ingest_ratelimit_header(self, header: Any) -> None:
+        semaphore = self._semaphore
+        super().ingest_ratelimit_header(header)
+        if semaphore is not None:
+            self._semaphore = semaphore  # the one waiters wait on and holders release
+
+    async def lock_for_duration(self, duration: float, block: bool = False) -> None:
+        if self._lock.locked():
+            # Locked by another request of this bucket until about the same reset.
+            if block:
+                await asyncio.sleep(duration)
+            return
+        await super().lock_for_duration(duration, block)
+
+
 class GuardedHTTPClient(HTTPClient):
     """interactions.py's HTTP client, its limiter on, with `RateLimitGuard` beneath it."""
 
@@ -196,6 +223,11 @@ class GuardedHTTPClient(HTTPClient):
             show_ratelimit_tracebacks=http.show_ratelimit_traceback,
             proxy=http.proxy,
         )
+
+    def get_ratelimit(self, route: Route) -> BucketLock:
+        lock = super().get_ratelimit(route)
+        # A route not seen yet gets a new lock: ours, which the client then caches.
+        return lock if isinstance(lock, SteadyBucketLock) else SteadyBucketLock()
 
     async def request(
         self,
