@@ -464,21 +464,21 @@ class FakeDiscord:
         # ``seconds`` is the bot's own time: while Discord's rate limits hold it (a
         # full bucket, waited out as on Discord) the clock is stopped, up to a limit.
         limits = self.emulator.rate_limits
-        settling = asyncio.ensure_future(self.settle(target))
         budget, held = seconds + limits.held_for(), 0.0
-        try:
-            while not (await asyncio.wait({settling}, timeout=budget))[0]:
+        while True:
+            try:
+                async with asyncio.timeout(budget):
+                    await self.settle(target)  # waiting again is safe: it waits for a state
+                return
+            except TimeoutError:
                 wait = limits.held_for()
                 if wait <= 0 or held > _LONGEST_HOLD:
                     raise NoReply(
                         f"the bot did not finish handling {what} within {seconds}s; "
                         + describe_activity(self.emulator, since, mark)
-                    )
+                    ) from None
                 budget = wait + _HOLD_GRACE
                 held += budget
-        finally:
-            settling.cancel()
-        settling.result()
 
     async def slash(
         self,
