@@ -49,7 +49,7 @@ def write_cogs(root: Path, count: int) -> None:
 
 async def time_to_ready(count: int) -> tuple[float, int, int]:
     from plughost.config import connect
-    from plughost.testing.emulator import FakeDiscord
+    from plughost.testing.emulator import FakeDiscord, RateLimits
     from plughost.testing.running import running_bot
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -57,7 +57,10 @@ async def time_to_ready(count: int) -> tuple[float, int, int]:
         write_cogs(root, count)
         sys.path.insert(0, str(root))
         try:
-            async with FakeDiscord() as discord, connect(f"sqlite:///{root / 'bench.db'}"):
+            async with (
+                FakeDiscord(rate_limits=RateLimits.relaxed()) as discord,
+                connect(f"sqlite:///{root / 'bench.db'}"),
+            ):
                 start = time.perf_counter()
                 async with running_bot(discord, load_all_cogs=True) as bot:
                     # Ready follows the first command sync (Bot._init_interactions).

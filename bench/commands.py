@@ -35,9 +35,9 @@ from interactions.ext.hybrid_commands import HybridContext
 
 from plughost.cogs import discovery
 from plughost.config import connect
-from plughost.runtime.bot import LOCAL_REQUESTS_PER_SECOND, Bot
+from plughost.runtime.bot import Bot
 from plughost.runtime.contexts import PlughostHybridContext
-from plughost.testing.emulator import FakeDiscord
+from plughost.testing.emulator import FakeDiscord, RateLimits
 from plughost.testing.running import running_bot
 
 UPSTREAM_REQUESTS_PER_SECOND = 45
@@ -47,6 +47,7 @@ UPSTREAM_REQUESTS_PER_SECOND = 45
 def before(bot: Bot) -> Iterator[None]:
     """The bot as it was before the fixes, for the duration of the block."""
     lock = bot.http.global_lock
+    relaxed = lock.max_requests
     ours = PlughostHybridContext.__dict__["from_prefixed_context"]
     real_scan = discovery.scan
 
@@ -62,7 +63,7 @@ def before(bot: Bot) -> Iterator[None]:
     try:
         yield
     finally:
-        lock.max_requests = LOCAL_REQUESTS_PER_SECOND
+        lock.max_requests = relaxed
         lock.reset_calls()
         PlughostHybridContext.from_prefixed_context = ours  # type: ignore[method-assign]
         discovery.scan = real_scan
@@ -77,7 +78,7 @@ async def _batch(discord: FakeDiscord, line: str, count: int) -> float:
 
 
 async def main(rounds: int, batch: int) -> None:
-    async with FakeDiscord() as discord:
+    async with FakeDiscord(rate_limits=RateLimits.relaxed()) as discord:
         folder = Path(tempfile.mkdtemp())
         async with (
             connect(f"sqlite:///{folder / 'bench.db'}"),

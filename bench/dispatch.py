@@ -56,7 +56,7 @@ from plughost.config import connect
 from plughost.permissions.requests import ChainCheck, request_for_event, request_from_context
 from plughost.permissions.rules import Rule
 from plughost.runtime.bot import DEFAULT_INTENTS, Bot, use_discord_api
-from plughost.testing.emulator import FakeDiscord
+from plughost.testing.emulator import FakeDiscord, RateLimits
 
 
 class Pong(interactions.Extension):
@@ -339,8 +339,8 @@ async def main() -> None:
     logging.basicConfig(level=logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="plughost-bench-") as tmp:
         async with (
-            FakeDiscord() as bare_discord,
-            FakeDiscord() as plug_discord,
+            FakeDiscord(rate_limits=RateLimits.relaxed()) as bare_discord,
+            FakeDiscord(rate_limits=RateLimits.relaxed()) as plug_discord,
             connect(f"sqlite:///{Path(tmp) / 'dispatch.db'}"),
         ):
             use_discord_api(bare_discord.api_base)

@@ -47,7 +47,7 @@ from typing import Any
 
 from aiohttp import web
 
-from plughost.testing.emulator import FakeDiscord, Member
+from plughost.testing.emulator import FakeDiscord, Member, RateLimits
 from plughost.testing.emulator.standalone import ControlInterface
 
 CHATTER = (
@@ -174,7 +174,7 @@ class Control:
 
 async def main(args: argparse.Namespace) -> None:
     members, shards = args.members, args.shards
-    async with FakeDiscord(shard_count=shards) as discord:
+    async with FakeDiscord(shard_count=shards, rate_limits=RateLimits.relaxed()) as discord:
         alice = discord.member("alice").user
         for shard in range(shards):
             # The demo guild is on shard 0 already.

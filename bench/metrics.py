@@ -35,7 +35,7 @@ from pathlib import Path
 import aiohttp
 
 from plughost.instances import create
-from plughost.testing.emulator import FakeDiscord
+from plughost.testing.emulator import FakeDiscord, RateLimits
 
 READY_TIMEOUT = 60.0
 SCRIPT = ("!balance", "!ping")
@@ -114,7 +114,10 @@ async def epoch(
     home: Path, index: int, rounds: int, batch: int, same: bool
 ) -> tuple[Side, Side, str]:
     """One fresh pair of processes, warmed up, then ``rounds`` alternating batches each."""
-    async with FakeDiscord() as quiet, FakeDiscord() as watched:
+    async with (
+        FakeDiscord(rate_limits=RateLimits.relaxed()) as quiet,
+        FakeDiscord(rate_limits=RateLimits.relaxed()) as watched,
+    ):
         port = None if same else free_port()  # --same: an A/A run, both off
         sides = [Side(f"off{index}", quiet, None), Side(f"on{index}", watched, port)]
         try:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from plughost.config import connect
 from plughost.runtime.bot import Bot
-from plughost.testing.emulator import FakeDiscord
+from plughost.testing.emulator import FakeDiscord, RateLimits
 from plughost.testing.running import running_bot
 
 
@@ -72,7 +72,7 @@ async def concurrent_rate(
 async def round_trips(seconds: float, folder: Path) -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = []
     async with (
-        FakeDiscord() as discord,
+        FakeDiscord(rate_limits=RateLimits.relaxed()) as discord,
         connect(f"sqlite:///{folder / 'roundtrip.db'}"),
         running_bot(discord) as bot,
     ):
@@ -87,7 +87,10 @@ async def round_trips(seconds: float, folder: Path) -> list[tuple[str, str, str]
 
 
 async def start_to_ready(guilds: int, folder: Path) -> float:
-    async with FakeDiscord() as discord, connect(f"sqlite:///{folder / f'ready{guilds}.db'}"):
+    async with (
+        FakeDiscord(rate_limits=RateLimits.relaxed()) as discord,
+        connect(f"sqlite:///{folder / f'ready{guilds}.db'}"),
+    ):
         for n in range(guilds - 1):  # the demo guild is the first
             discord.add_guild(f"Guild {n}")
         start = time.perf_counter()

@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, urlsplit
 import aiohttp
 
 from plughost.config import connect
-from plughost.testing.emulator import FakeDiscord
+from plughost.testing.emulator import FakeDiscord, RateLimits
 from plughost.testing.running import running_bot
 from plughost.web import WebAddress, WebConsole
 
@@ -53,7 +53,7 @@ async def _time(http: aiohttp.ClientSession, url: str, n: int) -> tuple[float, f
 async def main(requests: int, guilds: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         dsn = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        async with connect(dsn), FakeDiscord() as discord:
+        async with connect(dsn), FakeDiscord(rate_limits=RateLimits.relaxed()) as discord:
             admin = discord.member("carol", permissions=MANAGE_GUILD)
             for n in range(guilds - 1):
                 discord.add_guild(f"Guild {n}")

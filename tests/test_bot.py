@@ -102,14 +102,17 @@ async def test_replies_follow_each_author_and_channel(bot: Bot, fake_discord: Fa
     assert replies[0].channel_id == random.id
 
 
-async def test_the_request_throttle_is_lifted_only_against_this_machine() -> None:
-    from plughost.runtime.bot import LOCAL_REQUESTS_PER_SECOND, use_discord_api
+async def test_the_request_limiter_stays_on_against_this_machine_too() -> None:
+    from plughost.runtime.bot import use_discord_api
+    from plughost.runtime.http_limits import GuardedHTTPClient
 
     try:
-        use_discord_api("http://127.0.0.1:1/api/v10")
-        assert Bot().http.global_lock.max_requests == LOCAL_REQUESTS_PER_SECOND
-        use_discord_api(None)  # Discord itself: interactions.py's own throttle stays
-        assert Bot().http.global_lock.max_requests == 45
+        for base in ("http://127.0.0.1:1/api/v10", None):  # the local Discord, Discord
+            use_discord_api(base)
+            http = Bot().http
+            # interactions.py's throttle as shipped (Discord's 45 a second), and the guard.
+            assert http.global_lock.max_requests == 45
+            assert isinstance(http, GuardedHTTPClient)
     finally:
         use_discord_api(None)
 

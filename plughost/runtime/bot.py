@@ -11,11 +11,9 @@ await the moment the bot has finished with it (see `plughost.runtime.tracking`).
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 from collections.abc import Callable, Coroutine, Iterable
 from typing import Any, Final
-from urllib.parse import urlsplit
 
 import interactions
 from interactions.api import events
@@ -47,6 +45,7 @@ from plughost.runtime.chatter import ChatterFilter
 from plughost.runtime.clock import Clock, LoopClock
 from plughost.runtime.contexts import ContextHelpers, PlughostHybridContext, PlughostPrefixedContext
 from plughost.runtime.deferral import Deferral, DeferralGate
+from plughost.runtime.http_limits import GuardedHTTPClient
 from plughost.runtime.intents import PrivilegedIntentsMissing, missing_privileged_intents
 from plughost.runtime.logs import QuietExpectedHttpErrors
 from plughost.runtime.outcomes import ERROR_EVENTS, command_fields, note_outcome
@@ -64,9 +63,7 @@ from plughost.userdata import (
 __all__ = [
     "DEFAULT_INTENTS",
     "DISCORD_API_BASE",
-    "LOCAL_REQUESTS_PER_SECOND",
     "Bot",
-    "api_is_local",
     "use_discord_api",
 ]
 
@@ -85,8 +82,6 @@ DEFAULT_INTENTS: Final = (
     | interactions.Intents.GUILD_MEMBERS
 )
 
-#: The client-side request rate against an API on this machine (see `api_is_local`).
-LOCAL_REQUESTS_PER_SECOND: Final = 100_000
 #: What a user sees when a command fails inside a cog; the owner gets the traceback in the log.
 APOLOGY: Final = N_("Something went wrong while running that command. The bot owner has been told.")
 #: What a user sees when a command needs the config store and it is unreachable;
@@ -101,17 +96,6 @@ def use_discord_api(api_base: str | None) -> None:
     the gateway address is then discovered through ``GET /gateway``.
     """
     Route.BASE = api_base.rstrip("/") if api_base else DISCORD_API_BASE
-
-
-def api_is_local() -> bool:
-    """Whether clients of this process talk to an API on this machine (an emulator)."""
-    host = urlsplit(Route.BASE).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class Bot(interactions.Client):
@@ -158,11 +142,10 @@ class Bot(interactions.Client):
         self.prefix = prefix
         #: Each guild's prefix as last read from the store: it serves during an outage.
         self.known_prefixes: dict[int, str] = {}
-        if api_is_local():
-            # interactions.py throttles itself to Discord's 45 requests a second; a
-            # local emulator has no limit, and the throttle stalled every test
-            # ~0.7 s after each 45th reply (and capped benchmarks at 45/s a shard).
-            self.http.global_lock.max_requests = LOCAL_REQUESTS_PER_SECOND
+        # interactions.py's limiter stays on (45 requests a second, its bucket locks),
+        # against the local Discord too, which keeps Discord's limits; beneath it the
+        # guard waits out each 429 so that no request is lost to one.
+        self.http: GuardedHTTPClient = GuardedHTTPClient.replacing(self.http)
         #: Set once `stop` begins: errors from requests cut short by it are expected.
         self.stopping = False
         #: Told of every event this client dispatches, synchronously, when set from

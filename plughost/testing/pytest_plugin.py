@@ -4,7 +4,13 @@ Fixtures for testing a bot the way a member would use it, against the real
 interactions.py client talking over a socket to the local Discord emulator:
 
 ``fake_discord``
-    A started `FakeDiscord`: a demo guild with channels, an owner and members.
+    A started `FakeDiscord`: a demo guild with channels, an owner and members,
+    rate-limited on Discord's own numbers (``plughost_rate_limits``).
+``plughost_rate_limits``
+    The `RateLimits` of ``fake_discord``: Discord's (``RateLimits()``), or, for a
+    test marked ``@pytest.mark.plughost_relaxed_limits(reason=...)``, every limit
+    1000 times larger (``RateLimits.relaxed()``), with the ``bot`` fixture's client
+    throttle raised alike. Override the fixture for other numbers.
 ``plughost_dsn``
     The DSN of this test's own, empty store: an SQLite file in ``tmp_path``, or,
     when a PostgreSQL database is configured (``--plughost-dsn``, the
@@ -41,7 +47,7 @@ import pytest_asyncio
 if TYPE_CHECKING:
     from plughost.runtime.bot import Bot
     from plughost.testing.conformance import SpecCheck, SpecTotals
-    from plughost.testing.emulator import FakeDiscord
+    from plughost.testing.emulator import FakeDiscord, RateLimits
     from plughost.testing.harness import BotHarness
 
 __all__ = [
@@ -49,6 +55,7 @@ __all__ = [
     "fake_discord",
     "plughost_dsn",
     "plughost_harness",
+    "plughost_rate_limits",
     "plughost_spec_check",
     "restart_bot",
 ]
@@ -64,6 +71,8 @@ _VALIDATE_HELP = (
     "OpenAPI schema (needs plughost[testing]); a violation fails the test"
 )
 _TOTALS: pytest.StashKey[SpecTotals] = pytest.StashKey()
+#: The marker of a test that needs the local Discord's limits relaxed.
+RELAXED_MARK: Final = "plughost_relaxed_limits"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -85,6 +94,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
     config.addinivalue_line(
         "markers", "postgres: needs the PostgreSQL server (runs, never skips, when CI=true)"
+    )
+    config.addinivalue_line(
+        "markers",
+        f"{RELAXED_MARK}(reason): the local Discord's rate limits 1000 times Discord's, "
+        "for a test of volume (fuzzers, floods, benchmarks); say why in reason",
     )
     dsn = configured_dsn(config)
     if dsn and (problem := validate_base_dsn(dsn)):
@@ -168,12 +182,29 @@ def plughost_spec_check(request: pytest.FixtureRequest) -> Iterator[SpecCheck | 
         )
 
 
+@pytest.fixture
+def plughost_rate_limits(request: pytest.FixtureRequest) -> RateLimits:
+    """Discord's rate limits, or relaxed ones for a test marked ``plughost_relaxed_limits``."""
+    from plughost.testing.emulator import RateLimits
+
+    mark = request.node.get_closest_marker(RELAXED_MARK)
+    if mark is None:
+        return RateLimits()
+    if not (mark.kwargs.get("reason") or mark.args):
+        raise pytest.UsageError(f"plughost: @pytest.mark.{RELAXED_MARK} needs a reason")
+    return RateLimits.relaxed()
+
+
 @pytest_asyncio.fixture
-async def fake_discord(plughost_spec_check: SpecCheck | None) -> AsyncIterator[FakeDiscord]:
+async def fake_discord(
+    plughost_spec_check: SpecCheck | None, plughost_rate_limits: RateLimits
+) -> AsyncIterator[FakeDiscord]:
     """The local Discord emulator with its demo guild, started and stopped around the test."""
     from plughost.testing.emulator import FakeDiscord
 
-    async with FakeDiscord(spec_check=plughost_spec_check) as discord:
+    async with FakeDiscord(
+        spec_check=plughost_spec_check, rate_limits=plughost_rate_limits
+    ) as discord:
         yield discord
 
 

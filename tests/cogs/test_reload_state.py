@@ -7,6 +7,8 @@ import re
 import time
 from collections import Counter
 
+import pytest
+
 from plughost.runtime.bot import Bot
 from plughost.testing.emulator import FakeDiscord
 
@@ -77,6 +79,7 @@ async def test_the_old_instance_hands_its_state_to_the_new_one(
     assert await _say(fake_discord, "!hits") == "hits 2 gen 1"
 
 
+@pytest.mark.plughost_relaxed_limits(reason="a flood: a reply per command during 100 reloads")
 async def test_a_command_flood_during_100_reloads_loses_none_and_answers_none_twice(
     bot: Bot, fake_discord: FakeDiscord, in_place: InPlace
 ) -> None:

@@ -74,6 +74,7 @@ async def test_every_command_and_option_has_a_description(everything: Bot) -> No
     assert problems == []
 
 
+@pytest.mark.plughost_relaxed_limits(reason="help for every command: dozens of replies in #general")
 async def test_help_shows_a_description_for_every_command(
     everything: Bot, fake_discord: FakeDiscord
 ) -> None:

@@ -27,6 +27,11 @@ from plughost.testing.emulator import FakeDiscord
 
 from .cogs import Tools, attach
 
+# Fuzzers of thousands of lines into #general, where Discord allows 5 replies per 5 s.
+pytestmark = pytest.mark.plughost_relaxed_limits(
+    reason="a fuzzer: thousands of replies in one channel"
+)
+
 #: Lines the first test sends: its cover, then seeded draws (issue 5's figure).
 LINES = 10_000
 _WORDS = [

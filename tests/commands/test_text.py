@@ -82,6 +82,9 @@ def _stored_text_is_clean(documents: list[tuple[str, object]]) -> None:
             assert not bad, (key, s)
 
 
+@pytest.mark.plughost_relaxed_limits(
+    reason="every text command x hostile strings: a flood of replies"
+)
 async def test_hostile_text_through_every_command_that_stores_text(
     bot: Bot, fake_discord: FakeDiscord, caplog: pytest.LogCaptureFixture
 ) -> None:

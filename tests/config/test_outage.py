@@ -115,6 +115,7 @@ async def _chattr(flag: str, path: Path) -> None:
 
 
 @pytest.mark.postgres
+@pytest.mark.plughost_relaxed_limits(reason="commands typed for 4 s of outage, counted: a flood")
 async def test_postgres_cut_by_a_proxy(fake_discord: FakeDiscord, pg_schema_dsn: str) -> None:
     owner = fake_discord.owner
     async with tcp_proxy(pg_schema_dsn) as proxy:

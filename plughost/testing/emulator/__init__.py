@@ -29,6 +29,7 @@ from plughost.testing.emulator.gateway import ShardStatus
 from plughost.testing.emulator.invocations import CommandNotRegistered
 from plughost.testing.emulator.messages import Attachment, Message, Reaction
 from plughost.testing.emulator.models import Channel, ChannelType, Guild, Member, Role, User
+from plughost.testing.emulator.rate_limits import Limit, RateLimits
 from plughost.testing.emulator.records import InteractionRecord, RecordedRequest
 from plughost.testing.emulator.replies import (
     InteractionResponse,
@@ -52,11 +53,13 @@ __all__ = [
     "GuildUnavailable",
     "InteractionRecord",
     "InteractionResponse",
+    "Limit",
     "ManualClock",
     "Member",
     "Message",
     "MissingReply",
     "NoReply",
+    "RateLimits",
     "Reaction",
     "RecordedRequest",
     "Replies",

@@ -6,13 +6,14 @@ import asyncio
 from bisect import bisect_right
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
 
 from plughost.runtime.clock import Clock
 from plughost.testing.emulator.components import ComponentNotFound
 from plughost.testing.emulator.invocations import Invoker
 from plughost.testing.emulator.messages import Attachment, Message, Reaction
 from plughost.testing.emulator.models import Channel, ChannelType, Guild, Member, Role, User
+from plughost.testing.emulator.rate_limits import RateLimits
 from plughost.testing.emulator.records import InteractionRecord, RecordedRequest
 from plughost.testing.emulator.replies import (
     InteractionResponse,
@@ -44,6 +45,13 @@ _KINDS = {
 }
 
 
+#: The longest a reply may be held by the local Discord's rate limits on top of its
+#: timeout (a flood of hundreds of replies into one channel is relaxed instead).
+_LONGEST_HOLD: Final = 60.0
+#: After a full bucket resets, the time the held request gets to land.
+_HOLD_GRACE: Final = 1.0
+
+
 class FakeDiscord:
     """The test-facing Discord: people, places, and actions that wait for the bot's reply.
 
@@ -60,14 +68,20 @@ class FakeDiscord:
         spec_check: SpecCheck | None = None,
         privileged_intents: int | None = None,
         id_seed: str | None = None,
+        rate_limits: RateLimits | None = None,
     ) -> None:
         """``privileged_intents``: the privileged intents enabled for the application in
         the developer portal (``interactions.Intents`` flags or their int); default
         GUILD_MEMBERS and MESSAGE_CONTENT. ``spec_check`` checks every REST exchange.
         ``id_seed``: the guild, channels, roles and people get the same ids on every
-        run with the same seed (the console: one seed per instance)."""
+        run with the same seed (the console: one seed per instance). ``rate_limits``:
+        Discord's own by default; ``RateLimits.relaxed()`` for a volume test."""
         self.emulator = emulator or DiscordEmulator(
-            shard_count=shard_count, bot_name=bot_name, spec_check=spec_check, id_seed=id_seed
+            shard_count=shard_count,
+            bot_name=bot_name,
+            spec_check=spec_check,
+            id_seed=id_seed,
+            rate_limits=rate_limits,
         )
         if spec_check is not None:
             self.emulator.spec_check = spec_check
@@ -449,14 +463,24 @@ class FakeDiscord:
         self, target: int, what: str, *, seconds: float, since: int, mark: int
     ) -> None:
         assert self.settle is not None
-        try:
-            async with asyncio.timeout(seconds):
-                await self.settle(target)
-        except TimeoutError:
-            raise NoReply(
-                f"the bot did not finish handling {what} within {seconds}s; "
-                + describe_activity(self.emulator, since, mark)
-            ) from None
+        # ``seconds`` is the bot's own time: while Discord's rate limits hold it (a
+        # full bucket, waited out as on Discord) the clock is stopped, up to a limit.
+        limits = self.emulator.rate_limits
+        budget, held = seconds + limits.held_for(), 0.0
+        while True:
+            try:
+                async with asyncio.timeout(budget):
+                    await self.settle(target)  # waiting again is safe: it waits for a state
+                return
+            except TimeoutError:
+                wait = limits.held_for()
+                if wait <= 0 or held > _LONGEST_HOLD:
+                    raise NoReply(
+                        f"the bot did not finish handling {what} within {seconds}s; "
+                        + describe_activity(self.emulator, since, mark)
+                    ) from None
+                budget = wait + _HOLD_GRACE
+                held += budget
 
     async def slash(
         self,

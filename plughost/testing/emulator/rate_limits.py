@@ -26,9 +26,9 @@ all routes but interactions and webhooks       bot token (global)     50 per 1 s
 
 Windows are fixed: a bucket's window opens with its first request and resets
 ``per`` seconds later. Time is measured on the limiter's own clock; by default real
-time, because a client waits a 429 out by sleeping. A test may pass a
-`~plughost.testing.emulator.clock.ManualClock` and advance it, or relax the limits
-with `RateLimits.relaxed`.
+time, because a client waits a 429 out by sleeping. These limits are on by default;
+a test may pass a `~plughost.testing.emulator.clock.ManualClock` and advance it, or,
+for volume (fuzzers, floods, benchmarks), relax the limits with `RateLimits.relaxed`.
 """
 
 from __future__ import annotations
@@ -153,6 +153,9 @@ class RateLimits:
     routes: dict[tuple[str, str], Limit] = field(default_factory=lambda: dict(ROUTE_LIMITS))
     default: Limit = DEFAULT_LIMIT
     global_limit: Limit = GLOBAL_LIMIT
+    #: How many times Discord's these limits are (`relaxed`); the test kit raises its
+    #: bot's client throttle by as much.
+    factor: int = 1
     #: How many 429s were answered, by scope ("user" for a bucket, "global").
     refused: dict[str, int] = field(default_factory=lambda: {"user": 0, "global": 0})
     _buckets: dict[tuple[str, str, str], _Window] = field(default_factory=dict)
@@ -165,6 +168,7 @@ class RateLimits:
             routes={k: Limit(v.requests * factor, v.per) for k, v in ROUTE_LIMITS.items()},
             default=Limit(DEFAULT_LIMIT.requests * factor, DEFAULT_LIMIT.per),
             global_limit=Limit(GLOBAL_LIMIT.requests * factor, GLOBAL_LIMIT.per),
+            factor=factor,
         )
 
     def now(self) -> float:
@@ -202,6 +206,18 @@ class RateLimits:
         if self._global is not None and not path.startswith(_UNGLOBAL):
             self._global.used += 1
         return self._headers(window, now, bucket)
+
+    def held_for(self) -> float:
+        """Seconds until the last full bucket (or the global limit) resets; 0 if none is.
+
+        While a bucket is full, a client keeping to the limits is waiting: the test
+        kit does not count that time against a test's timeouts.
+        """
+        now = self.now()
+        windows = [*self._buckets.values()]
+        if self._global is not None:
+            windows.append(self._global)
+        return max((w.reset_after(now) for w in windows if w.remaining == 0), default=0.0)
 
     def _headers(self, window: _Window, now: float, bucket: str) -> dict[str, str]:
         after = window.reset_after(now)

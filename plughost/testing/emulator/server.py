@@ -74,13 +74,10 @@ class DiscordEmulator:
         token); by default a `ManualClock` that moves only when a test advances it, so
         no test sleeps and a slow machine never makes a reply late. A server meant for
         real time passes ``plughost.runtime.clock.LoopClock()``. ``rate_limits``:
-        Discord's buckets and global limit. By default ``RateLimits.relaxed()`` (the
-        buckets and headers, every limit 1000 times Discord's), because interactions.py
-        gives up on a request after three 429s and returns None without raising, which
-        would lose replies in a concurrent burst; pass ``RateLimits()`` for Discord's
-        own numbers, on real time."""
+        Discord's buckets and global limit, on Discord's own numbers and real time by
+        default (``RateLimits()``); a volume test passes ``RateLimits.relaxed()``."""
         #: Discord's per-route buckets and global limit; 429 when a request is over.
-        self.rate_limits = rate_limits if rate_limits is not None else RateLimits.relaxed()
+        self.rate_limits = rate_limits if rate_limits is not None else RateLimits()
         self.clock: Clock = clock if clock is not None else ManualClock()
         self.shard_count = shard_count
         #: When set, every REST exchange is validated against Discord's published spec.

@@ -10,6 +10,7 @@ START = 100
 TRANSFERS = 200
 
 
+@pytest.mark.plughost_relaxed_limits(reason="a flood: 210 replies in #general")
 async def test_200_concurrent_transfer_commands_keep_the_total(
     bot, fake_discord, economy, balance_of
 ):

@@ -2,11 +2,13 @@
 
 import asyncio
 
+import pytest
 from plughost_moderation.cog import CONFIG_IDENTIFIER
 
 from plughost import Config
 
 
+@pytest.mark.plughost_relaxed_limits(reason="a flood: 25 concurrent !warn replies in #general")
 async def test_concurrent_actions_get_distinct_increasing_numbers(
     bot, fake_discord, moderation, mod
 ):
