@@ -446,25 +446,10 @@ def table(bots: list[Bot], args: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
-async def main(args: argparse.Namespace, home: Path, names: dict[int, str]) -> None:
-    try:
-        import discord  # noqa: F401
-    except ImportError:
-        have_dpy = False
-        print("discord.py is not installed (pip install discord.py): its column stays empty")
-    else:
-        have_dpy = True
-    emulator = await asyncio.create_subprocess_exec(
-        *LOCAL_DISCORD, "--members", str(args.payday), stdin=subprocess.PIPE, stdout=subprocess.PIPE
-    )
-    assert emulator.stdout is not None
-    info = json.loads(await emulator.stdout.readline())
-    base_env = {**os.environ, "PLUGHOST_HOME": str(home), "PLUGHOST_TOKEN": info["token"]}
-    if args.listen:
-        cogs = home / "cogs-site"
-        base_env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(cogs), os.environ.get("PYTHONPATH", "")) if p
-        )
+def bots_to_run(
+    args: argparse.Namespace, info: dict[str, str], base_env: dict[str, str], names: dict[int, str]
+) -> list[Bot]:
+    """The bots a run measures, as ``args`` asks (listeners, fast libraries, a baseline)."""
     listen = ["--listen"] if args.listen else []
     bots = [
         Bot(
@@ -529,6 +514,29 @@ async def main(args: argparse.Namespace, home: Path, names: dict[int, str]) -> N
                 cwd=source,
             )
         )
+    return bots
+
+
+async def main(args: argparse.Namespace, home: Path, names: dict[int, str]) -> None:
+    try:
+        import discord  # noqa: F401
+    except ImportError:
+        have_dpy = False
+        print("discord.py is not installed (pip install discord.py): its column stays empty")
+    else:
+        have_dpy = True
+    emulator = await asyncio.create_subprocess_exec(
+        *LOCAL_DISCORD, "--members", str(args.payday), stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    assert emulator.stdout is not None
+    info = json.loads(await emulator.stdout.readline())
+    base_env = {**os.environ, "PLUGHOST_HOME": str(home), "PLUGHOST_TOKEN": info["token"]}
+    if args.listen:
+        cogs = home / "cogs-site"
+        base_env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(cogs), os.environ.get("PYTHONPATH", "")) if p
+        )
+    bots = bots_to_run(args, info, base_env, names)
     runnable = [b for b in bots if have_dpy or b.name != "bare discord.py"]
     if args.no_bytecode:
         print("plughost's sources are not precompiled (--no-bytecode)")
