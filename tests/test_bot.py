@@ -117,6 +117,30 @@ async def test_the_request_limiter_stays_on_against_this_machine_too() -> None:
         use_discord_api(None)
 
 
+def test_the_request_throttle_is_the_bots_requests_per_second() -> None:
+    assert Bot(requests_per_second=1).http.global_lock.max_requests == 1
+    assert Bot(requests_per_second=5000).http.global_lock.max_requests == 5000
+    assert Bot().http.global_lock.max_requests == 45
+
+
+async def test_a_relaxed_local_discord_raises_the_configured_rate_by_its_factor(
+    tmp_path: Path,
+) -> None:
+    from plughost.config import connect
+    from plughost.testing.emulator import RateLimits
+    from plughost.testing.running import running_bot
+
+    async with FakeDiscord(rate_limits=RateLimits.relaxed()) as discord:
+        factor = discord.emulator.rate_limits.factor
+        assert factor > 1
+        async with (
+            connect(f"sqlite:///{tmp_path / 'bot.db'}"),
+            running_bot(discord, requests_per_second=90) as bot,
+        ):
+            assert bot.http.global_lock.max_requests == 90 * factor
+            assert (await discord.send("!ping", expect=1))[0].content.startswith("pong")
+
+
 async def test_each_command_is_logged_at_debug_not_info(
     bot: Bot, fake_discord: FakeDiscord, caplog: pytest.LogCaptureFixture
 ) -> None:

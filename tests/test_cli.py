@@ -511,3 +511,17 @@ def test_edit_cache_policies(home: Path) -> None:
     )
     assert "--message-cache" in fails("edit", "main", "--message-cache", "0", code=2)
     assert (home / "main" / "settings.json").read_bytes() == before
+
+
+def test_edit_request_rate(home: Path) -> None:
+    ok("setup", "main", "--no-prompt")
+    assert inst.load("main").settings.requests_per_second == 45
+    out = ok("edit", "main", "--requests-per-second", "500")
+    assert out == "edited instance main: requests_per_second updated\n"
+    assert inst.load("main").settings.requests_per_second == 500
+    before = (home / "main" / "settings.json").read_bytes()
+    assert "--requests-per-second" in fails("edit", "main", "--requests-per-second", "0", code=2)
+    assert "--requests-per-second" in fails("edit", "main", "--requests-per-second", "x", code=2)
+    too_many = fails("edit", "main", "--requests-per-second", "1000001")
+    assert too_many == "requests_per_second must be a rate from 1 to 1,000,000"
+    assert (home / "main" / "settings.json").read_bytes() == before

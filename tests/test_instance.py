@@ -739,6 +739,21 @@ def test_cache_policies_are_settings_with_defaults_for_older_files() -> None:
         Settings.from_json({**settings.to_json(), "member_cache": "many"})
 
 
+def test_the_request_rate_is_a_setting_with_discords_default_for_older_files() -> None:
+    settings = Settings(requests_per_second=1_000_000)
+    assert Settings.loads(settings.dumps()) == settings
+    assert settings.to_json()["requests_per_second"] == 1_000_000
+    older = settings.to_json()
+    del older["requests_per_second"]  # written before it existed
+    assert Settings.from_json(older).requests_per_second == 45
+    assert Settings().requests_per_second == 45
+    for bad in (0, -45, 1_000_001, 4.5, "45", True, None):
+        with pytest.raises(InstanceError, match="requests_per_second must be a rate from 1 to"):
+            Settings(requests_per_second=bad)  # type: ignore[arg-type]
+    with pytest.raises(InstanceError, match="requests_per_second must be"):
+        Settings.from_json({**settings.to_json(), "requests_per_second": "fast"})
+
+
 def test_instance_is_a_plain_value(home: Path) -> None:
     created = inst.create("main")
     assert isinstance(created, Instance)

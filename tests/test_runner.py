@@ -14,7 +14,7 @@ from typing import IO
 import pytest
 from interactions import Intents
 
-from plughost.instances import create
+from plughost.instances import create, edit
 from plughost.testing.emulator import FakeDiscord
 
 pytestmark = pytest.mark.slow
@@ -64,7 +64,8 @@ async def _output(proc: asyncio.subprocess.Process) -> str:
 async def test_run_serves_then_stops_cleanly(
     home: Path, fake_discord: FakeDiscord, stop_signal: signal.Signals
 ) -> None:
-    instance = create("solo", backend="sqlite", dsn=None, prefix="?", owners=(), token=None)
+    create("solo", backend="sqlite", dsn=None, prefix="?", owners=(), token=None)
+    instance = edit("solo", requests_per_second=90)  # Discord raised this bot's limit
     env = {"PLUGHOST_HOME": str(home), "PLUGHOST_TOKEN": fake_discord.token}
     args = ["run", "solo", "--discord-url", fake_discord.api_base]
     async with running_process(args, env) as proc:
@@ -79,6 +80,7 @@ async def test_run_serves_then_stops_cleanly(
     assert "Traceback" not in output
     log_text = (instance.path / "logs" / "plughost.log").read_text()
     assert "stop requested" in log_text
+    assert "REST throttle: 90 requests a second per shard" in log_text
     assert fake_discord.token not in log_text
     assert fake_discord.token not in output
 

@@ -288,6 +288,13 @@ def _parse_member_cache(
     metavar="N|all",
     help="Members each shard keeps cached, least recently seen dropped first.  [default: all]",
 )
+@click.option(
+    "--requests-per-second",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="REST requests a second each shard sends at most: Discord's global limit, "
+    "raise it only if Discord raised the bot's.  [default: 45]",
+)
 def edit(
     *,
     name: str,
@@ -302,6 +309,7 @@ def edit(
     clear_secret: bool,
     message_cache: int | None,
     member_cache: int | Literal["all"] | None,
+    requests_per_second: int | None,
 ) -> None:
     """Change settings of instance NAME. A new DSN is connected to before it is saved."""
     if token_stdin and clear_token:
@@ -329,6 +337,8 @@ def edit(
         changes["message_cache"] = message_cache
     if member_cache is not None:
         changes["member_cache"] = None if member_cache == "all" else member_cache
+    if requests_per_second is not None:
+        changes["requests_per_second"] = requests_per_second
     if not changes:
         raise click.UsageError("nothing to change; give at least one option")
     instances.edit(name, **changes)

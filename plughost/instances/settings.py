@@ -10,7 +10,14 @@ from typing import Literal, TypeGuard, final, get_args
 
 from plughost.instances.errors import InstanceError
 
-__all__ = ["BACKENDS", "DEFAULT_MESSAGE_CACHE", "SCHEMA_VERSION", "Backend", "Settings"]
+__all__ = [
+    "BACKENDS",
+    "DEFAULT_MESSAGE_CACHE",
+    "DEFAULT_REQUESTS_PER_SECOND",
+    "SCHEMA_VERSION",
+    "Backend",
+    "Settings",
+]
 
 Backend = Literal["sqlite", "postgres"]
 BACKENDS: tuple[Backend, ...] = get_args(Backend)
@@ -26,11 +33,21 @@ _FIELDS = ("schema_version", "backend", "dsn", "prefix", "owners", "token", "cre
 #: Fields a ``settings.json`` may leave out (older files have none of them; each is
 #: written only when set, or added later with a default, so older plughost versions
 #: can still read the file).
-_OPTIONAL = ("log_levels", "oauth_client_secret", "message_cache", "member_cache")
+_OPTIONAL = (
+    "log_levels",
+    "oauth_client_secret",
+    "message_cache",
+    "member_cache",
+    "requests_per_second",
+)
 #: interactions.py's own bound on cached messages (its TTLCache's hard limit).
 DEFAULT_MESSAGE_CACHE = 250
 # More than any shard can use: 2,500 guilds (Discord's maximum per shard) of busy channels.
 _MAX_CACHE = 100_000_000
+#: interactions.py's own REST throttle per client, Discord's default global limit.
+DEFAULT_REQUESTS_PER_SECOND = 45
+# Far above any global limit Discord grants; past it the throttle means nothing anyway.
+_MAX_REQUESTS_PER_SECOND = 1_000_000
 
 
 def _now() -> datetime:
@@ -69,6 +86,9 @@ class Settings:
     #: Members each shard keeps cached, least recently seen dropped first; None:
     #: every member it hears of (interactions.py's default).
     member_cache: int | None = None
+    #: REST requests a second each shard's client sends at most (interactions.py's
+    #: throttle): Discord's global limit, 45 unless Discord raised it for the bot.
+    requests_per_second: int = DEFAULT_REQUESTS_PER_SECOND
 
     def __post_init__(self) -> None:
         # Type checks are done at runtime too: settings arrive from JSON, from the
@@ -120,6 +140,10 @@ class Settings:
                 "log_levels must map logger names to levels like "
                 '{"plughost.cogs": "DEBUG"} (DEBUG, INFO, WARNING, ERROR or CRITICAL)'
             )
+        self._check_bounds()
+
+    def _check_bounds(self) -> None:
+        """The caches' sizes and the request rate: whole numbers within their ranges."""
         if not _is_int(self.message_cache) or not 1 <= self.message_cache <= _MAX_CACHE:
             raise InstanceError(f"message_cache must be a count from 1 to {_MAX_CACHE:,}")
         if self.member_cache is not None and (
@@ -127,6 +151,13 @@ class Settings:
         ):
             raise InstanceError(
                 f"member_cache must be a count from 1 to {_MAX_CACHE:,}, or empty for all"
+            )
+        if (
+            not _is_int(self.requests_per_second)
+            or not 1 <= self.requests_per_second <= _MAX_REQUESTS_PER_SECOND
+        ):
+            raise InstanceError(
+                f"requests_per_second must be a rate from 1 to {_MAX_REQUESTS_PER_SECOND:,}"
             )
 
     def to_json(self) -> dict[str, object]:
@@ -141,6 +172,7 @@ class Settings:
             "created_at": self.created_at.isoformat(),
             "message_cache": self.message_cache,
             "member_cache": self.member_cache,
+            "requests_per_second": self.requests_per_second,
         }
         if self.log_levels:  # left out when empty: older plughost versions can read the file
             document["log_levels"] = dict(self.log_levels)
@@ -193,6 +225,7 @@ class Settings:
             oauth_client_secret=document.get("oauth_client_secret"),
             message_cache=document.get("message_cache", DEFAULT_MESSAGE_CACHE),
             member_cache=document.get("member_cache"),
+            requests_per_second=document.get("requests_per_second", DEFAULT_REQUESTS_PER_SECOND),
         )
 
     @classmethod

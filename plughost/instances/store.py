@@ -41,6 +41,7 @@ class SettingsChanges(TypedDict, total=False):
     owners: Sequence[int]
     message_cache: int
     member_cache: int | None
+    requests_per_second: int
     token: str | None
     oauth_client_secret: str | None
 

@@ -37,6 +37,7 @@ from plughost.commands.usage import cooldown_reply, usage_reply
 from plughost.config import StoreNotOpenError, StoreOutageError
 from plughost.hooks.specs import DeletionRequester
 from plughost.i18n.messages import N_, _
+from plughost.instances.settings import DEFAULT_REQUESTS_PER_SECOND
 from plughost.permissions.chain import PermissionChain
 from plughost.permissions.gate import NOT_ALLOWED, denial_reply
 from plughost.permissions.requests import ChainCheck, ChainDenied, owner_ids_of
@@ -112,10 +113,13 @@ class Bot(interactions.Client):
         load_all_cogs: bool = False,
         intents: interactions.Intents = DEFAULT_INTENTS,
         clock: Clock | None = None,
+        requests_per_second: int = DEFAULT_REQUESTS_PER_SECOND,
         **client_options: Any,
     ) -> None:
         """``clock``: what Discord's interaction deadline is kept on (the event loop's
-        time by default; the test kit passes the local Discord's, which tests advance)."""
+        time by default; the test kit passes the local Discord's, which tests advance).
+        ``requests_per_second``: interactions.py's REST throttle for this client,
+        Discord's global limit (45 unless Discord raised the bot's)."""
         client_log = logging.getLogger("plughost.discord")
         if not any(isinstance(f, QuietExpectedHttpErrors) for f in client_log.filters):
             client_log.addFilter(QuietExpectedHttpErrors())
@@ -142,10 +146,12 @@ class Bot(interactions.Client):
         self.prefix = prefix
         #: Each guild's prefix as last read from the store: it serves during an outage.
         self.known_prefixes: dict[int, str] = {}
-        # interactions.py's limiter stays on (45 requests a second, its bucket locks),
-        # against the local Discord too, which keeps Discord's limits; beneath it the
-        # guard waits out each 429 so that no request is lost to one.
+        # interactions.py's limiter stays on (its throttle, 45 requests a second unless
+        # the instance says otherwise, and its bucket locks), against the local Discord
+        # too, which keeps Discord's limits; beneath it the guard waits out each 429 so
+        # that no request is lost to one.
         self.http: GuardedHTTPClient = GuardedHTTPClient.replacing(self.http)
+        self.http.global_lock.max_requests = requests_per_second
         #: Set once `stop` begins: errors from requests cut short by it are expected.
         self.stopping = False
         #: Told of every event this client dispatches, synchronously, when set from

@@ -1,7 +1,8 @@
 """No request of a plughost bot is lost to a 429: the guard beneath interactions.py's limiter.
 
 interactions.py (5.x) keeps a limiter of its own: a throttle of 45 requests a second
-(``http.global_lock``) and a lock per bucket fed by the ``X-RateLimit-*`` headers.
+(``http.global_lock``; an instance's ``requests_per_second`` sets it) and a lock per
+bucket fed by the ``X-RateLimit-*`` headers.
 Both stay on. What it does once Discord answers 429 loses requests in a concurrent
 burst, though: a request is tried three times and then ``request`` returns None
 without raising, so a reply silently never happens; and two requests of one bucket

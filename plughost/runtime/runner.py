@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequenc
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, TypeAlias
 
+from plughost.instances.settings import DEFAULT_REQUESTS_PER_SECOND
 from plughost.runtime.intents import PrivilegedIntentsMissing
 from plughost.runtime.logs import LogFormat, configure_logging
 
@@ -171,6 +172,9 @@ def _run_bot(
     if any(not 0 <= shard < total for shard in shards):
         log.error("shard ids %s do not fit in %d total shards", shards, total)
         return 2
+    rate = instance.settings.requests_per_second
+    if rate != DEFAULT_REQUESTS_PER_SECOND:
+        log.info("REST throttle: %d requests a second per shard (requests_per_second)", rate)
     try:
         with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
             return runner.run(
@@ -231,6 +235,7 @@ async def serve(
                     owner_ids=instance.settings.owners,
                     shard_id=shard,
                     total_shards=total_shards,
+                    requests_per_second=instance.settings.requests_per_second,
                     **cache_options(
                         message_cache=instance.settings.message_cache,
                         member_cache=instance.settings.member_cache,
