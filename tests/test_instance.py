@@ -747,6 +747,8 @@ def test_the_request_rate_is_a_setting_with_discords_default_for_older_files() -
     del older["requests_per_second"]  # written before it existed
     assert Settings.from_json(older).requests_per_second == 45
     assert Settings().requests_per_second == 45
+    # At the default it is not written, so a plughost from before the setting reads the file.
+    assert "requests_per_second" not in Settings().to_json()
     for bad in (0, -45, 1_000_001, 4.5, "45", True, None):
         with pytest.raises(InstanceError, match="requests_per_second must be a rate from 1 to"):
             Settings(requests_per_second=bad)  # type: ignore[arg-type]

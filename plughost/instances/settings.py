@@ -172,8 +172,10 @@ class Settings:
             "created_at": self.created_at.isoformat(),
             "message_cache": self.message_cache,
             "member_cache": self.member_cache,
-            "requests_per_second": self.requests_per_second,
         }
+        # Left out at Discord's default: plughost versions before the setting can read the file.
+        if self.requests_per_second != DEFAULT_REQUESTS_PER_SECOND:
+            document["requests_per_second"] = self.requests_per_second
         if self.log_levels:  # left out when empty: older plughost versions can read the file
             document["log_levels"] = dict(self.log_levels)
         if self.oauth_client_secret is not None:
