@@ -11,7 +11,7 @@ from __future__ import annotations
 import abc
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from functools import partial
 from time import perf_counter
 from typing import Any, Final
@@ -71,8 +71,6 @@ class ConfigStore(abc.ABC):
         #: Config objects handed out by ``Config.get_conf`` while this store is open.
         self.configs: dict[tuple[str, str], Any] = {}
         self.closed = False
-        # Work started by synchronous calls (a lock's release()), kept referenced.
-        self._background: set[asyncio.Task[Any]] = set()
         # Cross-process unlocks of `async with` blocks still being sent.
         self._unlocking: set[asyncio.Future[None]] = set()
 
@@ -266,20 +264,14 @@ class ConfigStore(abc.ABC):
         """:meth:`unlock_name` without waiting for it (sent in the background)."""
         return True
 
-    def in_background(self, work: Coroutine[Any, Any, Any]) -> None:
-        """Run ``work`` without waiting for it (what a synchronous call must start)."""
-        task = asyncio.get_running_loop().create_task(work)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-
     def _unlock_remote(self, token: RmwToken) -> asyncio.Future[None] | None:
         """Start releasing what :meth:`_lock_remote` took; done when released (or None)."""
         return None
 
     async def _settle(self) -> None:
-        """Wait for the unlocks and other background work started so far."""
-        while self._unlocking or self._background:
-            await asyncio.gather(*self._unlocking, *self._background, return_exceptions=True)
+        """Wait for the unlocks started so far."""
+        while self._unlocking:
+            await asyncio.gather(*self._unlocking, return_exceptions=True)
 
     # -- whole-store operations (backup, restore, convert) ----------------------------
 
