@@ -31,8 +31,8 @@ async def test_a_file_from_before_0003_is_rebuilt_with_its_numbers_readable(
         conf = Config.get_conf(None, identifier=7, cog_name="Old")
         conf.init_custom("SCORE", 2)
         await conf.custom("SCORE", "old").set({"kept": {"points": 3}})
-    # Turn the file back into what 0001/0002 made (without 0004's columns, 0005 not run), with a
-    # number stored as one.
+    # Turn the file back into what 0001/0002 made (without 0004's columns, 0005 and 0006 not
+    # run), with a number stored as one.
     db = sqlite3.connect(path)
     with db:
         db.executescript(
@@ -45,6 +45,7 @@ async def test_a_file_from_before_0003_is_rebuilt_with_its_numbers_readable(
             DELETE FROM tortoise_migrations WHERE name = '0003_sqlite_text_documents';
             DELETE FROM tortoise_migrations WHERE name = '0004_process_commands';
             DELETE FROM tortoise_migrations WHERE name = '0005_rmw_lock_function';
+            DELETE FROM tortoise_migrations WHERE name = '0006_lock_wants';
             ALTER TABLE plughost_processes DROP COLUMN commands;
             ALTER TABLE plughost_processes DROP COLUMN errors;
             ALTER TABLE plughost_processes DROP COLUMN commands_per_second;

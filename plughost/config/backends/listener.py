@@ -9,14 +9,22 @@ its listeners when returned to the pool). It carries:
   ``"p:<prefix>"`` drops every document under a prefix. Measured here: another
   process's NOTIFY arrives about 0.6 ms (p50) after the commit.
 - session-level advisory locks for ``async with`` read-modify-writes and
-  ``get_lock()``. One ``plughost_config_lock`` call (migration 0005) sends the
-  unlocks queued so far, tries every lock asked for (all or none) and, for an
+  ``get_lock()``. One ``plughost_config_lock_many`` call (migrations 0005 and
+  0006) takes the requests of every task that asked meanwhile; it sends the
+  unlocks queued so far, tries the locks of each request (all or none) and, for an
   ``async with``, reads the document once they are held; when one is busy the
   waiter sleeps until the holder's ``plughost_config_unlock`` notification (or
   a one second re-try, for a holder that died without sending one). Unlocks
   are queued (``unlock`` returns a future) and ride with the next lock call, or
   go out on their own in one statement. Holding a lock keeps no pooled
   connection and no transaction open across the cog's code.
+- kept locks: a finished ``async with`` does not give its locks back at once
+  (:meth:`NotificationListener.keep`). The next block of this process on the
+  same document takes them with no round trip (:meth:`take_kept`). A session
+  that finds one busy sends ``plughost_config_want`` (migration 0006), and the
+  keeper gives it back then, or when the block using it ends; a kept lock
+  nobody used for ``KEEP_SECONDS`` is given back too, and at most ``MAX_KEPT``
+  are kept.
 
 If the connection drops, the cache is flushed and switched off (every read
 goes to the database), the locks it held are gone (``generation`` changes, and
@@ -33,6 +41,7 @@ import logging
 import time
 from collections.abc import Sequence
 from functools import partial
+from itertools import islice
 from typing import Any, Final
 
 import asyncpg  # type: ignore[import-untyped]
@@ -42,12 +51,18 @@ from plughost.config.backends.outage import OutageMonitor
 from plughost.config.backends.pglisten import ListeningConnection
 from plughost.config.errors import StoreClosedError
 
-__all__ = ["CHANNEL", "UNLOCK_CHANNEL", "NotificationListener", "lock_id"]
+__all__ = ["CHANNEL", "UNLOCK_CHANNEL", "WANT_CHANNEL", "NotificationListener", "lock_id"]
 
 log = logging.getLogger("plughost.config")
 
 CHANNEL: Final = "plughost_config"
 UNLOCK_CHANNEL: Final = "plughost_config_unlock"
+#: "Another session waits for this lock id" (migration 0006): a kept lock is given back.
+WANT_CHANNEL: Final = "plughost_config_want"
+#: Seconds a kept lock that no block used is still kept.
+KEEP_SECONDS: Final = 2.0
+#: Locks kept at most (each takes a slot of the server's shared lock table).
+MAX_KEPT: Final = 256
 #: Fallback re-try while waiting for a lock whose holder may have died silently.
 _LOCK_RETRY_SECONDS: Final = 1.0
 #: How long after losing the connection a lock still waits for it to come back
@@ -55,10 +70,10 @@ _LOCK_RETRY_SECONDS: Final = 1.0
 #: outage a lock refuses at once, so the command still answers within Discord's
 #: 3 s interaction deadline.
 _RECONNECT_GRACE_SECONDS: Final = 2.5
-#: Release, take and read in one call (migration 0005).
-_LOCK_SQL: Final = (
-    "SELECT busy, data, version "
-    "FROM plughost_config_lock($1::bigint[], $2::bigint[], $3::bigint[], $4::text)"
+#: Release, take and read for several requests in one call (migration 0006).
+_LOCK_MANY_SQL: Final = (
+    "SELECT request, busy, data, version FROM plughost_config_lock_many("
+    "$1::bigint[], $2::bigint[], $3::bigint[], $4::int[], $5::text[])"
 )
 #: Release and clear waiting marks, when no lock call is about to carry them.
 _UNLOCK_SQL: Final = (
@@ -97,12 +112,26 @@ class NotificationListener:
         # Waiting marks (see migration 0005) to clear with the next call.
         self._unwaits: list[int] = []
         self._flusher: asyncio.Task[None] | None = None
+        # Lock requests for the next call: (lock ids, key to read, generation, answer).
+        self._requests: list[tuple[list[int], str | None, int, asyncio.Future[Any]]] = []
+        self._sender: asyncio.Task[None] | None = None
+        #: Lock calls sent so far (each carries every request that was waiting).
+        self.lock_calls = 0
+        # Lock ids this session holds for no block (kept for the next one), with
+        # when they were kept, oldest first; and ids another session asked for.
+        self._kept: dict[int, float] = {}
+        self._wanted: set[int] = set()
+        self._expiry: asyncio.TimerHandle | None = None
         # The schema's search path, as Tortoise sets it on its pool, finds
         # plughost_config_lock (migration 0005) there.
         settings = {"search_path": schema} if schema else {}
         self._listen = ListeningConnection(
             connect=lambda: asyncpg.connect(dsn, server_settings=settings),
-            channels={CHANNEL: self._on_change, UNLOCK_CHANNEL: self._on_unlock},
+            channels={
+                CHANNEL: self._on_change,
+                UNLOCK_CHANNEL: self._on_unlock,
+                WANT_CHANNEL: self._on_want,
+            },
             retry_on=(OSError, asyncpg.PostgresError, asyncpg.InterfaceError),
             log=log,
             name="config: listener",
@@ -140,6 +169,7 @@ class NotificationListener:
 
     def _on_connected(self) -> None:
         self.generation += 1
+        self._forget_kept()
         # Whatever changed while nobody listened is unknown: start from empty.
         self._cache.clear()
         self._cache.enabled = True
@@ -158,6 +188,16 @@ class NotificationListener:
             if not waiter.done():
                 waiter.set_result(None)
 
+    def _on_want(self, payload: str) -> None:
+        lockid = int(payload)
+        if self._kept.pop(lockid, None) is not None:
+            self.unlock((lockid,), self.generation)
+        # Also the block using it now gives it back at its end, and so does the
+        # next one here, instead of keeping it: the waiter gets its turn.
+        if len(self._wanted) >= 4 * MAX_KEPT:
+            self._wanted.clear()  # mostly ids of other sessions' locks
+        self._wanted.add(lockid)
+
     def _wake_all(self) -> None:
         for waiters in self._waiters.values():
             for waiter in waiters:
@@ -169,6 +209,7 @@ class NotificationListener:
         # Queued unlocks and waiting marks went with the session.
         _resolve(self._take_unlocks()[1])
         self._unwaits.clear()
+        self._forget_kept()
         self._outage.refuse(ConnectionError("the LISTEN connection was lost"))
         self._up.clear()
         self._cache.enabled = False
@@ -208,7 +249,7 @@ class NotificationListener:
         marked: tuple[int, int] | None = None  # (lock id, generation) this session waits for
         try:
             while True:
-                conn = await self._connection()
+                await self._connection()
                 generation = self.generation
                 if marked is not None:
                     self._clear_mark(marked)  # by this call, which marks again if still busy
@@ -217,10 +258,15 @@ class NotificationListener:
                 for lockid in lockids:
                     self._waiters.setdefault(lockid, []).append(waiter)
                 try:
+                    answer = self._try(lockids, key, generation)
                     try:
-                        row = await self._try(conn, lockids, key, generation)
+                        row = await asyncio.shield(answer)
                     except _CONNECTION_LOST:
                         continue  # connection lost: wait for the reconnect and try again
+                    except asyncio.CancelledError:
+                        # The call may still take the locks: give them back when it does.
+                        answer.add_done_callback(partial(self._abandoned, lockids, generation))
+                        raise
                     if row[0] is None:
                         if generation == self.generation:
                             return generation, row
@@ -244,35 +290,67 @@ class NotificationListener:
         if generation == self.generation:  # else it went with the session
             self._unwaits.append(lockid)
 
-    async def _try(
-        self, conn: Any, lockids: Sequence[int], key: str | None, generation: int
-    ) -> Any:
-        """One ``plughost_config_lock`` call; it runs to its end even if the caller is cancelled."""
-        await self._io.acquire()
-        try:
-            unlocks, done = self._take_unlocks()
-            call = asyncio.ensure_future(
-                conn.fetchrow(_LOCK_SQL, unlocks, self._take_unwaits(), list(lockids), key)
-            )
-        except BaseException:
-            self._io.release()
-            raise
-        call.add_done_callback(partial(self._tried, unlocks, done))
-        try:
-            return await asyncio.shield(call)
-        except asyncio.CancelledError:
-            # The call may still take the locks: give them back when it does.
-            call.add_done_callback(partial(self._abandoned, lockids, generation))
-            raise
+    def _try(self, lockids: Sequence[int], key: str | None, generation: int) -> asyncio.Future[Any]:
+        """Ask for ``lockids`` (and ``key``'s row) in the next lock call; its row, once sent.
 
-    def _tried(self, unlocks: list[int], done: list[asyncio.Future[None]], call: Any) -> None:
-        self._io.release()
-        error = None if call.cancelled() else call.exception()
-        if error is not None and not isinstance(error, _CONNECTION_LOST):
+        Requests that come while a call is out go together in the next one
+        (``plughost_config_lock_many``, migration 0006). The call runs to its end
+        even if the caller is cancelled: see :meth:`_abandoned`.
+        """
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[Any] = loop.create_future()
+        self._requests.append((list(lockids), key, generation, answer))
+        if self._sender is None or self._sender.done():
+            self._sender = loop.create_task(self._send_requests(), name="plughost-config-lock")
+        return answer
+
+    async def _send_requests(self) -> None:
+        while self._requests:
+            async with self._io:
+                batch, self._requests = self._requests, []
+                conn = self._listen.connection
+                sent = []
+                for request in batch:
+                    if conn is None or request[2] != self.generation:
+                        # Asked for in a session that is gone: the caller asks again.
+                        request[3].set_exception(ConnectionError("the LISTEN session changed"))
+                    else:
+                        sent.append(request)
+                if not sent:
+                    continue
+                unlocks, done = self._take_unlocks()
+                flat: list[int] = []
+                for lockids, _, _, _ in sent:
+                    flat += lockids
+                sizes = [len(request[0]) for request in sent]
+                keys = [request[1] for request in sent]
+                self.lock_calls += 1
+                try:
+                    rows = await conn.fetch(
+                        _LOCK_MANY_SQL, unlocks, self._take_unwaits(), flat, sizes, keys
+                    )
+                except BaseException as exc:
+                    self._tried(unlocks, done, exc)
+                    for request in sent:
+                        if isinstance(exc, asyncio.CancelledError):
+                            request[3].cancel()
+                        else:
+                            request[3].set_exception(exc)
+                    if isinstance(exc, asyncio.CancelledError):
+                        raise
+                    continue
+                _resolve(done)
+                for request, row in zip(sent, rows, strict=True):
+                    request[3].set_result((row[1], row[2], row[3]))
+
+    def _tried(
+        self, unlocks: list[int], done: list[asyncio.Future[None]], error: BaseException
+    ) -> None:
+        if not isinstance(error, _CONNECTION_LOST):
             # Not known to have run: the flusher sends them again, in plain SQL.
             self._queue_unlocks(unlocks, done)
             return
-        # Sent, or the session holding them is gone (and its locks with it).
+        # The session holding them is gone (and its locks with it).
         _resolve(done)
 
     def _abandoned(self, lockids: Sequence[int], generation: int, call: Any) -> None:
@@ -298,6 +376,80 @@ class NotificationListener:
             return done
         self._queue_unlocks(list(lockids), [done])
         return done
+
+    # -- kept locks ------------------------------------------------------------------
+
+    def take_kept(self, lockids: Sequence[int]) -> int | None:
+        """Hand every lock of ``lockids`` to the caller if all are kept; their generation.
+
+        None (and nothing taken) unless all are: the caller then takes them with
+        :meth:`lock`. What is taken is the caller's to :meth:`keep` or :meth:`unlock`.
+        """
+        kept = self._kept
+        if not kept:
+            return None
+        for lockid in lockids:
+            if lockid not in kept:
+                return None
+        for lockid in lockids:
+            del kept[lockid]
+        return self.generation
+
+    def keep(self, lockids: Sequence[int], generation: int) -> asyncio.Future[None] | None:
+        """Keep the locks a block is done with for the next block here, instead of unlocking.
+
+        What another session asked for, what is kept already (the block took the
+        lock once more) and the oldest beyond ``MAX_KEPT`` are unlocked instead:
+        the future is done once that was sent; None when nothing was to send.
+        """
+        if self._listen.connection is None or generation != self.generation:
+            return None  # the session that held them is gone, and the locks with it
+        kept, wanted = self._kept, self._wanted
+        now = time.monotonic()
+        give_back = []
+        for lockid in lockids:
+            if lockid in wanted:
+                wanted.discard(lockid)
+                give_back.append(lockid)
+            elif lockid in kept:
+                give_back.append(lockid)
+            else:
+                kept[lockid] = now
+        if len(kept) > MAX_KEPT:
+            oldest = list(islice(kept, len(kept) - MAX_KEPT))
+            for lockid in oldest:
+                del kept[lockid]
+            give_back += oldest
+        if kept and self._expiry is None:
+            self._expiry = asyncio.get_running_loop().call_later(KEEP_SECONDS, self._expire)
+        return self.unlock(give_back, generation) if give_back else None
+
+    def _expire(self) -> None:
+        self._expiry = None
+        kept = self._kept
+        due = time.monotonic() - KEEP_SECONDS
+        idle = []
+        for lockid, since in kept.items():
+            if since > due:
+                break
+            idle.append(lockid)
+        for lockid in idle:
+            del kept[lockid]
+        if idle:
+            self.unlock(idle, self.generation)
+        if kept:
+            first = next(iter(kept.values()))
+            self._expiry = asyncio.get_running_loop().call_later(
+                first + KEEP_SECONDS - time.monotonic(), self._expire
+            )
+
+    def _forget_kept(self) -> None:
+        """The session holding the kept locks is gone (or new): nothing is kept."""
+        self._kept.clear()
+        self._wanted.clear()
+        if self._expiry is not None:
+            self._expiry.cancel()
+            self._expiry = None
 
     def _queue_unlocks(self, lockids: list[int], done: list[asyncio.Future[None]]) -> None:
         self._unlocks.extend(lockids)
@@ -346,6 +498,7 @@ class NotificationListener:
             await asyncio.shield(self._flusher)
 
     async def close(self) -> None:
+        self._forget_kept()  # they go with the connection
         try:
             await self.drain()
             await self._listen.close()

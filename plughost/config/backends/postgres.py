@@ -307,6 +307,13 @@ class PostgresStore(ConfigStore):
         ids = [_name_lock_id(name) for name in names]
         if document:
             ids.append(lock_id(key))
+        kept = self.listener.take_kept(ids)
+        if kept is not None:
+            # Held since this process's last block on them: no other block
+            # wrote meanwhile, so the cached copy (if any) is current, but for
+            # a plain write from elsewhere whose NOTIFY is still on its way.
+            entry = self.cache.get(key) if read and document else None
+            return kept, UNREAD if entry is None else entry.value
         if not (read and document):
             generation, _ = await self.listener.lock(ids)
             return generation, UNREAD
@@ -353,11 +360,12 @@ class PostgresStore(ConfigStore):
                 "the changes made in this `async with` block were not saved"
             )
 
-    def _unlock_remote(self, token: RmwToken) -> asyncio.Future[None]:
+    def _unlock_remote(self, token: RmwToken) -> asyncio.Future[None] | None:
+        # Kept for this process's next block on them, until another session wants them.
         ids = [_name_lock_id(name) for name in token.names]
         if token.outermost:
             ids.append(lock_id(token.key))
-        return self.listener.unlock(ids, token.generation)
+        return self.listener.keep(ids, token.generation)
 
     # -- whole store ---------------------------------------------------------------------
 
