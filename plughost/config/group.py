@@ -167,6 +167,9 @@ class Group(Value):
 
     # -- writing ------------------------------------------------------------------
 
+    def _own_set(self, obj: Any) -> bool:
+        return type(obj) is dict and getattr(self.set, "__func__", None) is Group.set
+
     async def set(self, value: Any) -> None:
         """Replace this whole group; ``value`` must be a dict."""
         if not isinstance(value, dict):

@@ -164,6 +164,22 @@ class Value:
             return
         await self._write(current_store(), obj, text)
 
+    def _own_set(self, obj: Any) -> bool:
+        """Whether ``set(obj)`` is plughost's own, so that :meth:`_set_encoded` may stand in.
+
+        False for a subclass's override and for a test's patch of this value's
+        ``set`` (as Red's own tests and cog authors do), which then see the write.
+        """
+        return getattr(self.set, "__func__", None) is Value.set
+
+    async def _set_encoded(self, obj: Any, text: str) -> None:
+        """What ``set()`` does once it has encoded the value: ``obj`` is ``decode(text)``."""
+        store = current_store()
+        if self._whole:
+            await store.write(self._key, self._path, obj, text)
+            return
+        await self._write(store, obj, text)
+
     async def _write(self, store: ConfigStore, obj: Any, text: str | None) -> None:
         if self._whole:
             await store.write(self._key, self._path, obj, text)
@@ -259,7 +275,10 @@ class ValueContext:
                         "Type of retrieved value must be mutable (i.e. list or dict) "
                         "in order to use a config value as a context manager."
                     )
-                self._original = normalise(raw)
+                # What the block's value reads back as, to tell whether it changed: a
+                # read is already stored JSON (registered defaults are normalised
+                # too); a default given to this call may not be.
+                self._original = copy_json(raw) if self._default is ... else normalise(raw)
             except BaseException:
                 await store.exit_rmw(token)
                 raise
@@ -299,9 +318,13 @@ class ValueContext:
                 obj = decode(text)
                 if obj != self._original:
                     store.verify_rmw(token)
-                    # Through the public set(), as Red does: a cog (or a test)
-                    # that patches or overrides set() sees this write too.
-                    await self._value.set(obj)
+                    value = self._value
+                    if value._own_set(obj):
+                        await value._set_encoded(obj, text)  # set() would encode it again
+                    else:
+                        # Through the public set(), as Red does: a cog (or a test)
+                        # that patches or overrides set() sees this write too.
+                        await value.set(obj)
             finally:
                 await store.exit_rmw(token)
         finally:
