@@ -45,7 +45,7 @@ async def test_a_file_from_before_0003_is_rebuilt_with_its_numbers_readable(
             DELETE FROM tortoise_migrations WHERE name = '0003_sqlite_text_documents';
             DELETE FROM tortoise_migrations WHERE name = '0004_process_commands';
             DELETE FROM tortoise_migrations WHERE name = '0005_rmw_lock_function';
-            DELETE FROM tortoise_migrations WHERE name = '0006_lock_wants';
+            DELETE FROM tortoise_migrations WHERE name = '0006_lock_many';
             ALTER TABLE plughost_processes DROP COLUMN commands;
             ALTER TABLE plughost_processes DROP COLUMN errors;
             ALTER TABLE plughost_processes DROP COLUMN commands_per_second;

@@ -248,7 +248,9 @@ async def test_another_store_gets_a_kept_lock_when_it_asks(
     """A kept lock goes to a session that wants it: at once when no block uses it, else at
     that block's end; never only after KEEP_SECONDS (an hour here)."""
     monkeypatch.setattr(listener_module, "KEEP_SECONDS", 3600.0)
-    async with connect(pg_schema_dsn), _OtherStore(pg_schema_dsn) as second:
+    monkeypatch.setattr(listener_module, "CONTENDED_SECONDS", 3600.0)
+    async with connect(pg_schema_dsn) as first, _OtherStore(pg_schema_dsn) as second:
+        assert isinstance(first, PostgresStore)
         conf = _conf()
         await _append(conf, 1, "first")
         assert await _free(pg_schema_dsn, *_ids(conf, 1)) == [False, False]
@@ -269,6 +271,10 @@ async def test_another_store_gets_a_kept_lock_when_it_asks(
             "first again",
             "second again",
         ]
+        # Asked for lately: this store's blocks on it give its locks back as they end.
+        await _append(conf, 1, "taking turns")
+        await asyncio.wait_for(first.listener.drain(), 10)
+        assert await _free(pg_schema_dsn, *_ids(conf, 1)) == [True, True]
 
 
 async def test_a_kept_block_sees_a_plain_write_from_elsewhere_once_announced(

@@ -21,10 +21,10 @@ its listeners when returned to the pool). It carries:
 - kept locks: a finished ``async with`` does not give its locks back at once
   (:meth:`NotificationListener.keep`). The next block of this process on the
   same document takes them with no round trip (:meth:`take_kept`). A session
-  that finds one busy sends ``plughost_config_want`` (migration 0006), and the
-  keeper gives it back then, or when the block using it ends; a kept lock
-  nobody used for ``KEEP_SECONDS`` is given back too, and at most ``MAX_KEPT``
-  are kept.
+  that finds one busy sends ``plughost_config_want`` (on a pooled connection), and the
+  keeper gives it back then, or when the block using it ends, and keeps it no
+  more for ``CONTENDED_SECONDS``; a kept lock nobody used for ``KEEP_SECONDS``
+  is given back too, and at most ``MAX_KEPT`` are kept.
 
 If the connection drops, the cache is flushed and switched off (every read
 goes to the database), the locks it held are gone (``generation`` changes, and
@@ -39,7 +39,7 @@ import contextlib
 import hashlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from itertools import islice
 from typing import Any, Final
@@ -63,6 +63,8 @@ WANT_CHANNEL: Final = "plughost_config_want"
 KEEP_SECONDS: Final = 2.0
 #: Locks kept at most (each takes a slot of the server's shared lock table).
 MAX_KEPT: Final = 256
+#: Seconds after another session asked for a lock during which it is not kept.
+CONTENDED_SECONDS: Final = 2.0
 #: Fallback re-try while waiting for a lock whose holder may have died silently.
 _LOCK_RETRY_SECONDS: Final = 1.0
 #: How long after losing the connection a lock still waits for it to come back
@@ -117,10 +119,13 @@ class NotificationListener:
         self._sender: asyncio.Task[None] | None = None
         #: Lock calls sent so far (each carries every request that was waiting).
         self.lock_calls = 0
+        #: Sends ``plughost_config_want`` for a busy lock id, not on this
+        #: connection (set by the store; see migration 0006).
+        self.ask: Callable[[int], None] | None = None
         # Lock ids this session holds for no block (kept for the next one), with
         # when they were kept, oldest first; and ids another session asked for.
         self._kept: dict[int, float] = {}
-        self._wanted: set[int] = set()
+        self._wanted: dict[int, float] = {}
         self._expiry: asyncio.TimerHandle | None = None
         # The schema's search path, as Tortoise sets it on its pool, finds
         # plughost_config_lock (migration 0005) there.
@@ -192,11 +197,17 @@ class NotificationListener:
         lockid = int(payload)
         if self._kept.pop(lockid, None) is not None:
             self.unlock((lockid,), self.generation)
-        # Also the block using it now gives it back at its end, and so does the
-        # next one here, instead of keeping it: the waiter gets its turn.
-        if len(self._wanted) >= 4 * MAX_KEPT:
-            self._wanted.clear()  # mostly ids of other sessions' locks
-        self._wanted.add(lockid)
+        # The block using it now gives it back at its end, and so do the blocks
+        # here for CONTENDED_SECONDS, instead of keeping it: while processes take
+        # turns on a lock, keeping it would only add a round trip to each turn.
+        wanted = self._wanted
+        now = time.monotonic()
+        if len(wanted) >= 4 * MAX_KEPT:  # mostly ids of other sessions' locks
+            due = now - CONTENDED_SECONDS
+            for old in [i for i, at in wanted.items() if at < due]:
+                del wanted[old]
+        wanted.pop(lockid, None)
+        wanted[lockid] = now
 
     def _wake_all(self) -> None:
         for waiters in self._waiters.values():
@@ -271,7 +282,7 @@ class NotificationListener:
                         if generation == self.generation:
                             return generation, row
                         continue
-                    marked = (int(row[0]), generation)
+                    marked = self._busy(int(row[0]), generation)
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(waiter, _LOCK_RETRY_SECONDS)
                 finally:
@@ -284,6 +295,13 @@ class NotificationListener:
             if marked is not None:
                 self._clear_mark(marked)
                 self._kick()
+
+    def _busy(self, lockid: int, generation: int) -> tuple[int, int]:
+        """``lockid`` was busy, and this session is marked waiting for it: ask for it
+        (another process may only be keeping it)."""
+        if self.ask is not None:
+            self.ask(lockid)
+        return lockid, generation
 
     def _clear_mark(self, marked: tuple[int, int]) -> None:
         lockid, generation = marked
@@ -398,9 +416,10 @@ class NotificationListener:
     def keep(self, lockids: Sequence[int], generation: int) -> asyncio.Future[None] | None:
         """Keep the locks a block is done with for the next block here, instead of unlocking.
 
-        What another session asked for, what is kept already (the block took the
-        lock once more) and the oldest beyond ``MAX_KEPT`` are unlocked instead:
-        the future is done once that was sent; None when nothing was to send.
+        What another session asked for in the last ``CONTENDED_SECONDS``, what is
+        kept already (the block took the lock once more) and the oldest beyond
+        ``MAX_KEPT`` are unlocked instead: the future is done once that was sent;
+        None when nothing was to send.
         """
         if self._listen.connection is None or generation != self.generation:
             return None  # the session that held them is gone, and the locks with it
@@ -409,9 +428,11 @@ class NotificationListener:
         give_back = []
         for lockid in lockids:
             if lockid in wanted:
-                wanted.discard(lockid)
-                give_back.append(lockid)
-            elif lockid in kept:
+                if wanted[lockid] > now - CONTENDED_SECONDS:
+                    give_back.append(lockid)
+                    continue
+                del wanted[lockid]
+            if lockid in kept:
                 give_back.append(lockid)
             else:
                 kept[lockid] = now

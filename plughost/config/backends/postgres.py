@@ -25,13 +25,18 @@ from tortoise.backends.asyncpg.client import AsyncpgDBClient
 
 from plughost.config.backends.cache import DocumentCache
 from plughost.config.backends.driver_internals import asyncpg_pool
-from plughost.config.backends.listener import CHANNEL, NotificationListener, lock_id
+from plughost.config.backends.listener import (
+    CHANNEL,
+    WANT_CHANNEL,
+    NotificationListener,
+    lock_id,
+)
 from plughost.config.backends.outage import OutageMonitor, QuietDuringOutage
 from plughost.config.backends.pglisten import is_connection_lost
 from plughost.config.backends.pgwriter import PgGroupCommit
 from plughost.config.backends.store import UNREAD, ConfigStore, RmwToken
 from plughost.config.documents import MISSING, decode, encode
-from plughost.config.errors import ConfigLockLostError
+from plughost.config.errors import ConfigLockLostError, describe
 from plughost.config.keys import prefix_range
 from plughost.config.models import TABLE
 
@@ -64,7 +69,10 @@ def jsonb_text(text: str) -> str:
 _SEQ: Final = "nextval('plughost_config_version')"
 _NOTIFY_ROW: Final = f"pg_notify('{CHANNEL}', version::text || ':' || $1::text)"
 
+log = logging.getLogger("plughost.config")
+
 _SELECT: Final = f"SELECT data::text, version FROM {TABLE} WHERE key = $1"
+_WANT: Final = "SELECT pg_notify($1, $2)"
 _UPSERT: Final = (
     f"WITH w AS (INSERT INTO {TABLE} AS d (key, data, version) "
     f"VALUES ($1, $2::jsonb, {_SEQ}) "
@@ -147,9 +155,12 @@ class PostgresStore(ConfigStore):
         )
         #: Tortoise's asyncpg pool, for the reads of the hot path (set by start()).
         self._pool: Any = None
+        #: Lock ids whose plughost_config_want is on its way.
+        self._asking: set[int] = set()
 
     async def start(self) -> None:
         self._pool = await asyncpg_pool(self._client)
+        self.listener.ask = self._ask_for
         logging.getLogger("asyncpg.pool").addFilter(self._quiet)
         await self.listener.start()
         self._writer.start()
@@ -334,6 +345,23 @@ class PostgresStore(ConfigStore):
         value = decode(row[1])
         cache.offer(ticket, value, int(row[2]))
         return generation, value
+
+    def _ask_for(self, lockid: int) -> None:
+        """Tell the session holding ``lockid`` that this one waits (a keeper gives it back)."""
+        if lockid in self._asking or self.closed:
+            return
+        self._asking.add(lockid)
+        self._track(asyncio.ensure_future(self._send_want(lockid)))
+
+    async def _send_want(self, lockid: int) -> None:
+        # On a pooled connection: the NOTIFY's commit waits for the server-wide
+        # NOTIFY lock, which would hold up the listener's lock calls.
+        try:
+            await self._pool.execute(_WANT, WANT_CHANNEL, str(lockid))
+        except Exception as exc:  # the waiter still re-tries each second
+            log.debug("config: asking for lock %d failed: %s", lockid, describe(exc))
+        finally:
+            self._asking.discard(lockid)
 
     shares_locks = True
 

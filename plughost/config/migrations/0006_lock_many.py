@@ -1,23 +1,20 @@
-"""Lock calls for several blocks at once, and a word to the holder of a busy lock.
+"""Lock calls for several blocks at once: ``plughost_config_lock_many``.
 
-Since this migration a process keeps the locks of a finished ``async with``
-for its next block on the same document (``NotificationListener.keep``), so
-that block takes no round trip. A session that finds such a lock busy must make
-the keeper give it back, so taking locks now also sends ``plughost_config_want``
-with the busy id. The NOTIFY makes that call wait for the server-wide NOTIFY
-lock as it commits, which only a call that is going to wait anyway pays.
-
-- ``plughost_config_take(locks)``: 0005's all-or-none try of a set of locks
-  (with its waiting mark), plus that NOTIFY; the busy id, or NULL once all are
-  held.
+- ``plughost_config_take(locks)``: 0005's all-or-none try of a set of locks,
+  with its waiting mark; the busy id, or NULL once all are held.
 - ``plughost_config_lock_many(unlocks, unwaits, locks, sizes, doc_keys)``: what
   ``plughost_config_lock`` does, for several requests in one call (the blocks of
   several tasks that start while a call is out): request ``i`` takes the next
   ``sizes[i]`` ids of ``locks`` and, once they are held, reads ``doc_keys[i]``
   (NULL: no read). One row per request, in order: ``(request, busy, data,
   version)``.
-- ``plughost_config_lock`` is redefined on top of ``plughost_config_take``, so
-  that a process from before this migration sends the NOTIFY too.
+
+A session that finds a lock busy tells the holder with ``plughost_config_want``
+(a process keeps the locks of a finished ``async with`` for its next block,
+``NotificationListener.keep``), but not from here: a NOTIFY would make the call
+wait, as it commits, for the server-wide NOTIFY lock, which other sessions hold
+through their commits' WAL flushes, and unlocks and other requests ride in the
+same call. The waiter sends it on a pooled connection instead.
 """
 
 from importlib import import_module
@@ -44,8 +41,6 @@ BEGIN
             WHILE NOT pg_try_advisory_lock_shared({_MARK}) LOOP
             END LOOP;
             IF NOT pg_try_advisory_lock(id) THEN
-                -- A process keeping it for its next block gives it back now.
-                PERFORM pg_notify('plughost_config_want', id::text);
                 busy := id;
                 FOREACH id IN ARRAY taken LOOP
                     PERFORM plughost_config_release(id);
@@ -100,32 +95,17 @@ END
 $$
 """
 
-_LOCK_FUNCTION = """
-CREATE OR REPLACE FUNCTION plughost_config_lock(
-    unlocks bigint[], unwaits bigint[], locks bigint[], doc_key text
-)
-RETURNS TABLE (busy bigint, data text, version bigint)
-LANGUAGE plpgsql VOLATILE SET search_path FROM CURRENT AS $$
-BEGIN
-    RETURN QUERY SELECT m.busy, m.data, m.version FROM plughost_config_lock_many(
-        unlocks, unwaits, locks, ARRAY[coalesce(array_length(locks, 1), 0)], ARRAY[doc_key]
-    ) AS m;
-END
-$$
-"""
-
 
 async def _lock_many(apps: Any, schema_editor: Any) -> None:
     if schema_editor.DIALECT != "postgres":
         return
-    for script in (_TAKE_FUNCTION, _LOCK_MANY_FUNCTION, _LOCK_FUNCTION):
+    for script in (_TAKE_FUNCTION, _LOCK_MANY_FUNCTION):
         await schema_editor.client.execute_script(script)
 
 
 async def _lock_one(apps: Any, schema_editor: Any) -> None:
     if schema_editor.DIALECT != "postgres":
         return
-    await schema_editor.client.execute_script(_BASE._LOCK_FUNCTION)
     await schema_editor.client.execute_script(
         "DROP FUNCTION plughost_config_lock_many(bigint[], bigint[], bigint[], int[], text[]);"
         "DROP FUNCTION plughost_config_take(bigint[]);"
