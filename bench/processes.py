@@ -289,12 +289,17 @@ async def measure(
             bot.figures.payday_ms.append(statistics.median(paid["ms"]))
         bot.figures.rss_mb.append(rss_mb(proc.pid))
     finally:
-        proc.terminate()
-        try:
-            await asyncio.wait_for(proc.wait(), 30)
-        except TimeoutError:
-            proc.kill()
-            await proc.wait()
+        await stop(proc, 30)
+
+
+async def stop(proc: asyncio.subprocess.Process, grace: float) -> None:
+    """SIGTERM, as an operator stops a bot; SIGKILL if it has not exited within ``grace`` s."""
+    proc.terminate()
+    try:
+        await asyncio.wait_for(proc.wait(), grace)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
 
 
 def callgrind_totals(path: Path) -> int:
@@ -348,12 +353,7 @@ async def measure_instructions(
         await callgrind_control("--instr=off", pid)
         await callgrind_control("--dump=chatter", pid)
     finally:
-        proc.terminate()
-        try:
-            await asyncio.wait_for(proc.wait(), 60)
-        except TimeoutError:
-            proc.kill()
-            await proc.wait()
+        await stop(proc, 60)
     ping, chatter = (callgrind_totals(Path(f"{out}.{n}")) for n in (1, 2))
     shutil.rmtree(out.parent)
     bot.figures.ping_instructions.append(ping / args.pings)

@@ -39,7 +39,7 @@ from pathlib import Path
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from processes import LOCAL_DISCORD, ME, Driver, compile_bytecode, cpu_seconds, rss_mb
+from processes import LOCAL_DISCORD, ME, Driver, compile_bytecode, cpu_seconds, rss_mb, stop
 
 
 @dataclass
@@ -88,12 +88,7 @@ async def measure(
         figures.ping_p50.append(q[49])
         figures.ping_p99.append(q[98])
     finally:
-        proc.terminate()
-        try:
-            await asyncio.wait_for(proc.wait(), 60)
-        except TimeoutError:
-            proc.kill()
-            await proc.wait()
+        await stop(proc, 60)
 
 
 def plughost_instance(home: Path, n: int) -> str:
