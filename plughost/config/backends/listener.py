@@ -299,7 +299,12 @@ class NotificationListener:
     def _busy(self, lockid: int, generation: int) -> tuple[int, int]:
         """``lockid`` was busy, and this session is marked waiting for it: ask for it
         (another process may only be keeping it)."""
-        if self.ask is not None:
+        # Every process hears every want: within CONTENDED_SECONDS of one, none
+        # keeps the lock, so asking again (half that time on) would only cost.
+        heard = self._wanted.get(lockid)
+        if self.ask is not None and (
+            heard is None or heard < time.monotonic() - CONTENDED_SECONDS / 2
+        ):
             self.ask(lockid)
         return lockid, generation
 
