@@ -90,6 +90,12 @@ def _resolve(futures: list[asyncio.Future[None]]) -> None:
             future.set_result(None)
 
 
+def _log_unlock_failure(done: asyncio.Future[None]) -> None:
+    error = None if done.cancelled() else done.exception()
+    if error is not None:
+        log.error("config: giving back a kept lock failed: %s", error)
+
+
 def lock_id(key: str) -> int:
     """A signed 64-bit advisory lock id for a document key (collisions only serialise)."""
     digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
@@ -196,7 +202,7 @@ class NotificationListener:
     def _on_want(self, payload: str) -> None:
         lockid = int(payload)
         if self._kept.pop(lockid, None) is not None:
-            self.unlock((lockid,), self.generation)
+            self._give_back((lockid,))
         # The block using it now gives it back at its end, and so do the blocks
         # here for CONTENDED_SECONDS, instead of keeping it: while processes take
         # turns on a lock, keeping it would only add a round trip to each turn.
@@ -462,12 +468,16 @@ class NotificationListener:
         for lockid in idle:
             del kept[lockid]
         if idle:
-            self.unlock(idle, self.generation)
+            self._give_back(idle)
         if kept:
             first = next(iter(kept.values()))
             self._expiry = asyncio.get_running_loop().call_later(
                 first + KEEP_SECONDS - time.monotonic(), self._expire
             )
+
+    def _give_back(self, lockids: Sequence[int]) -> None:
+        """Unlock kept locks that no caller waits on (a failure is logged)."""
+        self.unlock(lockids, self.generation).add_done_callback(_log_unlock_failure)
 
     def _forget_kept(self) -> None:
         """The session holding the kept locks is gone (or new): nothing is kept."""
