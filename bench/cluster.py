@@ -63,6 +63,8 @@ ADMIN_DSN = os.environ.get("PLUGHOST_TEST_DSN", "postgres://postgres@127.0.0.1:5
 LOCAL_DISCORD = [sys.executable, str(Path(__file__).resolve().parent / "local_discord.py")]
 SHARDS = 4
 GUILDS_PER_SHARD = 4
+#: Runs of one round when other work on the machine overlaps its paced run.
+TRIES = 3
 
 _WRITER = """
 import asyncio, sys, time
@@ -103,10 +105,11 @@ def cpu_seconds(pids: list[int]) -> float:
     return sum(process_cpu(pid) for pid in pids)
 
 
-def process_cpu(pid: int) -> float:
-    """User + system CPU seconds of one process, all its threads (Linux /proc)."""
+def process_cpu(pid: int, *, system: bool = False) -> float:
+    """User + system (or system only) CPU seconds of one process, all its threads."""
     fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    utime, stime = int(fields[11]), int(fields[12])
+    return ((0 if system else utime) + stime) / os.sysconf("SC_CLK_TCK")
 
 
 def context_switches(pid: int) -> int:
@@ -119,6 +122,26 @@ def context_switches(pid: int) -> int:
             continue
         total += sum(int(line.split()[1]) for line in lines if "ctxt_switches:" in line)
     return total
+
+
+def machine_cpu() -> tuple[float, float]:
+    """CPU seconds the whole machine's processes have run (user, nice, system), and
+    the time its virtual CPUs were ready but the host ran something else (steal)."""
+    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    ticks = os.sysconf("SC_CLK_TCK")
+    return sum(fields[:3]) / ticks, fields[7] / ticks
+
+
+async def wait_quiet(limit: float, patience: float = 300) -> float:
+    """Wait (up to ``patience`` seconds) for a second in which the machine's processes
+    ran less than ``limit`` ms; return the last second's ms."""
+    deadline = time.monotonic() + patience
+    while True:
+        before = machine_cpu()[0]
+        await asyncio.sleep(1)
+        busy = (machine_cpu()[0] - before) * 1000
+        if busy < limit or time.monotonic() > deadline:
+            return busy
 
 
 def postgres_pids() -> list[int]:
@@ -139,8 +162,11 @@ class Sample:
 
     at: float
     bots: list[float]
+    system: float  # the bots' system CPU, all together
     postgres: float
     switches: int
+    machine: float
+    steal: float
 
     @classmethod
     def take(cls, pids: list[int], pg: list[int]) -> Sample:
@@ -153,8 +179,10 @@ class Sample:
         return cls(
             time.perf_counter(),
             [process_cpu(pid) for pid in pids],
+            sum(process_cpu(pid, system=True) for pid in pids),
             postgres,
             sum(context_switches(pid) for pid in pids),
+            *machine_cpu(),
         )
 
 
@@ -169,8 +197,12 @@ class Round:
     gross: float  # paced: bot CPU ms per command
     net: float  # paced: bot CPU ms per command above idle
     split: list[float]  # paced: each process's CPU ms per command, gross
+    system: float  # paced: the bots' system CPU (kernel), ms per command, gross
     postgres: float  # paced: PostgreSQL's CPU ms per command above its idle
     switches: float  # paced: the bots' context switches per command
+    emulator: float  # paced: the emulator's CPU share
+    others: float  # paced: the rest of the machine's CPU, ms per second
+    steal: float  # paced: the virtual machine's steal time, ms per second
     latencies: list[float]  # paced: ms, post to reply
 
 
@@ -256,8 +288,15 @@ async def serve_round(
             split=[
                 (b - a) * 1000 / paced_n for a, b in zip(idle_end.bots, paced_end.bots, strict=True)
             ],
+            system=(paced_end.system - idle_end.system) * 1000 / paced_n,
             postgres=(pg_paced - pg_idle_rate * paced_for) * 1000 / paced_n,
             switches=(paced_end.switches - idle_end.switches) / paced_n,
+            emulator=paced["cpu"] / paced["seconds"],
+            # Not the bots, the emulator or PostgreSQL: other work on the machine.
+            others=(paced_end.machine - idle_end.machine - gross - pg_paced - paced["cpu"])
+            * 1000
+            / paced_for,
+            steal=(paced_end.steal - idle_end.steal) * 1000 / paced_for,
             latencies=paced["ms"],
         )
     finally:
@@ -295,11 +334,69 @@ async def invalidation_latency(dsn: str, samples: int) -> list[float]:
         return latencies
 
 
+def report_round(processes: int, r: Round) -> None:
+    split = " + ".join(f"{ms:.2f}" for ms in r.split)
+    print(
+        f"  {processes} process(es): burst {r.rate:.0f} commands/s, "
+        f"{r.burst_cpu:.2f} ms bot CPU/command, emulator busy {r.busy:.0%}; "
+        f"paced {r.gross:.2f} ms/command gross ({split}; "
+        f"system {r.system:.2f}), "
+        f"{r.net:.2f} above idle, idle {r.idle:.1f} ms/s, "
+        f"PostgreSQL {r.postgres:.2f} ms/command above idle, "
+        f"{r.switches:.1f} context switches/command, "
+        f"emulator busy {r.emulator:.0%}, rest of the machine "
+        f"{r.others:.0f} ms/s, steal {r.steal:.0f} ms/s, "
+        f"p50 {percentile(r.latencies, 50):.2f} ms "
+        f"p99 {percentile(r.latencies, 99):.2f} ms",
+        flush=True,
+    )
+
+
 def percentile(values: list[float], p: int) -> float:
     return statistics.quantiles(values, n=100)[p - 1]
 
 
-async def main(commands: int, samples: int, rate: float, seconds: float) -> None:
+def print_tables(
+    results: dict[int, list[Round]], commands: int, rate: float, seconds: float
+) -> None:
+    def mean(processes: int, field: str) -> float:
+        return statistics.mean(getattr(r, field) for r in results[processes])
+
+    print()
+    print(
+        f"| processes (4 shards) | commands/s ({commands} x !ping, mean of 2) "
+        "| vs 1 process | bot CPU per command | emulator busy |"
+    )
+    print("|---|---|---|---|---|")
+    for processes in results:
+        rate_ = mean(processes, "rate")
+        print(
+            f"| {processes} | {rate_:.0f} | {rate_ / mean(1, 'rate'):.2f}x "
+            f"| {mean(processes, 'burst_cpu'):.2f} ms | {mean(processes, 'busy'):.0%} |"
+        )
+    print()
+    paced_n = round(rate * seconds)
+    print(
+        f"| processes (4 shards) | bot CPU per command ({paced_n} x !ping at {rate:g}/s, "
+        "mean of 2), gross | above idle | vs 1 process | idle CPU, all processes "
+        "| PostgreSQL CPU per command above idle | reply p50 | reply p99 "
+        "| other processes meanwhile |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for processes, runs in results.items():
+        net = mean(processes, "net")
+        pooled = [ms for r in runs for ms in r.latencies]
+        print(
+            f"| {processes} | {mean(processes, 'gross'):.2f} ms | {net:.2f} ms "
+            f"| {net / mean(1, 'net'):.2f}x | {mean(processes, 'idle'):.1f} ms/s "
+            f"| {mean(processes, 'postgres'):.2f} ms "
+            f"| {percentile(pooled, 50):.2f} ms | {percentile(pooled, 99):.2f} ms "
+            f"| {mean(processes, 'others'):.0f} ms/s |"
+        )
+    print()
+
+
+async def main(commands: int, samples: int, rate: float, seconds: float, max_other: float) -> None:
     admin = await asyncpg.connect(ADMIN_DSN)
     name = f"plughost_bench_{uuid.uuid4().hex[:8]}"
     await admin.execute(f'CREATE DATABASE "{name}"')
@@ -329,31 +426,32 @@ async def main(commands: int, samples: int, rate: float, seconds: float) -> None
         try:
             async with aiohttp.ClientSession() as session:
                 # Interleaved, twice each: the machine's load drifts during a run.
-                for round_no, processes in enumerate((1, 2, 4, 4, 2, 1), start=1):
-                    r = await serve_round(
-                        discord,
-                        session,
-                        dsn,
-                        env,
-                        processes=processes,
-                        round_no=round_no,
-                        n=commands,
-                        rate=rate,
-                        seconds=seconds,
-                    )
+                started = 0
+                for processes in (1, 2, 4, 4, 2, 1):
+                    for attempt in range(1, TRIES + 1):
+                        await wait_quiet(max_other)
+                        started += 1
+                        r = await serve_round(
+                            discord,
+                            session,
+                            dsn,
+                            env,
+                            processes=processes,
+                            round_no=started,
+                            n=commands,
+                            rate=rate,
+                            seconds=seconds,
+                        )
+                        report_round(processes, r)
+                        if r.others <= max_other:
+                            break
+                        print(
+                            f"    other work ran beside the paced run "
+                            f"({r.others:.0f} ms/s, over {max_other:g})"
+                            + ("; run again" if attempt < TRIES else "; kept"),
+                            flush=True,
+                        )
                     results[processes].append(r)
-                    split = " + ".join(f"{ms:.2f}" for ms in r.split)
-                    print(
-                        f"  {processes} process(es): burst {r.rate:.0f} commands/s, "
-                        f"{r.burst_cpu:.2f} ms bot CPU/command, emulator busy {r.busy:.0%}; "
-                        f"paced {r.gross:.2f} ms/command gross ({split}), "
-                        f"{r.net:.2f} above idle, idle {r.idle:.1f} ms/s, "
-                        f"PostgreSQL {r.postgres:.2f} ms/command above idle, "
-                        f"{r.switches:.1f} context switches/command, "
-                        f"p50 {percentile(r.latencies, 50):.2f} ms "
-                        f"p99 {percentile(r.latencies, 99):.2f} ms",
-                        flush=True,
-                    )
         finally:
             emulator.stdin.close()
             await emulator.wait()
@@ -363,39 +461,7 @@ async def main(commands: int, samples: int, rate: float, seconds: float) -> None
         await admin.close()
     q = statistics.quantiles(latencies, n=100)
 
-    def mean(processes: int, field: str) -> float:
-        return statistics.mean(getattr(r, field) for r in results[processes])
-
-    print()
-    print(
-        f"| processes (4 shards) | commands/s ({commands} x !ping, mean of 2) "
-        "| vs 1 process | bot CPU per command | emulator busy |"
-    )
-    print("|---|---|---|---|---|")
-    for processes in results:
-        rate_ = mean(processes, "rate")
-        print(
-            f"| {processes} | {rate_:.0f} | {rate_ / mean(1, 'rate'):.2f}x "
-            f"| {mean(processes, 'burst_cpu'):.2f} ms | {mean(processes, 'busy'):.0%} |"
-        )
-    print()
-    paced_n = round(rate * seconds)
-    print(
-        f"| processes (4 shards) | bot CPU per command ({paced_n} x !ping at {rate:g}/s, "
-        "mean of 2), gross | above idle | vs 1 process | idle CPU, all processes "
-        "| PostgreSQL CPU per command above idle | reply p50 | reply p99 |"
-    )
-    print("|---|---|---|---|---|---|---|---|")
-    for processes, runs in results.items():
-        net = mean(processes, "net")
-        pooled = [ms for r in runs for ms in r.latencies]
-        print(
-            f"| {processes} | {mean(processes, 'gross'):.2f} ms | {net:.2f} ms "
-            f"| {net / mean(1, 'net'):.2f}x | {mean(processes, 'idle'):.1f} ms/s "
-            f"| {mean(processes, 'postgres'):.2f} ms "
-            f"| {percentile(pooled, 50):.2f} ms | {percentile(pooled, 99):.2f} ms |"
-        )
-    print()
+    print_tables(results, commands, rate, seconds)
     print(f"| invalidation between processes ({samples} writes) | p50 | p99 |")
     print("|---|---|---|")
     print(f"| write returned -> new value read elsewhere | {q[49]:.2f} ms | {q[98]:.2f} ms |")
@@ -407,5 +473,11 @@ if __name__ == "__main__":
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--rate", type=float, default=300, help="paced commands/s")
     parser.add_argument("--seconds", type=float, default=5, help="paced and idle windows")
+    parser.add_argument(
+        "--max-other",
+        type=float,
+        default=100,
+        help="ms/s of other processes' CPU above which a round is run again",
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.commands, args.samples, args.rate, args.seconds))
+    asyncio.run(main(args.commands, args.samples, args.rate, args.seconds, args.max_other))
