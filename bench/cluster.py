@@ -1,6 +1,7 @@
 """Scale-out: commands/s served by 1, 2 and 4 shard processes, and cross-process invalidation.
 
     python bench/cluster.py [--commands 400] [--samples 300] [--rate 300] [--seconds 5]
+                            [--max-other 100]
 
 Everything is real: ``python -m plughost run`` processes (one per group of the 4
 shards) on one PostgreSQL database (``PLUGHOST_TEST_DSN``'s server, default
@@ -26,7 +27,11 @@ table is CPU per command at a steady rate every configuration sustains
 window of ``--seconds`` with no commands (idle: heartbeats, the gateway, the
 cluster's own upkeep), then over the paced run; CPU per command is shown gross
 and above idle (minus the idle rate over the paced run's duration). Latency is
-the emulator's, each command's post to its reply being stored.
+the emulator's, each command's post to its reply being stored. Each round waits
+for a quiet second first, and one whose paced run other processes overlapped
+(more than ``--max-other`` ms of CPU a second: the machine's from /proc/stat, less
+the bots', the emulator's and PostgreSQL's; tick-sampled, so near zero it reads a
+few tens either side) is run again, up to three times.
 
 Invalidation latency: this process caches a Config value; another process
 writes it (``Value.set`` returned, then it prints the monotonic clock, shared
