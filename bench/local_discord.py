@@ -266,6 +266,9 @@ async def main(args: argparse.Namespace) -> None:
         loop.add_signal_handler(signal.SIGTERM, stop.set)
         loop.add_reader(sys.stdin.fileno(), lambda: sys.stdin.read(1) or stop.set())
         await stop.wait()
+        # At end of file stdin stays readable: left registered, the reader would run
+        # on every turn of the loop while the emulator shuts down.
+        loop.remove_reader(sys.stdin.fileno())
         await runner.cleanup()
 
 
