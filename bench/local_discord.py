@@ -27,6 +27,13 @@ the bench's scenarios, and its ``/ready`` is that interface's.
   over every guild's #general, as alice; returns once each has its reply:
   ``{"seconds": ..., "replies": ..., "cpu": ...}`` (``cpu``: this process's CPU
   seconds meanwhile).
+- ``/paced`` ``{"content": "!ping", "rate": 300, "seconds": 5}``: ``rate * seconds``
+  commands, each posted at its own time (``rate`` a second, evenly), spread over
+  every guild's #general as ``/burst`` does; returns once each has its reply:
+  ``{"seconds": ..., "posting": ..., "replies": ..., "cpu": ..., "ms": [...]}``
+  (``seconds``: first post to last reply; ``posting``: first post to last post;
+  ``ms``: each command's post to its reply, a channel's replies taken in the order
+  of its commands).
 - ``/flood`` ``{"rate": 2000, "seconds": 10}``: plain messages at that rate, spread
   over every guild's #general and its members, for that long (run it beside
   ``/commands`` to time commands under chatter); ``{"posted": ..., "seconds": ...}``.
@@ -43,6 +50,7 @@ import json
 import signal
 import sys
 import time
+from collections import deque
 from typing import Any
 
 from aiohttp import web
@@ -130,6 +138,50 @@ class Control:
             "cpu": time.process_time() - cpu,
         }
 
+    async def paced(self, body: dict[str, Any]) -> dict[str, Any]:
+        discord, state = self.discord, self.discord.state
+        channels = [discord.channel_named("general", g) for g in state.guilds.values()]
+        bot_id = discord.bot.id
+        alice = discord.member("alice").user
+        authors = [state.members[(int(c.guild_id or 0), alice.id)] for c in channels]
+        rate, n = body["rate"], round(body["rate"] * body["seconds"])
+        # A channel's commands waiting for their reply, by post time; the bot's
+        # messages are matched to them in order (every reply is the same "Pong").
+        waiting: dict[int, deque[float]] = {c.id: deque() for c in channels}
+        seen = {c.id: len(state.channel_messages.get(c.id, ())) for c in channels}
+        latencies: list[float] = []
+
+        def collect() -> bool | None:
+            now = time.perf_counter()
+            for channel in channels:
+                ids = state.channel_messages.get(channel.id, [])
+                for message_id in ids[seen[channel.id] :]:
+                    message = state.messages[message_id]
+                    if message.author_id == bot_id and waiting[channel.id]:
+                        latencies.append((now - waiting[channel.id].popleft()) * 1000)
+                seen[channel.id] = len(ids)
+            return True if len(latencies) >= n else None
+
+        # Woken by every change of the emulator's state, so a reply is timed when
+        # it is stored, not when the posting loop next looks.
+        replies = asyncio.create_task(state.changes.wait_for(collect, body["seconds"] + 300))
+        cpu, started = time.process_time(), time.perf_counter()
+        for i in range(n):
+            if (wait := started + i / rate - time.perf_counter()) > 0:
+                await asyncio.sleep(wait)
+            channel = channels[i % len(channels)]
+            waiting[channel.id].append(time.perf_counter())
+            discord.post(body["content"], author=authors[i % len(channels)], channel=channel)
+        posting = time.perf_counter() - started
+        await replies
+        return {
+            "seconds": time.perf_counter() - started,
+            "posting": posting,
+            "replies": len(latencies),
+            "cpu": time.process_time() - cpu,
+            "ms": [round(ms, 3) for ms in latencies],
+        }
+
     async def flood(self, body: dict[str, Any]) -> dict[str, Any]:
         state = self.discord.state
         bot_id = self.discord.bot.id
@@ -159,7 +211,7 @@ class Control:
 
     def app(self) -> web.Application:
         app = web.Application()
-        for name in ("ready", "commands", "chatter", "wait_ready", "burst", "flood"):
+        for name in ("ready", "commands", "chatter", "wait_ready", "burst", "paced", "flood"):
             handler = getattr(self, name)
 
             async def route(request: web.Request, handler: Any = handler) -> web.Response:
@@ -214,6 +266,9 @@ async def main(args: argparse.Namespace) -> None:
         loop.add_signal_handler(signal.SIGTERM, stop.set)
         loop.add_reader(sys.stdin.fileno(), lambda: sys.stdin.read(1) or stop.set())
         await stop.wait()
+        # At end of file stdin stays readable: left registered, the reader would run
+        # on every turn of the loop while the emulator shuts down.
+        loop.remove_reader(sys.stdin.fileno())
         await runner.cleanup()
 
 
