@@ -174,11 +174,7 @@ class Value:
 
     async def _set_encoded(self, obj: Any, text: str) -> None:
         """What ``set()`` does once it has encoded the value: ``obj`` is ``decode(text)``."""
-        store = current_store()
-        if self._whole:
-            await store.write(self._key, self._path, obj, text)
-            return
-        await self._write(store, obj, text)
+        await self._write(current_store(), obj, text)
 
     async def _write(self, store: ConfigStore, obj: Any, text: str | None) -> None:
         if self._whole:
