@@ -21,8 +21,8 @@ its listeners when returned to the pool). It carries:
 - kept locks: a finished ``async with`` does not give its locks back at once
   (:meth:`NotificationListener.keep`). The next block of this process on the
   same document takes them with no round trip (:meth:`take_kept`). A session
-  that finds one busy sends ``plughost_config_want`` (on a pooled connection), and the
-  keeper gives it back then, or when the block using it ends, and keeps it no
+  that finds one busy sends ``plughost_config_want`` (on a pooled connection),
+  and the keeper gives it back then, or when the block using it ends, and keeps it no
   more for ``CONTENDED_SECONDS``; a kept lock nobody used for ``KEEP_SECONDS``
   is given back too, and at most ``MAX_KEPT`` are kept.
 
@@ -57,7 +57,7 @@ log = logging.getLogger("plughost.config")
 
 CHANNEL: Final = "plughost_config"
 UNLOCK_CHANNEL: Final = "plughost_config_unlock"
-#: "Another session waits for this lock id" (migration 0006): a kept lock is given back.
+#: "Another session waits for this lock id": a kept lock is given back.
 WANT_CHANNEL: Final = "plughost_config_want"
 #: Seconds a kept lock that no block used is still kept.
 KEEP_SECONDS: Final = 2.0
@@ -127,7 +127,7 @@ class NotificationListener:
         #: Lock calls sent so far (each carries every request that was waiting).
         self.lock_calls = 0
         #: Sends ``plughost_config_want`` for a busy lock id, not on this
-        #: connection (set by the store; see migration 0006).
+        #: connection (set by the store; migration 0006 says why).
         self.ask: Callable[[int], None] | None = None
         # Lock ids this session holds for no block (kept for the next one), with
         # when they were kept, oldest first; and ids another session asked for.
