@@ -55,7 +55,7 @@ from typing import Any
 
 from aiohttp import web
 
-from plughost.testing.emulator import FakeDiscord, Member, RateLimits
+from plughost.testing.emulator import Channel, FakeDiscord, Member, RateLimits
 from plughost.testing.emulator.standalone import ControlInterface
 
 CHATTER = (
@@ -110,9 +110,16 @@ class Control:
             )
         return {}
 
-    async def burst(self, body: dict[str, Any]) -> dict[str, Any]:
+    def _generals(self) -> tuple[list[Channel], list[Member]]:
+        """Every guild's #general, and alice as the member of that guild (in step)."""
         discord, state = self.discord, self.discord.state
         channels = [discord.channel_named("general", g) for g in state.guilds.values()]
+        alice = discord.member("alice").user
+        return channels, [state.members[(int(c.guild_id or 0), alice.id)] for c in channels]
+
+    async def burst(self, body: dict[str, Any]) -> dict[str, Any]:
+        discord, state = self.discord, self.discord.state
+        channels, authors = self._generals()
         bot_id = discord.bot.id
 
         def posted() -> int:
@@ -124,8 +131,6 @@ class Control:
         before, replies_before = posted(), replies()
         n = body["n"]
         cpu, started = time.process_time(), time.perf_counter()
-        alice = discord.member("alice").user
-        authors = [state.members[(int(c.guild_id or 0), alice.id)] for c in channels]
         for i in range(n):
             channel, author = channels[i % len(channels)], authors[i % len(channels)]
             await discord.send(body["content"], author=author, channel=channel, expect=0)
@@ -140,10 +145,8 @@ class Control:
 
     async def paced(self, body: dict[str, Any]) -> dict[str, Any]:
         discord, state = self.discord, self.discord.state
-        channels = [discord.channel_named("general", g) for g in state.guilds.values()]
+        channels, authors = self._generals()
         bot_id = discord.bot.id
-        alice = discord.member("alice").user
-        authors = [state.members[(int(c.guild_id or 0), alice.id)] for c in channels]
         rate, n = body["rate"], round(body["rate"] * body["seconds"])
         # A channel's commands waiting for their reply, by post time; the bot's
         # messages are matched to them in order (every reply is the same "Pong").
